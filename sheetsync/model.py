@@ -1,0 +1,342 @@
+"""Plain frozen dataclasses that flow between the layers.
+
+Nothing here reads a clock, a file or the network. The raw side (``RawWorkbook``) is what a
+backend read; the parsed side (``Project``) is what the rules and reports work on; the
+write side (``WritePlan``) is what a backend applies; ``Message`` is what a transport sends.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value cannot be known, e.g. a formula with no cached result."""
+
+    reason: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+CellValue = str | int | float | bool | datetime | date | time | Unreadable | None
+
+
+def blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: CellValue) -> str:
+    """How a raw value is shown back to staff in the Problems tab."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def a1(row: int, col: int) -> str:
+    """A1 reference of a 1-based (row, column)."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
+
+
+def column_letter(col: int) -> str:
+    return a1(1, col)[:-1]
+
+
+# --------------------------------------------------------------------------- raw side
+
+
+@dataclass(frozen=True)
+class RawTab:
+    """One tab as read: ``rows[i]`` is sheet row ``i + 1``; trailing blanks may be trimmed."""
+
+    name: str
+    rows: tuple[tuple[CellValue, ...], ...]
+
+    def value(self, row: int, col: int) -> CellValue:
+        """The value at 1-based (row, col), None beyond what was read."""
+        if row < 1 or row > len(self.rows):
+            return None
+        cells = self.rows[row - 1]
+        return cells[col - 1] if 1 <= col <= len(cells) else None
+
+
+@dataclass(frozen=True)
+class RawWorkbook:
+    """Every tab a job needs, as values, plus the container's own defaults."""
+
+    title: str
+    tabs: tuple[RawTab, ...]
+    time_zone: str | None = None  # the spreadsheet's own time zone (Google Sheets)
+    locale: str | None = None  # the spreadsheet's own locale, e.g. "en_GB"
+    can_write: bool = True
+    write_refusal: str = ""  # why not, when can_write is False
+
+
+# --------------------------------------------------------------------------- parsed side
+
+
+class Owner(enum.StrEnum):
+    TEAM = "Team"
+    CLIENT = "Client"
+
+
+class Status(enum.StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    DONE = "Done"
+    BLOCKED = "Blocked"
+    CANCELLED = "Cancelled"
+
+
+class UpdateType(enum.StrEnum):
+    DONE = "Done"
+    PROBLEM = "Problem"
+    NEXT = "Next"
+    NOTE = "Note"
+
+
+class ChangeStatus(enum.StrEnum):
+    PROPOSED = "Proposed"
+    APPROVED = "Approved"
+    REJECTED = "Rejected"
+
+
+class Flag(enum.StrEnum):
+    AT_RISK = "AT_RISK"
+    AWAITING_CONFIRMATION = "AWAITING_CONFIRMATION"
+    BLOCKED = "BLOCKED"
+    CLIENT_OVERDUE = "CLIENT_OVERDUE"
+    DUE_SOON = "DUE_SOON"
+    INVALID = "INVALID"
+    OVERDUE = "OVERDUE"
+    UNCONFIRMED = "UNCONFIRMED"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing staff must fix, shown in the Problems tab and in ``check --json``."""
+
+    tab: str
+    cell: str
+    value: str
+    problem: str
+    how_to_fix: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Project tab, with the contract's defaults filled in."""
+
+    name: str
+    client: str = ""
+    client_emails: tuple[str, ...] = ()
+    sponsor_email: str = ""
+    pm_name: str = ""
+    pm_email: str = ""
+    cc: tuple[str, ...] = ()
+    time_zone: str = "UTC"
+    language: str = "en"
+    report_day: int = 4  # Monday is 0
+    report_time: time = time(16, 0)
+    due_soon_days: int = 7
+    confirm_within_days: int = 5
+    reminder_every_days: int = 3
+    date_order: str | None = None  # "YMD", "DMY", "MDY"
+    reports_paused: bool = False
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    row: int
+    title: str
+    owner: Owner = Owner.TEAM
+    status: Status = Status.NOT_STARTED
+    start: date | None = None
+    due: date | None = None
+    acceptance: str = ""
+    done_on: date | None = None
+    client_confirmed: bool | None = None
+    confirmed_on: date | None = None
+    depends_on: tuple[str, ...] = ()
+    notes: str = ""
+    unreadable: frozenset[str] = frozenset()  # fields with a problem, e.g. {"due"}
+
+    @property
+    def closed(self) -> bool:
+        return self.status in (Status.DONE, Status.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Update:
+    row: int
+    date: date
+    type: UpdateType
+    text: str
+    milestone: str = ""
+    by: str = ""
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    row: int
+    date: date | None = None
+    requested_by: str = ""
+    change: str = ""
+    impact: str = ""
+    milestone: str = ""
+    old_due: date | None = None
+    new_due: date | None = None
+    status: ChangeStatus = ChangeStatus.PROPOSED
+    client_approved: bool | None = None
+
+
+@dataclass(frozen=True)
+class FlagCells:
+    """Where the job-owned Flag columns of the Milestones tab are, and what they hold now."""
+
+    tab: str
+    header_row: int
+    id_col: int
+    flag_col: int
+    detail_col: int
+    flag_header: str  # the header text to write when the column is new, else ""
+    detail_header: str
+    current: tuple[tuple[int, str, str, str], ...] = ()  # (row, id, flag, detail) as read
+
+
+@dataclass(frozen=True)
+class OwnedTab:
+    """A tab only sheetsync writes (Problems, Log): its name and what it holds now."""
+
+    name: str
+    exists: bool
+    rows: tuple[tuple[str, ...], ...] = ()  # as read, header included
+
+
+@dataclass(frozen=True)
+class Layout:
+    flags: FlagCells | None
+    problems: OwnedTab
+    log: OwnedTab
+
+
+@dataclass(frozen=True)
+class Project:
+    source: str
+    settings: Settings
+    milestones: tuple[Milestone, ...] = ()
+    updates: tuple[Update, ...] = ()
+    changes: tuple[Change, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    layout: Layout | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the rules concluded about one milestone on the as-of date."""
+
+    milestone: Milestone
+    flags: tuple[Flag, ...]
+    days_overdue: int = 0
+    days_to_due: int | None = None
+    days_unconfirmed: int = 0  # days past the confirmation window
+    late_upstream: tuple[str, ...] = ()  # overdue IDs it depends on, directly or not
+
+
+# --------------------------------------------------------------------------- write side
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One value for a job-owned cell; ``key`` is the milestone ID expected on that row."""
+
+    row: int
+    col: int
+    value: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """Everything a job wants written, limited to job-owned ranges; empty means no write."""
+
+    flags_tab: str = ""
+    id_col: int = 0
+    flag_cells: tuple[CellWrite, ...] = ()  # headers (key "") and per-row values
+    problems_tab: str = ""
+    problems_rows: tuple[tuple[str, ...], ...] | None = None  # None: leave as it is
+    problems_old_height: int = 0  # rows the tab held before, to clear beyond the new ones
+    log_tab: str = ""
+    log_header: tuple[str, ...] = ()  # written first when the Log tab is new
+    log_rows: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.flag_cells or self.problems_rows is not None or self.log_rows)
+
+
+# --------------------------------------------------------------------------- mail side
+
+
+@dataclass(frozen=True)
+class Message:
+    """One email, ready to send: every address already validated."""
+
+    project: str
+    sender: str
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+    message_id: str  # "<...@...>"
+    cc: tuple[str, ...] = ()
+    reply_to: str = ""
+    headers: tuple[tuple[str, str], ...] = field(default=())  # extra, e.g. X-Sheetsync-Job
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """The envelope recipients: To then CC, each once."""
+        return tuple(dict.fromkeys((*self.to, *self.cc)))
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of sending one Message."""
+
+    message_id: str
+    result: str  # "sent" or "failed"
+    detail: str = ""
+    refused: tuple[str, ...] = ()  # recipients the server refused while others were taken
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of the Log tab."""
+
+    time: datetime
+    job: str
+    project: str
+    recipients: tuple[str, ...]
+    subject: str
+    result: str
+    message_id: str = ""
+    detail: str = ""
