@@ -1,0 +1,1 @@
+"""Fixtures for a real SMTP server on loopback (filled in by the mail work)."""
