@@ -24,7 +24,7 @@ def remap(cells: Iterable[CellWrite], ids_by_row: Mapping[int, str]) -> tuple[Ce
     row_of = {key: row for row, key in ids_by_row.items() if counts[key] == 1}
     moved: list[CellWrite] = []
     for cell in cells:
-        if not cell.key:
+        if not cell.key or ids_by_row.get(cell.row) == cell.key:
             moved.append(cell)
         elif cell.key in row_of:
             moved.append(CellWrite(row_of[cell.key], cell.col, cell.value, cell.key))

@@ -4,8 +4,8 @@ Both backends satisfy ``Backend``: ``read()`` returns every tab sheetsync knows 
 ``schema.canonical_tab``) as a ``RawWorkbook`` in one batch, and ``apply(plan)`` writes a
 ``WritePlan`` and nothing else. How a backend must apply a plan:
 
-- ``plan.flag_cells`` go to ``plan.flags_tab``. A cell with ``key == ""`` is a header and is
-  written at its (row, col). A cell with a ``key`` belongs to the milestone whose ID (in
+- ``plan.flag_cells`` go to ``plan.flags_tab``. A cell with ``key == ""`` (a header, or a
+  stale flag on a row with no ID) is written at its (row, col). A cell with a ``key`` belongs to the milestone whose ID (in
   column ``plan.id_col``) is ``key``: staff may have inserted, deleted or sorted rows since
   the read, so the backend re-reads the ID column just before writing and moves each cell
   to the row that holds its ID now (``writeplan.remap``); a cell whose ID is gone or no
