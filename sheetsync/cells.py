@@ -37,7 +37,9 @@ EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
 ORDERS = ("YMD", "DMY", "MDY")
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _NUMERIC = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})$")
 _CHINESE = re.compile(r"^(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
 _MONTH_WORD = re.compile(r"[A-Za-z]{3,}")

@@ -5,11 +5,12 @@ Both backends satisfy ``Backend``: ``read()`` returns every tab sheetsync knows 
 ``WritePlan`` and nothing else. How a backend must apply a plan:
 
 - ``plan.flag_cells`` go to ``plan.flags_tab``. A cell with ``key == ""`` (a header, or a
-  stale flag on a row with no ID) is written at its (row, col). A cell with a ``key`` belongs to the milestone whose ID (in
-  column ``plan.id_col``) is ``key``: staff may have inserted, deleted or sorted rows since
-  the read, so the backend re-reads the ID column just before writing and moves each cell
-  to the row that holds its ID now (``writeplan.remap``); a cell whose ID is gone or no
-  longer unique is skipped (the next run writes it).
+  stale flag on a row with no ID) is written at its (row, col). A cell with a ``key``
+  belongs to the milestone whose ID (in column ``plan.id_col``) is ``key``: staff may have
+  inserted, deleted or sorted rows since the read, so the backend re-reads the ID column
+  just before writing and moves each cell to the row that holds its ID now
+  (``writeplan.remap``); a cell whose ID is gone or no longer unique is skipped (the next
+  run writes it).
 - ``plan.problems_rows``, when not None, is the whole content of the Problems tab (header
   first); the tab is created if missing and every older row beyond the new ones is blanked.
 - ``plan.log_rows`` are appended after the last row of the Log tab, which is created with

@@ -1,0 +1,190 @@
+"""The effective settings: ``sheetsync.toml`` overridden by the environment (CONTRACT §5).
+
+Secrets (the SMTP password) come only from the environment or the system keyring, never
+from the config file, and ``redacted()`` is what anything shows or logs. Every mistake is a
+``ConfigError`` (exit 2) whose sentence names the file or variable to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sheetsync.errors import ConfigError
+
+DEFAULT_FILE = "sheetsync.toml"
+SECURITIES = ("ssl", "starttls", "none")
+KEYRING_SERVICE = "sheetsync"
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """One project the config file lists: a name for people, a SOURCE for the backends."""
+
+    source: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str = ""
+    port: int | None = None
+    security: str = "starttls"
+    user: str = ""
+    password: str = ""
+    oauth2_file: str = ""
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Config:
+    projects: tuple[ProjectRef, ...] = ()
+    smtp: Smtp = field(default_factory=Smtp)
+    sender: str = ""
+    outbox: str = ""
+    credentials: str = "credentials.json"
+    sheets_endpoint: str = ""
+    state_dir: str = ".sheetsync-state"
+    admin_email: str = ""
+    every_minutes: int = 15
+    json_logs: bool = False
+    path: str = ""  # the file it came from, "" when none
+
+    @property
+    def uses_outbox(self) -> bool:
+        """Emails go to .eml files: an outbox is set, or no SMTP host is (CONTRACT §5)."""
+        return bool(self.outbox) or not self.smtp.host
+
+    @property
+    def outbox_dir(self) -> Path:
+        return Path(self.outbox or "outbox")
+
+    def redacted(self) -> dict[str, Any]:
+        """Everything, as plain data, with the password shown only as set or not."""
+        data = asdict(self)
+        data["smtp"]["password"] = "(set)" if self.smtp.password else "(not set)"
+        data["projects"] = [asdict(p) for p in self.projects]
+        return data
+
+
+def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    value = table.get(key)
+    if value is None:
+        return None
+    if kind is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{key} in {where} must be a {kind.__name__}; fix it in that file.")
+    return value
+
+
+def _from_file(path: Path) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix that line.") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read ({exc.strerror}); check the path.") from exc
+    where = str(path)
+    smtp_table = data.get("smtp", {})
+    if not isinstance(smtp_table, dict):
+        raise ConfigError(f"[smtp] in {where} must be a table; see sheetsync.example.toml.")
+    if "password" in smtp_table:
+        raise ConfigError(f"{where} holds an SMTP password; remove it and set "
+                          "SHEETSYNC_SMTP_PASSWORD or the system keyring instead.")
+    projects = []
+    for i, item in enumerate(data.get("projects", []), start=1):
+        if isinstance(item, str):
+            item = {"source": item}
+        if not isinstance(item, dict) or not isinstance(item.get("source"), str):
+            raise ConfigError(f"project {i} in {where} needs a source = \"...\" line "
+                              "(an .xlsx path, a Google Sheet URL or gsheet:<id>).")
+        source = item["source"]
+        if not _is_remote(source) and not Path(source).is_absolute():
+            source = str((path.parent / source).resolve())  # relative to the config file
+        projects.append(ProjectRef(source=source, name=str(item.get("name", ""))))
+    smtp = Smtp(
+        host=_get(smtp_table, "host", str, where) or "",
+        port=_get(smtp_table, "port", int, where),
+        security=_get(smtp_table, "security", str, where) or "starttls",
+        user=_get(smtp_table, "user", str, where) or "",
+        oauth2_file=_get(smtp_table, "oauth2_file", str, where) or "",
+        timeout=_get(smtp_table, "timeout", float, where) or 30.0,
+    )
+    return Config(
+        projects=tuple(projects),
+        smtp=smtp,
+        sender=_get(data, "from", str, where) or "",
+        outbox=_get(data, "outbox", str, where) or "",
+        credentials=_get(data, "credentials", str, where) or "credentials.json",
+        sheets_endpoint=_get(data, "sheets_endpoint", str, where) or "",
+        state_dir=_get(data, "state_dir", str, where) or ".sheetsync-state",
+        admin_email=_get(data, "admin_email", str, where) or "",
+        every_minutes=_get(data, "every_minutes", int, where) or 15,
+        json_logs=bool(_get(data, "json_logs", bool, where)),
+        path=where,
+    )
+
+
+def _is_remote(source: str) -> bool:
+    return source.startswith(("gsheet:", "http://", "https://"))
+
+
+def _keyring_password(user: str) -> str:
+    if not user:
+        return ""
+    try:
+        import keyring  # optional: only where the admin installed it
+    except ImportError:
+        return ""
+    try:
+        return keyring.get_password(KEYRING_SERVICE, user) or ""
+    except Exception:  # a keyring with no backend must not stop the run
+        return ""
+
+
+def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """The file (``--config`` or ./sheetsync.toml if present), then the environment over it."""
+    env = os.environ if env is None else env
+    if path is not None:
+        if not Path(path).is_file():
+            raise ConfigError(f"the config file {path} does not exist; check --config, or copy "
+                              "sheetsync.example.toml there.")
+        config = _from_file(Path(path))
+    elif Path(DEFAULT_FILE).is_file():
+        config = _from_file(Path(DEFAULT_FILE))
+    else:
+        config = Config()
+    smtp = config.smtp
+    port = env.get("SHEETSYNC_SMTP_PORT")
+    if port is not None and port.strip():
+        if not port.strip().isdigit():
+            raise ConfigError(f"SHEETSYNC_SMTP_PORT is {port!r}; set it to a port number such "
+                              "as 587.")
+        smtp = replace(smtp, port=int(port))
+    smtp = replace(
+        smtp,
+        host=env.get("SHEETSYNC_SMTP_HOST", smtp.host),
+        security=env.get("SHEETSYNC_SMTP_SECURITY", smtp.security).strip().lower(),
+        user=env.get("SHEETSYNC_SMTP_USER", smtp.user),
+        oauth2_file=env.get("SHEETSYNC_SMTP_OAUTH2_FILE", smtp.oauth2_file),
+    )
+    if smtp.security not in SECURITIES:
+        raise ConfigError(f"SMTP security is {smtp.security!r}; set SHEETSYNC_SMTP_SECURITY to "
+                          "ssl, starttls or none.")
+    password = env.get("SHEETSYNC_SMTP_PASSWORD") or _keyring_password(smtp.user)
+    smtp = replace(smtp, password=password if smtp.user else "")
+    return replace(
+        config,
+        smtp=smtp,
+        sender=env.get("SHEETSYNC_FROM", config.sender),
+        outbox=env.get("SHEETSYNC_OUTBOX", config.outbox),
+        credentials=env.get("SHEETSYNC_CREDENTIALS", config.credentials),
+        sheets_endpoint=env.get("SHEETSYNC_SHEETS_ENDPOINT", config.sheets_endpoint),
+        state_dir=env.get("SHEETSYNC_STATE_DIR", config.state_dir),
+        admin_email=env.get("SHEETSYNC_ADMIN_EMAIL", config.admin_email),
+    )

@@ -1,0 +1,84 @@
+"""The shell: read a source, call the pure core, apply its plan, send, record.
+
+Each function here is one job's flow for one project, with every outside thing (the
+backend, the clock's reading, the transport) handed in. Errors of one project are caught
+into its outcome, so a run over many projects goes on with the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sheetsync import rules, writeplan
+from sheetsync.backends import Backend, open_backend
+from sheetsync.config import Config
+from sheetsync.errors import SheetsyncError
+from sheetsync.model import Assessment, Project, RawWorkbook
+from sheetsync.parse import parse_workbook
+
+Opener = Callable[[str], Backend]
+
+
+def opener(config: Config) -> Opener:
+    """How this run opens a SOURCE, with the configured key and endpoint."""
+    from pathlib import Path
+
+    def open_source(source: str) -> Backend:
+        return open_backend(source, credentials=Path(config.credentials),
+                            endpoint=config.sheets_endpoint or None)
+
+    return open_source
+
+
+def project_day(project: Project, now: datetime) -> date:
+    """Today in the project's own time zone."""
+    return now.astimezone(ZoneInfo(project.settings.time_zone)).date()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A project as read, with the backend it came from (to write back through)."""
+
+    backend: Backend
+    raw: RawWorkbook
+    project: Project
+
+
+def load(source: str, open_source: Opener) -> Loaded:
+    backend = open_source(source)
+    raw = backend.read()
+    return Loaded(backend, raw, parse_workbook(raw, source))
+
+
+@dataclass(frozen=True)
+class Checked:
+    source: str
+    project: Project | None = None
+    as_of: date | None = None
+    assessments: tuple[Assessment, ...] = ()
+    written: bool = False
+    api_requests: int = 0
+    error: SheetsyncError | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def check(source: str, open_source: Opener, *, now: datetime, as_of: date | None = None,
+          dry_run: bool = False) -> Checked:
+    """Validate, flag, and write Flag, Flag detail and Problems (nothing with dry_run)."""
+    backend: Backend | None = None
+    try:
+        loaded = load(source, open_source)
+        backend = loaded.backend
+        day = as_of or project_day(loaded.project, now)
+        assessments = rules.assess(loaded.project, day)
+        plan = writeplan.build(loaded.project, assessments)
+        write = not dry_run and loaded.raw.can_write and not plan.empty
+        if write:
+            backend.apply(plan)
+        return Checked(source, loaded.project, day, assessments, write, backend.api_requests)
+    except SheetsyncError as exc:
+        return Checked(source, error=exc,
+                       api_requests=backend.api_requests if backend is not None else 0)

@@ -1,0 +1,58 @@
+"""What the commands print: the JSON shapes of CONTRACT section 4, and one-line summaries.
+
+Pure: outcomes in, plain dicts and strings out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sheetsync.pipeline import Checked
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def checked_json(c: Checked) -> dict[str, Any]:
+    if c.project is None:
+        return {"project": c.source, "source": c.source, "milestones": [], "problems": [],
+                "error": str(c.error), "api_requests": c.api_requests}
+    return {
+        "project": c.project.settings.name,
+        "source": c.source,
+        "as_of": _iso(c.as_of),
+        "milestones": [
+            {"id": a.milestone.id, "row": a.milestone.row, "title": a.milestone.title,
+             "owner": a.milestone.owner.value, "status": a.milestone.status.value,
+             "due": _iso(a.milestone.due), "flags": [f.value for f in a.flags],
+             "days_overdue": a.days_overdue}
+            for a in c.assessments
+        ],
+        "problems": [asdict(p) for p in c.project.problems],
+        "written": c.written,
+        "api_requests": c.api_requests,
+    }
+
+
+def check_json(results: list[Checked], as_of: date | None) -> dict[str, Any]:
+    days = {c.as_of for c in results if c.as_of}
+    shown = as_of or (days.pop() if len(days) == 1 else None)
+    return {"as_of": _iso(shown), "projects": [checked_json(c) for c in results]}
+
+
+def check_line(c: Checked) -> str:
+    """One line a project for a person at a terminal."""
+    if c.project is None:
+        return f"{c.source}: FAILED: {c.error}"
+    flagged = sum(1 for a in c.assessments if a.flags)
+    counts: dict[str, int] = {}
+    for a in c.assessments:
+        for f in a.flags:
+            counts[f.value] = counts.get(f.value, 0) + 1
+    flags = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
+    wrote = "written back" if c.written else "nothing to write"
+    return (f"{c.project.settings.name}: {len(c.assessments)} milestones, {flagged} flagged "
+            f"({flags}); {len(c.project.problems)} problems; {wrote}")
