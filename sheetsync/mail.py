@@ -211,7 +211,20 @@ def build_mime(msg: Message, when: datetime) -> EmailMessage:
         mime[name] = value
     mime.set_content(msg.text, subtype="plain", charset="utf-8")
     mime.add_alternative(msg.html, subtype="html", charset="utf-8")
+    for part in mime.iter_parts():
+        del part["MIME-Version"]  # belongs on the top level only
+    mime.set_boundary(_boundary(msg))
     return mime
+
+
+def _boundary(msg: Message) -> str:
+    """A MIME boundary fixed by the content, so one Message always gives the same bytes."""
+    seed = "\0".join((msg.message_id, msg.subject, msg.text, msg.html))
+    for n in range(100):
+        boundary = "=_sheetsync_" + hashlib.sha256(f"{n}\0{seed}".encode()).hexdigest()[:32]
+        if boundary not in msg.text and boundary not in msg.html:
+            return boundary
+    raise PermanentDeliveryError("No MIME boundary fits this email; report this as a bug.")
 
 
 def mime_bytes(mime: EmailMessage) -> bytes:
@@ -244,11 +257,18 @@ def classify(exc: BaseException) -> tuple[bool, str]:
         return not 500 <= exc.smtp_code < 600, _reply_text(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True, "the server closed the connection"
-    if isinstance(exc, ssl.SSLError):
-        return False, exc.reason or str(exc)
+    if isinstance(exc, smtplib.SMTPException | ssl.SSLError):  # both are OSErrors too
+        return False, getattr(exc, "reason", None) or str(exc) or type(exc).__name__
     if isinstance(exc, OSError):
         return True, exc.strerror or str(exc) or type(exc).__name__
     return False, str(exc) or type(exc).__name__
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """True for a dropped or broken connection (smtplib's own errors are OSErrors too)."""
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or (
+        isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+    )
 
 
 def refusal_sentence(exc: BaseException, reason: str) -> str:
@@ -396,7 +416,7 @@ class SmtpTransport:
             refused = smtp.sendmail(sender, list(msg.recipients), data)
         except (smtplib.SMTPException, OSError) as exc:
             temporary, reason = classify(exc)
-            lost = isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
+            lost = _connection_lost(exc)
             if lost or smtp.sock is None:  # smtplib closed it (e.g. after 421), or it broke
                 self.close()
                 if lost and reused:  # dropped while idle between messages: reopen at once

@@ -15,6 +15,8 @@ close connections. ``users`` turns on AUTH (PLAIN/LOGIN) and ``tls`` serves STAR
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import email
 import email.policy
 import ssl
@@ -115,13 +117,15 @@ class LoopbackSmtpServer:
         controller = self._controller
         assert controller is not None, "the server is not running"
 
+        done = threading.Event()
+
         def close_all() -> None:
             for session in list(self._sessions):
                 if session.transport is not None:
                     session.transport.close()
+            done.set()
 
-        done = threading.Event()
-        controller.loop.call_soon_threadsafe(lambda: (close_all(), done.set()))
+        controller.loop.call_soon_threadsafe(close_all)
         done.wait(5)
 
     def reset(self) -> None:
@@ -176,6 +180,20 @@ class LoopbackSmtpServer:
                 self.logins.append(user)
         return AuthResult(success=ok, handled=False)
 
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:  # noqa: N802
+        """Gmail's XOAUTH2: ``user=<user>^Aauth=Bearer <token>^A^A``; the token is the password."""
+        try:
+            text = base64.b64decode(args[1], validate=True).decode()
+            fields = dict(part.split("=", 1) for part in text.split("\x01") if part)
+        except (IndexError, ValueError, binascii.Error):
+            return AuthResult(success=False, handled=False)
+        user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
+        ok = self._users is not None and self._users.get(user) == token
+        if ok:
+            with self._lock:
+                self.logins.append(f"xoauth2:{user}")
+        return AuthResult(success=ok, handled=False)
+
     # ------------------------------------------------------------------ server side plumbing
 
     def _factory(self, smtp_kwargs: dict[str, Any]) -> asyncio.Protocol:
@@ -213,8 +231,8 @@ class _EphemeralController(Controller):
         return self._owner._factory(self.SMTP_kwargs)
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
-        self.port = self.server.sockets[0].getsockname()[1]
+        server = cast(asyncio.Server, self.server)
+        self.port = server.sockets[0].getsockname()[1]
         super()._trigger_server()
 
 
@@ -230,7 +248,8 @@ def start_smtp_server(
     kwargs: dict[str, Any] = {"ready_timeout": 10.0}
     if users is not None:
         kwargs["authenticator"] = server._authenticate
-        kwargs["auth_require_tls"] = bool(tls)
+        # aiosmtpd cannot tell an implicit-TLS socket from a plain one: only ask for STARTTLS.
+        kwargs["auth_require_tls"] = tls == "starttls"
     if tls == "starttls":
         kwargs["tls_context"] = tls_context
         kwargs["require_starttls"] = True
