@@ -113,7 +113,8 @@ class Ledger:
         return tuple(out)
 
     def _append(self, source: str, record: Record) -> None:
-        data: dict[str, Any] = {k: v for k, v in record.__dict__.items() if v not in ("", (), False)}
+        data: dict[str, Any] = {k: v for k, v in record.__dict__.items()
+                                if v not in ("", (), False)}
         data |= {"kind": record.kind, "job": record.job, "period": record.period}
         path = self._dir(source) / "journal.jsonl"
         with open(path, "a", encoding="utf-8") as fh:
