@@ -80,11 +80,12 @@ def log_row(entry: LogEntry) -> tuple[str, ...]:
             entry.detail)
 
 
-def build(project: Project, assessments: tuple[Assessment, ...] = (), *,
+def build(project: Project, assessments: tuple[Assessment, ...] | None = None, *,
           problems: bool = True, log: tuple[LogEntry, ...] = ()) -> WritePlan:
     """The cells to write so the sheet shows these flags, problems and log rows, and no more.
 
-    ``problems=False`` leaves the Problems tab alone (a job that did not run the check).
+    ``assessments=None`` leaves the Flag columns alone and ``problems=False`` the Problems
+    tab (a job that only appends to the Log).
     """
     layout = project.layout or Layout(None, OwnedTab("Problems", False), OwnedTab("Log", False))
     language = project.settings.language
@@ -95,7 +96,7 @@ def build(project: Project, assessments: tuple[Assessment, ...] = (), *,
     return WritePlan(
         flags_tab=layout.flags.tab if layout.flags else "",
         id_col=layout.flags.id_col if layout.flags else 0,
-        flag_cells=_flag_writes(project, assessments),
+        flag_cells=() if assessments is None else _flag_writes(project, assessments),
         problems_tab=layout.problems.name,
         problems_rows=rows,
         problems_old_height=len(old),
