@@ -102,3 +102,40 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_js
             if isinstance(r.error, ConfigError):
                 sys.exit(2)
     _finish(any(r.error is not None for r in results))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The week that ends on this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--dry-run", is_flag=True, help="Render, but send and write nothing.")
+@click.option("--force", is_flag=True, help="Send again even if this week's report went out.")
+@click.pass_context
+def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
+           dry_run: bool, force: bool) -> None:
+    """Send each project's weekly client report, at most once a week."""
+    day = _as_of(as_of)
+    cfg = _config(ctx)
+    run = pipeline.run_for(cfg, now_utc())
+    with run.transport:
+        results = [pipeline.report(s, run, as_of=day, force=force, dry_run=dry_run)
+                   for s in _sources(sources, cfg)]
+    _print_sent(results, as_json, "report")
+    _finish(any(r.result == "failed" for r in results))
+
+
+def _print_sent(results: list[pipeline.Sent], as_json: bool, job: str) -> None:
+    if as_json:
+        projects = []
+        for r in results:
+            data = views.sent_json(r)
+            if job != "report":
+                data["items"] = list(r.items)
+            projects.append(data)
+        click.echo(json.dumps({"projects": projects}, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            click.echo(views.sent_line(r, job))
+    for r in results:
+        if r.result == "failed":
+            click.echo(f"sheetsync: {r.project}: {r.detail}", err=True)

@@ -70,6 +70,7 @@ class Status:
 class Ledger:
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
         self.root = Path(state_dir)
+        self._held: dict[str, int] = {}  # source -> depth, so a flow may lock again inside
 
     def _dir(self, source: str) -> Path:
         path = self.root / project_key(source)
@@ -82,16 +83,29 @@ class Ledger:
 
     @contextmanager
     def lock(self, source: str, wait: float = LOCK_WAIT) -> Iterator[None]:
-        """Hold the project's lock; ``LockBusy`` if another process keeps it past ``wait``."""
+        """Hold the project's lock; ``LockBusy`` if another process keeps it past ``wait``.
+
+        Re-entrant within this Ledger: ``run`` holds it around a project's jobs, and the
+        delivery inside takes it again without waiting on itself.
+        """
+        if self._held.get(source):
+            self._held[source] += 1
+            try:
+                yield
+            finally:
+                self._held[source] -= 1
+            return
         lock = FileLock(str(self._dir(source) / "lock"))
         try:
             lock.acquire(timeout=wait)
         except Timeout as exc:
             raise LockBusy(f"another sheetsync process is working on {source}; this run left "
                            "it alone and the next run will pick it up.") from exc
+        self._held[source] = 1
         try:
             yield
         finally:
+            self._held[source] = 0
             lock.release()
 
     # ------------------------------------------------------------------ journal

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sheetsync.pipeline import Checked
+from sheetsync.pipeline import Checked, Sent
 
 
 def _iso(value: date | None) -> str | None:
@@ -56,3 +56,18 @@ def check_line(c: Checked) -> str:
     wrote = "written back" if c.written else "nothing to write"
     return (f"{c.project.settings.name}: {len(c.assessments)} milestones, {flagged} flagged "
             f"({flags}); {len(c.project.problems)} problems; {wrote}")
+
+
+def sent_json(s: Sent) -> dict[str, Any]:
+    """One project of ``report --json`` (and ``remind --json``, which adds ``items``)."""
+    return {"project": s.project, "source": s.source, "result": s.result,
+            "recipients": list(s.recipients), "subject": s.subject,
+            "message_id": s.message_id, "detail": s.detail, "period": s.period,
+            "api_requests": s.api_requests}
+
+
+def sent_line(s: Sent, job: str = "report") -> str:
+    who = ", ".join(s.recipients) or "nobody"
+    if s.result == "sent":
+        return f"{s.project}: {job} sent to {who}" + (f" ({s.detail})" if s.detail else "")
+    return f"{s.project}: {job} {s.result}" + (f": {s.detail}" if s.detail else "")
