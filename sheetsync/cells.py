@@ -228,7 +228,7 @@ def parse_time_zone(value: CellValue) -> Read[str]:
         return "UTC"
     try:
         ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder of tzdata
         return Bad("not_a_time_zone")
     return text
 
