@@ -11,12 +11,15 @@ import json
 import sys
 import traceback
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from sheetsync import __version__, config, pipeline, views
 from sheetsync.errors import ConfigError, SheetsyncError
+
+if TYPE_CHECKING:
+    from sheetsync.delivery import Sent
 
 
 class _Group(click.Group):
@@ -116,15 +119,17 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     """Send each project's weekly client report, at most once a week."""
     day = _as_of(as_of)
     cfg = _config(ctx)
-    run = pipeline.run_for(cfg, now_utc())
+    from sheetsync import delivery
+
+    run = delivery.run_for(cfg, now_utc())
     with run.transport:
-        results = [pipeline.report(s, run, as_of=day, force=force, dry_run=dry_run)
+        results = [delivery.report(s, run, as_of=day, force=force, dry_run=dry_run)
                    for s in _sources(sources, cfg)]
     _print_sent(results, as_json, "report")
     _finish(any(r.result == "failed" for r in results))
 
 
-def _print_sent(results: list[pipeline.Sent], as_json: bool, job: str) -> None:
+def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
     if as_json:
         projects = []
         for r in results:

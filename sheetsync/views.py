@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sheetsync.pipeline import Checked, Sent
+from sheetsync.pipeline import Checked
+
+if TYPE_CHECKING:
+    from sheetsync.delivery import Sent
 
 
 def _iso(value: date | None) -> str | None:
