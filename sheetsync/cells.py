@@ -76,16 +76,15 @@ def _numeric_date(a: str, b: str, c: str, order: str | None) -> date | Bad:
         return _make_date(year, second, first)
     if order == "MDY":
         return _make_date(year, first, second)
-    # No Date order: accept only what cannot be read two ways.
-    if first > 12 and second <= 12:
-        return _make_date(year, second, first)
-    if second > 12 and first <= 12:
-        return _make_date(year, first, second)
-    if first == second:
-        return _make_date(year, first, first)
-    if first > 12 and second > 12:
+    # No Date order: accept only what cannot be read two ways. With a two-digit year,
+    # 26/11/27 may also be year-month-day.
+    readings = [_make_date(year, second, first), _make_date(year, first, second)]
+    if len(c) == 2 and len(a) == 2:
+        readings.append(_make_date(2000 + first, second, int(c)))
+    days = {r for r in readings if isinstance(r, date)}
+    if not days:
         return Bad("not_a_real_date")
-    return Bad("ambiguous_date")
+    return days.pop() if len(days) == 1 else Bad("ambiguous_date")
 
 
 def _worded_date(text: str) -> date | Bad:
