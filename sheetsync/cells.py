@@ -58,6 +58,8 @@ def _make_date(y: int, m: int, d: int) -> date | Bad:
 def _serial(value: float) -> date | Bad:
     if not SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
         return Bad("not_a_date")
+    if value.is_integer() and 1000 <= value <= 9999:  # 2026 is a year, not 1905-07-18
+        return Bad("date_part_missing")
     return EXCEL_EPOCH + timedelta(days=int(value))
 
 
