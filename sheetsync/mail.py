@@ -21,6 +21,8 @@ import tempfile
 import time
 import unicodedata
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -114,8 +116,8 @@ class SmtpSettings:
 def _check_value(name: str, value: str) -> None:
     if any(ch in _BREAKS for ch in value):
         raise PermanentDeliveryError(
-            f"The {name} header contains a line break, so the email was not sent; "
-            f"remove the line break from the sheet value {value[:60]!r}."
+            f"The {name} header would contain a line break, so the email was not sent; "
+            f"remove the line break from {value[:60]!r} in the sheet."
         )
 
 
@@ -232,11 +234,6 @@ def mime_bytes(mime: EmailMessage) -> bytes:
     return mime.as_bytes(policy=MIME_POLICY)
 
 
-def envelope_sender(msg: Message) -> str:
-    """MAIL FROM: the bare address of ``msg.sender``."""
-    return sender_mailbox(msg.sender).addr_spec
-
-
 def backoff_delays(retries: int, backoff: float) -> tuple[float, ...]:
     """The waits before each retry: backoff, 2*backoff, 4*backoff, ... each at most MAX_BACKOFF."""
     return tuple(min(backoff * 2**i, MAX_BACKOFF) for i in range(max(retries, 0)))
@@ -257,11 +254,9 @@ def classify(exc: BaseException) -> tuple[bool, str]:
         return not 500 <= exc.smtp_code < 600, _reply_text(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True, "the server closed the connection"
-    if isinstance(exc, smtplib.SMTPException | ssl.SSLError):  # both are OSErrors too
+    if isinstance(exc, smtplib.SMTPException | ssl.SSLError) or not isinstance(exc, OSError):
         return False, getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-    if isinstance(exc, OSError):
-        return True, exc.strerror or str(exc) or type(exc).__name__
-    return False, str(exc) or type(exc).__name__
+    return True, exc.strerror or str(exc) or type(exc).__name__  # refused, timed out, no route
 
 
 def _connection_lost(exc: BaseException) -> bool:
@@ -375,10 +370,10 @@ class SmtpTransport:
     def send(self, msg: Message) -> Delivery:
         """Send ``msg`` to ``msg.recipients``; see the class docstring for failures."""
         try:
-            data = mime_bytes(build_mime(msg, self._clock()))
-            sender = envelope_sender(msg)
+            mime = build_mime(msg, self._clock())
         except PermanentDeliveryError as exc:
             return _failed(msg, str(exc))
+        sender, data = mime["From"].addresses[0].addr_spec, mime_bytes(mime)
         if self._fatal is not None:
             raise self._fatal
         if self._unreachable:
@@ -445,7 +440,7 @@ class SmtpTransport:
         try:
             yag.login()  # connects, says EHLO, STARTTLS when asked, logs in unless skipped
             if self._oauth2 is not None:
-                _login_xoauth2(yag.smtp, self.settings.user, self._oauth2)
+                _login_xoauth2(yag.smtp, self.settings.user, self._oauth2, self.settings.timeout)
         except (smtplib.SMTPException, OSError) as exc:
             if yag.smtp is not None:
                 self.connections_opened += 1
@@ -527,7 +522,7 @@ def _read_oauth2_file(path: str) -> dict[str, str]:
         values = {key: str(data[key]).strip() for key in _OAUTH2_KEYS}
     except (OSError, ValueError, KeyError, TypeError):
         values = {}
-    if not all(values.values()) or not values:
+    if not values or not all(values.values()):
         raise ConfigError(
             f"The OAuth2 file {path} is missing or lacks google_client_id, "
             f"google_client_secret or google_refresh_token; create it with yagmail's OAuth2 "
@@ -536,18 +531,27 @@ def _read_oauth2_file(path: str) -> dict[str, str]:
     return values
 
 
-def _login_xoauth2(smtp: smtplib.SMTP, user: str, info: dict[str, str]) -> None:
+def _login_xoauth2(smtp: smtplib.SMTP, user: str, info: dict[str, str], timeout: float) -> None:
     """Gmail's XOAUTH2 login on an open connection, with the server's answer checked.
 
-    yagmail's own OAuth2 login sends AUTH without reading the reply and skips STARTTLS when a
-    TLS context is given, so only its token helpers are used.
+    yagmail's own OAuth2 login sends AUTH without reading the reply, and skips STARTTLS when a
+    TLS context is given; its token refresh has no timeout. Only its URL and string helpers
+    are used.
     """
+    form = {
+        "client_id": info["google_client_id"],
+        "client_secret": info["google_client_secret"],
+        "refresh_token": info["google_refresh_token"],
+        "grant_type": "refresh_token",
+    }
+    url = yagmail.oauth2.command_to_url("o/oauth2/token")
     try:
-        token, _ = yagmail.oauth2.refresh_authorization(*(info[key] for key in _OAUTH2_KEYS))
+        with urllib.request.urlopen(url, urllib.parse.urlencode(form).encode(), timeout) as answer:
+            token = json.loads(answer.read())["access_token"]
     except urllib.error.HTTPError as exc:  # 400/401: the refresh token was revoked or is wrong
         code = 535 if exc.code in (400, 401) else 454
         raise smtplib.SMTPAuthenticationError(code, f"Google answered {exc.code}") from exc
-    except (urllib.error.URLError, ValueError, KeyError) as exc:
+    except (urllib.error.URLError, TimeoutError, ValueError, KeyError) as exc:
         raise OSError(f"Google's token service failed: {exc}") from exc
     auth = yagmail.oauth2.generate_oauth2_string(user, token, as_base64=False)
     smtp.ehlo_or_helo_if_needed()

@@ -17,19 +17,28 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import datetime as dt
 import email
 import email.policy
+import ipaddress
+import logging
 import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+# aiosmtpd logs a warning about its own deprecated attribute on every successful AUTH.
+logging.getLogger("mail.log").addFilter(
+    lambda record: "login_data is deprecated" not in record.getMessage()
+)
 
 
 @dataclass(frozen=True)
@@ -234,6 +243,53 @@ class _EphemeralController(Controller):
         server = cast(asyncio.Server, self.server)
         self.port = server.sockets[0].getsockname()[1]
         super()._trigger_server()
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """Write a one-day self-signed certificate for 127.0.0.1 into ``folder``: (cert, key).
+
+    Clients trust it only when told to, e.g. with ``SSL_CERT_FILE`` set to the cert file.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def server_tls_context(cert_file: Path, key_file: Path) -> ssl.SSLContext:
+    """The server side TLS context for ``start_smtp_server(tls=...)``."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context
 
 
 @contextmanager

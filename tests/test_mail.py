@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import ipaddress
 import json
 import ssl
 import threading
@@ -31,7 +30,12 @@ from sheetsync.mail import (
     open_transport,
 )
 from sheetsync.model import Message
-from tests.fixtures_smtp import LoopbackSmtpServer, start_smtp_server
+from tests.fixtures_smtp import (
+    LoopbackSmtpServer,
+    self_signed_certificate,
+    server_tls_context,
+    start_smtp_server,
+)
 
 WHEN = dt.datetime(2025, 3, 7, 16, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -228,6 +232,18 @@ def test_temporary_451_is_retried_after_a_bounded_wait(smtp_server: LoopbackSmtp
     assert len(smtp_server.messages) == 1 and smtp_server.connections == 1
 
 
+def test_421_closes_the_connection_and_the_retry_reconnects(
+    smtp_server: LoopbackSmtpServer,
+) -> None:
+    smtp_server.fail_data_next(1, code=421)
+    tr, sleeps = transport(smtp_server)
+    with tr:
+        assert tr.send(message(1)).result == "sent"
+        assert tr.send(message(2)).result == "sent"
+    assert sleeps == [1.0] and len(smtp_server.messages) == 2
+    assert smtp_server.connections == 2 == tr.connections_opened
+
+
 def test_persistent_451_fails_after_the_retries(smtp_server: LoopbackSmtpServer) -> None:
     smtp_server.fail_data_next(10, code=451)
     tr, sleeps = transport(smtp_server, retries=3, backoff=1.0)
@@ -412,35 +428,11 @@ def test_gmail_xoauth2_login_checks_the_answer(
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (cert, key)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    return folder / "cert.pem", folder / "key.pem"
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(*certificate)
-    return context
+    return server_tls_context(*certificate)
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
