@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import traceback
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from sheetsync import __version__, config, pipeline, views
+from jobs import registry
+from sheetsync import __version__, alerts, config, delivery, pipeline, runner, service, views
+from sheetsync.delivery import Sent
 from sheetsync.errors import ConfigError, SheetsyncError
-
-if TYPE_CHECKING:
-    from sheetsync.delivery import Sent
+from sheetsync.runner import ProjectRun
 
 
 class _Group(click.Group):
@@ -119,8 +121,6 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     """Send each project's weekly client report, at most once a week."""
     day = _as_of(as_of)
     cfg = _config(ctx)
-    from sheetsync import delivery
-
     run = delivery.run_for(cfg, now_utc())
     with run.transport:
         results = [delivery.report(s, run, as_of=day, force=force, dry_run=dry_run)
@@ -144,3 +144,121 @@ def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
     for r in results:
         if r.result == "failed":
             click.echo(f"sheetsync: {r.project}: {r.detail}", err=True)
+
+
+def _now(value: str | None) -> datetime:
+    if value is None:
+        return now_utc()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} is not a moment with its offset; write it as "
+                                 "YYYY-MM-DDTHH:MM+HH:MM, e.g. 2026-11-27T16:05+00:00.",
+                                 param_hint="--now")
+    return moment
+
+
+def _log_line(as_json: bool, event: dict[str, Any], text: str) -> None:
+    """One line on stderr per noteworthy event: plain, or JSON with --log-json."""
+    click.echo(json.dumps(event, ensure_ascii=False) if as_json else text, err=True)
+
+
+def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress: bool,
+              log_json: bool, stop: Callable[[], bool] = lambda: False) -> list[ProjectRun]:
+    """One reconciliation over every project: the body of ``run`` and of each tick."""
+    run_ctx = delivery.run_for(cfg, now)
+    bar = None
+    if progress:
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task = bar.add_task("projects", total=len(sources))
+        bar.start()
+
+    def seen(result: ProjectRun) -> None:
+        if bar is not None:
+            bar.advance(task)
+        if result.failed or any(a.unknown for a in result.actions):
+            for line in runner.summarise([result]).lines:
+                _log_line(log_json, {"event": "problem", "project": result.project,
+                                     "source": result.source, "detail": line}, line)
+
+    try:
+        with run_ctx.transport:
+            results = runner.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
+                                           stop=stop)
+            try:
+                alerts.alert(results, run_ctx, cfg.admin_email)
+            except SheetsyncError as exc:
+                _log_line(log_json, {"event": "alert-failed", "detail": str(exc)},
+                          f"sheetsync: the admin alert could not be sent: {exc}")
+    finally:
+        if bar is not None:
+            bar.stop()
+    return results
+
+
+def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
+    return {"now": now.isoformat(), "projects": [
+        {"project": r.project, "source": r.source,
+         "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
+                     for a in r.actions], **({"error": r.error} if r.error else {})}
+        for r in results]}
+
+
+@main.command("run")
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM±HH:MM",
+              help="Pretend it is this moment (default: the current time).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--log-json", is_flag=True, help="Log lines on stderr as JSON objects.")
+@click.pass_context
+def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, as_json: bool,
+            log_json: bool) -> None:
+    """Do whatever is due for each project, and nothing twice (for cron, every 15 minutes)."""
+    now = _now(now_text)
+    cfg = _config(ctx)
+    todo = _sources(sources, cfg)
+    log_json = log_json or cfg.json_logs
+    results = _run_once(cfg, todo, now, log_json=log_json,
+                        progress=len(todo) > 1 and sys.stderr.isatty() and not as_json)
+    if as_json:
+        click.echo(json.dumps(_run_json(now, results), ensure_ascii=False, indent=2))
+    else:
+        click.echo(runner.summarise(results).line())
+    _finish(any(r.failed for r in results))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--every", "every", type=click.IntRange(1, 1440), default=None,
+              metavar="MINUTES", help="Minutes between runs (default 15).")
+@click.option("--log-json", is_flag=True, help="Log lines on stderr as JSON objects.")
+@click.pass_context
+def schedule(ctx: click.Context, sources: tuple[str, ...], every: int | None,
+             log_json: bool) -> None:
+    """Stay running and do what `run` does every --every minutes; SIGTERM exits cleanly."""
+    cfg = _config(ctx)
+    todo = _sources(sources, cfg)
+    minutes = every or cfg.every_minutes
+    log_json = log_json or cfg.json_logs
+    stop = threading.Event()
+    service.install_stop_handlers(stop)
+
+    def tick() -> None:
+        now = now_utc()
+        results = _run_once(cfg, todo, now, progress=False, log_json=log_json, stop=stop.is_set)
+        summary = runner.summarise(results)
+        _log_line(log_json, {"event": "run", "now": now.isoformat(),
+                             **{k: v for k, v in summary.__dict__.items() if k != "lines"}},
+                  summary.line())
+
+    _log_line(log_json, {"event": "start", "every_minutes": minutes, "projects": len(todo)},
+              f"sheetsync schedule: {len(todo)} projects, every {minutes} minutes; "
+              "Ctrl-C or SIGTERM to stop")
+    service.serve(tick, minutes, stop, lambda tb: _log_line(
+        log_json, {"event": "error", "detail": tb}, f"sheetsync: unexpected error:\n{tb}"))
+    _log_line(log_json, {"event": "stop"}, "sheetsync schedule: stopped")
+    sys.exit(0)

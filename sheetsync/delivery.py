@@ -136,17 +136,26 @@ def _unknown(base: Sent, loaded: Loaded, run: Run, status: ledger_mod.Status,
     return _with(sent, loaded)
 
 
+def append_log(loaded: Loaded, entry: LogEntry) -> str:
+    """Append one row to the sheet's Log tab; returns why not, or "" when written."""
+    if not loaded.raw.can_write:
+        return loaded.raw.write_refusal
+    try:
+        loaded.backend.apply(writeplan.build(loaded.project, problems=False, log=(entry,)))
+    except SheetsyncError as exc:
+        return str(exc)
+    return ""
+
+
 def _log(sent: Sent, loaded: Loaded, run: Run, job: str) -> Sent:
     """Append the Log row; a sent email stays sent even if the sheet cannot take the row."""
     entry = LogEntry(time=run.now, job=job, project=sent.project, recipients=sent.recipients,
                      subject=sent.subject, result=sent.result, message_id=sent.message_id,
                      detail=sent.detail)
-    try:
-        if loaded.raw.can_write:
-            loaded.backend.apply(writeplan.build(loaded.project, problems=False, log=(entry,)))
-    except SheetsyncError as exc:
+    why = append_log(loaded, entry)
+    if why:
         sent = replace(sent, detail=(sent.detail + "; " if sent.detail else "")
-                       + f"the Log tab could not be written ({exc})")
+                       + f"the Log tab could not be written ({why})")
     return _with(sent, loaded)
 
 

@@ -55,6 +55,15 @@ class ReportDue:
     late: timedelta
     too_late: bool  # beyond the catch-up window: log it as skipped, send nothing
 
+    @property
+    def skip_reason(self) -> str:
+        if not self.too_late:
+            return ""
+        hours = int(self.late.total_seconds() // 3600)
+        return (f"the report for {self.period.isoformat()} was missed by {hours // 24} days "
+                f"{hours % 24} hours, more than the {CATCH_UP.days}-day catch-up window; "
+                "not sent (use 'sheetsync report --as-of' to send it by hand)")
+
 
 def report_due(now: datetime, settings: Settings) -> ReportDue:
     day = last_report_date(now, settings)
@@ -62,7 +71,11 @@ def report_due(now: datetime, settings: Settings) -> ReportDue:
     return ReportDue(day, late, late > CATCH_UP)
 
 
-def reminder_day(now: datetime, settings: Settings, reminder_time: time) -> date | None:
+REMINDER_TIME = time(9, 0)  # reminders go out from this time of the project day
+
+
+def reminder_day(now: datetime, settings: Settings,
+                 reminder_time: time = REMINDER_TIME) -> date | None:
     """Today, if a reminder may go today at ``now``; else None."""
     here = local(now, settings)
     if here.weekday() in (SATURDAY, SUNDAY, settings.report_day):

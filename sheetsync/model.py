@@ -7,6 +7,7 @@ write side (``WritePlan``) is what a backend applies; ``Message`` is what a tran
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -186,7 +187,7 @@ class Milestone:
 @dataclass(frozen=True)
 class Update:
     row: int
-    date: date
+    date: dt.date
     type: UpdateType
     text: str
     milestone: str = ""
@@ -198,13 +199,13 @@ class Update:
 class Change:
     id: str
     row: int
-    date: date | None = None
+    date: dt.date | None = None
     requested_by: str = ""
     change: str = ""
     impact: str = ""
     milestone: str = ""
-    old_due: date | None = None
-    new_due: date | None = None
+    old_due: dt.date | None = None
+    new_due: dt.date | None = None
     status: ChangeStatus = ChangeStatus.PROPOSED
     client_approved: bool | None = None
 

@@ -1,0 +1,21 @@
+"""The daily check: once a project day, flag milestones and write Flag, Flag detail, Problems."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sheetsync import due, pipeline, views
+from sheetsync.delivery import Run
+from sheetsync.model import Settings
+from sheetsync.runner import Action, Due, Job
+
+
+def when(settings: Settings, now: datetime) -> Due:
+    return Due(due.project_day(now, settings))
+
+
+def run(loaded: pipeline.Loaded, _run: Run, period: date) -> Action:
+    return Action("check", "done", views.check_line(pipeline.check_loaded(loaded, as_of=period)))
+
+
+JOB = Job("check", when, run, records_done=True)

@@ -1,0 +1,8 @@
+"""Every scheduled job, in the order ``sheetsync run`` does them for a project."""
+
+from __future__ import annotations
+
+from jobs import check, weekly_report
+from sheetsync.runner import Job
+
+JOBS: tuple[Job, ...] = (check.JOB, weekly_report.JOB)

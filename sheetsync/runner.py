@@ -1,0 +1,153 @@
+"""The reconciler behind ``sheetsync run``: for each project, do what is due and not done.
+
+A job says *when* it is due (a pure rule from ``due``) and *what* it does (a flow from
+``pipeline``/``delivery``); this module owns the loop around them: read each project once,
+hold its lock, ask the ledger whether each due period is already done, run or skip, and
+record. It knows no job by name: the job list comes from ``jobs.registry``.
+
+Nothing twice: a period whose ledger says done, sent, skipped or unknown is never run
+again by ``run``; one that failed is tried again on the next run while it is still due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sheetsync.delivery import Run, append_log
+from sheetsync.errors import LockBusy, SheetsyncError
+from sheetsync.model import LogEntry, Settings
+from sheetsync.pipeline import Loaded, load
+
+SETTLED = frozenset({"done", "sent", "skipped", "unknown"})
+
+
+@dataclass(frozen=True)
+class Due:
+    """A job is due for ``period``; ``skip`` set means log it as skipped instead of running."""
+
+    period: date
+    skip: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    job: str
+    result: str  # "done" (a check), "sent", "skipped", "failed"
+    detail: str = ""
+    unknown: bool = False  # an earlier send's outcome is unknown: the admin must look
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    due: Callable[[Settings, datetime], Due | None]
+    run: Callable[[Loaded, Run, date], Action]
+    records_done: bool = False  # the runner records the period (jobs that send nothing)
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    source: str
+    project: str
+    actions: tuple[Action, ...] = ()
+    error: str = ""
+    problems: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error) or any(a.result == "failed" for a in self.actions)
+
+
+def _skip(loaded: Loaded, run: Run, job: Job, due: Due) -> Action:
+    source, period = loaded.backend.source, due.period.isoformat()
+    run.ledger.done(source, job.name, period, at=run.now, result="skipped", detail=due.skip)
+    append_log(loaded, LogEntry(run.now, job.name, loaded.project.settings.name, (), "",
+                                "skipped", "", due.skip))  # the ledger has it either way
+    return Action(job.name, "skipped", due.skip)
+
+
+def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
+    """Run every due, undone job of one project, in order, on one read of the sheet."""
+    try:
+        with run.ledger.lock(source, wait=0.5):
+            loaded = load(source, run.open_source)
+            name = loaded.project.settings.name
+            actions: list[Action] = []
+            for job in jobs:
+                due = job.due(loaded.project.settings, run.now)
+                if due is None:
+                    continue
+                period = due.period.isoformat()
+                if run.ledger.status(source, job.name, period).state in SETTLED:
+                    continue
+                if due.skip:
+                    actions.append(_skip(loaded, run, job, due))
+                    continue
+                try:
+                    action = job.run(loaded, run, due.period)
+                except SheetsyncError as exc:
+                    action = Action(job.name, "failed", str(exc))
+                if job.records_done and action.result == "done":
+                    run.ledger.done(source, job.name, period, at=run.now, detail=action.detail)
+                actions.append(action)
+            return ProjectRun(source, name, tuple(actions),
+                              problems=len(loaded.project.problems))
+    except LockBusy as exc:
+        return ProjectRun(source, source, (Action("lock", "skipped", str(exc)),))
+    except SheetsyncError as exc:
+        return ProjectRun(source, source, error=str(exc))
+
+
+def reconcile_all(sources: Iterable[str], run: Run, jobs: Sequence[Job],
+                  *, on_project: Callable[[ProjectRun], None] = lambda _: None,
+                  stop: Callable[[], bool] = lambda: False) -> list[ProjectRun]:
+    """Every project in turn; ``stop()`` is asked between projects (SIGTERM, Ctrl-C)."""
+    out: list[ProjectRun] = []
+    for source in sources:
+        if stop():
+            break
+        result = reconcile(source, run, jobs)
+        on_project(result)
+        out.append(result)
+    return out
+
+
+@dataclass(frozen=True)
+class Summary:
+    projects: int = 0
+    checks: int = 0
+    sent: int = 0
+    problems: int = 0
+    failures: int = 0
+    unknown: int = 0
+    lines: tuple[str, ...] = field(default=())
+
+    def line(self) -> str:
+        return (f"sheetsync run: {self.projects} projects, {self.checks} checks, "
+                f"{self.sent} emails sent, {self.problems} problems in sheets, "
+                f"{self.failures} failures" + (f", {self.unknown} unknown sends"
+                                               if self.unknown else ""))
+
+
+def summarise(results: Sequence[ProjectRun]) -> Summary:
+    lines = []
+    for r in results:
+        if r.error:
+            lines.append(f"{r.source}: FAILED: {r.error}")
+        for a in r.actions:
+            if a.result == "failed":
+                lines.append(f"{r.project}: {a.job} FAILED: {a.detail}")
+            elif a.unknown:
+                lines.append(f"{r.project}: {a.job} UNKNOWN: {a.detail}")
+    return Summary(
+        projects=len(results),
+        checks=sum(1 for r in results for a in r.actions if a.job == "check"
+                   and a.result == "done"),
+        sent=sum(1 for r in results for a in r.actions if a.result == "sent"),
+        problems=sum(r.problems for r in results),
+        failures=sum(1 for r in results if r.failed),
+        unknown=sum(1 for r in results for a in r.actions if a.unknown),
+        lines=tuple(lines),
+    )
