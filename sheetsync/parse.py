@@ -59,8 +59,8 @@ class _Reader:
     date_order: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
-    def report(self, tab: str, row: int, col: int, value: object, code: str,
-               **facts: str) -> None:
+    def report(self, tab: str, row: int, col: int, value: object, code: str, /,
+               **facts: str) -> None:  # positional-only: "tab" is also a fact of some texts
         problem, fix = texts.problem_text(code, self.language, **facts)
         ref = a1(row, col) if row and col else ""
         self.problems.append(Problem(tab, ref, cell_text(value) if value is not None else "",
