@@ -206,7 +206,7 @@ def _settings(sheet: _Sheet | None, raw: RawWorkbook, reader: _Reader) -> Settin
         reminder_every_days=_or(read("reminder_every_days",
                                      lambda v: cells.parse_int(v, 1, 365)), 3),
         date_order=date_order or cells.locale_date_order(raw.locale),
-        reports_paused=bool(read("reports_paused", cells.parse_yes_no)),
+        reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
     )
     if not settings.client_emails:
         tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
@@ -271,7 +271,7 @@ def _milestones(sheet: _Sheet | None, reader: _Reader) -> tuple[Milestone, ...]:
             due=due,
             acceptance=get("acceptance", cells.parse_text) or "",
             done_on=get("done_on", lambda v: cells.parse_date(v, reader.date_order)),
-            client_confirmed=get("client_confirmed", cells.parse_yes_no),
+            client_confirmed=get("client_confirmed", cells.parse_yes_no, schema.YES_NO),
             confirmed_on=get("confirmed_on", lambda v: cells.parse_date(v, reader.date_order)),
             depends_on=get("depends_on", cells.parse_ids) or (),
             notes=get("notes", cells.parse_text) or "",
@@ -335,7 +335,7 @@ def _updates(sheet: _Sheet | None, known: set[str], reader: _Reader) -> tuple[Up
         text = get("text", cells.parse_text)
         milestone = get("milestone", cells.parse_id) or ""
         by = get("by", cells.parse_text) or ""
-        internal = get("internal", cells.parse_yes_no)
+        internal = get("internal", cells.parse_yes_no, schema.YES_NO)
         for key, value in (("date", when), ("type", kind), ("text", text)):
             if value is None and key not in failed and key in sheet.columns:
                 reader.report(sheet.tab.name, row, sheet.columns[key], None, "required",
@@ -389,7 +389,7 @@ def _changes(sheet: _Sheet | None, milestones: tuple[Milestone, ...],
             milestone=milestone, old_due=get("old_due", day), new_due=get("new_due", day),
             status=get("status", lambda v: cells.parse_word(v, schema.CHANGE_STATUSES),
                        schema.CHANGE_STATUSES) or ChangeStatus.PROPOSED,
-            client_approved=get("client_approved", cells.parse_yes_no),
+            client_approved=get("client_approved", cells.parse_yes_no, schema.YES_NO),
         )
         target = by_id.get(milestone)
         if (change.status is ChangeStatus.APPROVED and change.new_due and target is not None
