@@ -125,6 +125,8 @@ def _sheet(tabs: dict[str, RawTab], kind: str, reader: _Reader, *,
     sheet = _find_header(tab, kind, reader)
     if sheet is None:
         sheet = _Sheet(tab, 0, {})
+    if kind == schema.PROJECT:
+        return sheet  # without Field and Value headers, _settings reads columns A and B
     for key in schema.REQUIRED_COLUMNS.get(kind, ()):
         if key not in sheet.columns:
             reader.report(tab.name, sheet.header_row or 1, 0, None, "missing_column",
