@@ -85,7 +85,7 @@ def _find_tabs(raw: RawWorkbook, reader: _Reader) -> dict[str, RawTab]:
         if key is None:
             continue
         if key in found:
-            reader.report(tab.name, 0, 0, None, "duplicate_tab", tab=found[key].name)
+            reader.report(tab.name, 1, 1, None, "duplicate_tab", tab=found[key].name)
             continue
         found[key] = tab
     return found
@@ -119,7 +119,7 @@ def _sheet(tabs: dict[str, RawTab], kind: str, reader: _Reader, *,
     tab = tabs.get(kind)
     if tab is None:
         if required:
-            reader.report(schema.tab_title(kind, reader.language), 0, 0, None, "missing_tab",
+            reader.report(schema.tab_title(kind, reader.language), 1, 1, None, "missing_tab",
                           tab=schema.tab_title(kind, reader.language))
         return None
     sheet = _find_header(tab, kind, reader)
@@ -127,10 +127,14 @@ def _sheet(tabs: dict[str, RawTab], kind: str, reader: _Reader, *,
         sheet = _Sheet(tab, 0, {})
     if kind == schema.PROJECT:
         return sheet  # without Field and Value headers, _settings reads columns A and B
+    row = sheet.header_row or 1
+    header = tab.rows[row - 1] if len(tab.rows) >= row else ()
+    col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
     for key in schema.REQUIRED_COLUMNS.get(kind, ()):
-        if key not in sheet.columns:
-            reader.report(tab.name, sheet.header_row or 1, 0, None, "missing_column",
+        if key not in sheet.columns:  # said at the header cell where the column can go
+            reader.report(tab.name, row, col, None, "missing_column",
                           column=schema.header(kind, key, reader.language))
+            col += 1
     return sheet
 
 
@@ -212,8 +216,12 @@ def _settings(sheet: _Sheet | None, raw: RawWorkbook, reader: _Reader) -> Settin
     )
     if not settings.client_emails:
         tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
-        row, col = (found["client_emails"][0], sheet.columns["value"]) if (
-            sheet and "client_emails" in found) else (0, 0)
+        if sheet and "client_emails" in found:
+            row, col = found["client_emails"][0], sheet.columns["value"]
+        elif sheet:  # the Field cell of the first row below the settings, where it goes
+            row, col = max(_data_rows(sheet), default=sheet.header_row) + 1, sheet.columns["field"]
+        else:
+            row, col = 1, 1
         reader.report(tab, row, col, found.get("client_emails", (0, None))[1], "no_recipients")
     return settings
 
