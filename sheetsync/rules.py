@@ -43,6 +43,8 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
                 flags.add(Flag.UNCONFIRMED)
                 unconfirmed = (as_of - (m.done_on + timedelta(days=window))).days
         return flags, overdue, unconfirmed
+    if m.status is Status.CANCELLED:
+        return flags, 0, 0  # never late, so never puts its dependants at risk
     if m.due is not None:
         if m.due < as_of and "owner" not in m.unreadable:
             flags.add(Flag.CLIENT_OVERDUE if m.owner is Owner.CLIENT else Flag.OVERDUE)
