@@ -7,6 +7,7 @@ clock. A rule whose inputs could not be read is not judged; the row gets ``INVAL
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import date, timedelta
 
 from sheetsync import graph
@@ -65,17 +66,19 @@ def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
     deps = {key: m.depends_on for key, m in first.items()}
     late = {key for key, m in first.items() if own[id(m)][0] & LATE}
 
-    # Nearest late IDs upstream of each milestone, carried along the dependency order.
-    late_above: dict[str, tuple[str, ...]] = {}
-    for key in graph.topological(deps):
-        found: dict[str, None] = {}
-        for dep in deps[key]:
-            if dep not in first or dep == key:
-                continue
-            if dep in late:
-                found[dep] = None
-            found.update(dict.fromkeys(late_above.get(dep, ())))
-        late_above[key] = tuple(found)[:AT_RISK_SHOWN]
+    # Nearest late IDs upstream of each milestone: one breadth-first walk down from every
+    # late milestone at once, each milestone taking at most AT_RISK_SHOWN of them. Linear,
+    # and a cycle is walked like any other edge, so what lies past it is still reached.
+    waiting = graph.reverse(deps)
+    late_above: dict[str, list[str]] = {key: [] for key in deps}
+    queue = deque((key, key) for key in deps if key in late)  # (reached, late source)
+    while queue:
+        node, source = queue.popleft()
+        for nxt in waiting[node]:
+            found = late_above[nxt]
+            if nxt != source and source not in found and len(found) < AT_RISK_SHOWN:
+                found.append(source)
+                queue.append((nxt, source))
 
     out: list[Assessment] = []
     for m in project.milestones:
@@ -87,7 +90,7 @@ def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
         is_first = first.get(m.id) is m
         if not is_first:
             flags.add(Flag.INVALID)
-        upstream_late = late_above.get(m.id, ()) if is_first else ()
+        upstream_late = tuple(late_above.get(m.id, ())) if is_first else ()
         if upstream_late and not m.closed and "status" not in m.unreadable:
             flags.add(Flag.AT_RISK)
         to_due = (m.due - as_of).days if m.due is not None else None
