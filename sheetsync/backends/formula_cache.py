@@ -93,13 +93,13 @@ def _put_back(xml: bytes, formulas: SheetFormulas) -> bytes:
     def fill(match: re.Match[bytes]) -> bytes:
         attrs, inner = match.group(1), match.group(2) or b""
         ref = _REF.search(attrs)
-        if ref is None or b"<f" not in inner or _VALUE.search(inner + b"</v>") is None:
+        if ref is None or b"<f" not in inner:
             return match.group(0)
         entry = formulas.get((int(ref.group(2)), _col(ref.group(1))))
         if entry is None or entry[1] is None or entry[1][0] not in KEEPABLE:
             return match.group(0)
         kind, value = entry[1]
-        if re.search(rb"<v>\s*\S", inner):
+        if re.search(rb"<v>\s*[^\s<]", inner):
             return match.group(0)  # it has a result already
         attrs = _TYPE.sub(b"", attrs).rstrip()
         if kind != "n":
