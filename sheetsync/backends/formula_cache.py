@@ -60,7 +60,7 @@ def scan(archive: zipfile.ZipFile, xml_path: str) -> SheetFormulas:
         cached = None
         if value is not None and value.group(1).strip():
             cached = ((kind.group(1) if kind else b"n").decode(), value.group(1).decode())
-        text = "=" + (formula.group(1) or b"").decode(errors="replace")
+        text = "=" + _unescape((formula.group(1) or b"").decode(errors="replace"))
         found[(int(ref.group(2)), _col(ref.group(1)))] = (text, cached)
     return found
 
