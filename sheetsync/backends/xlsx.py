@@ -144,6 +144,7 @@ class XlsxFile:
 
 
 def _rows(ws: Any, formulas: formula_cache.SheetFormulas) -> tuple[tuple[CellValue, ...], ...]:
+    ws.reset_dimensions()  # read every row and column, whatever size the file claims
     rows = [list(values) for values in ws.iter_rows(values_only=True)]
     for (r, c), (formula, cached) in formulas.items():
         if cached is not None:
