@@ -62,30 +62,34 @@ class XlsxFile:
             lost = sorted({prefix.split("/")[1] for n in names for prefix in LOST_ON_SAVE
                            if n.startswith(prefix)})
             try:
-                book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-            except Exception as exc:  # openpyxl raises many kinds on a damaged file
+                tabs = self._read_tabs(archive)
+            except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
                 raise SourceError(
                     f"{self.path} could not be opened as a workbook ({exc}); open it in Excel "
                     "and save it as .xlsx."
                 ) from exc
-            try:
-                tabs = []
-                self._formulas = {}
-                for ws in book.worksheets:
-                    xml_path = getattr(ws, "_worksheet_path", "")
-                    formulas = formula_cache.scan(archive, xml_path) if xml_path else {}
-                    if formulas:
-                        self._formulas[ws.title] = formulas
-                    if schema.canonical_tab(ws.title) is None:
-                        continue
-                    tabs.append(RawTab(ws.title, _rows(ws, formulas)))
-            finally:
-                book.close()
         refusal = ""
         if lost:
             refusal = ("it holds " + ", ".join(lost) + " that openpyxl would drop on saving")
         return RawWorkbook(title=self.path.stem, tabs=tuple(tabs), can_write=not lost,
                            write_refusal=refusal)
+
+    def _read_tabs(self, archive: zipfile.ZipFile) -> list[RawTab]:
+        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            tabs = []
+            self._formulas = {}
+            for ws in book.worksheets:
+                xml_path = getattr(ws, "_worksheet_path", "")
+                formulas = formula_cache.scan(archive, xml_path) if xml_path else {}
+                if formulas:
+                    self._formulas[ws.title] = formulas
+                if schema.canonical_tab(ws.title) is None:
+                    continue
+                tabs.append(RawTab(ws.title, _rows(ws, formulas)))
+            return tabs
+        finally:
+            book.close()
 
     def _archive(self) -> zipfile.ZipFile:
         if not self.path.exists():
