@@ -113,6 +113,10 @@ class XlsxFile:
         except Timeout as exc:
             raise LockBusy(f"another sheetsync process has been writing {self.path} for over "
                            f"{LOCK_TIMEOUT:.0f} s; try again when it has finished.") from exc
+        except OSError as exc:  # a full disk, a read-only folder: the file is as it was
+            raise SourceError(f"{self.path} could not be saved ({exc.strerror or exc}); make "
+                              "sure its folder is writable and has free space, then run "
+                              "check again.") from exc
 
     def _apply_locked(self, plan: WritePlan) -> None:
         with self._archive() as archive:
