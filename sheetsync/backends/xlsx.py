@@ -59,8 +59,7 @@ class XlsxFile:
         archive = self._archive()
         with archive:
             names = archive.namelist()
-            lost = sorted({prefix.split("/")[1] for n in names for prefix in LOST_ON_SAVE
-                           if n.startswith(prefix)})
+            lost = any(n.startswith(LOST_ON_SAVE) for n in names)
             try:
                 tabs = self._read_tabs(archive)
             except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
@@ -70,7 +69,7 @@ class XlsxFile:
                 ) from exc
         refusal = ""
         if lost:
-            refusal = ("it holds " + ", ".join(lost) + " that openpyxl would drop on saving")
+            refusal = "it holds charts, images or shapes that would be lost if it were saved"
         return RawWorkbook(title=self.path.stem, tabs=tuple(tabs), can_write=not lost,
                            write_refusal=refusal)
 
