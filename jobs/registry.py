@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import check, weekly_report
+from jobs import check, remind, weekly_report
 from sheetsync.runner import Job
 
-JOBS: tuple[Job, ...] = (check.JOB, weekly_report.JOB)
+JOBS: tuple[Job, ...] = (check.JOB, weekly_report.JOB, remind.JOB)

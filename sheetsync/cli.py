@@ -129,6 +129,25 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     _finish(any(r.result == "failed" for r in results))
 
 
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Remind as of this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--dry-run", is_flag=True, help="Render, but send and write nothing.")
+@click.pass_context
+def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
+           dry_run: bool) -> None:
+    """Remind each client of what waits on them: at most one email a project and day."""
+    day = _as_of(as_of)
+    cfg = _config(ctx)
+    run = delivery.run_for(cfg, now_utc())
+    with run.transport:
+        results = [delivery.remind(s, run, as_of=day, dry_run=dry_run)
+                   for s in _sources(sources, cfg)]
+    _print_sent(results, as_json, "remind")
+    _finish(any(r.result == "failed" for r in results))
+
+
 def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
     if as_json:
         projects = []
@@ -262,3 +281,29 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: int | None,
         log_json, {"event": "error", "detail": tb}, f"sheetsync: unexpected error:\n{tb}"))
     _log_line(log_json, {"event": "stop"}, "sheetsync schedule: stopped")
     sys.exit(0)
+
+
+@main.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def config_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Show the effective settings (file, then environment), secrets redacted."""
+    cfg = _config(ctx)
+    data = cfg.redacted()
+    data["email_goes_to"] = (f"outbox folder {cfg.outbox_dir}" if cfg.uses_outbox
+                             else f"SMTP {cfg.smtp.host}")
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"config file: {cfg.path or '(none: defaults and environment only)'}")
+    for key, value in data.items():
+        if key in ("projects", "path"):
+            continue
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                click.echo(f"{key}.{sub}: {subvalue}")
+        else:
+            click.echo(f"{key}: {value}")
+    click.echo(f"projects: {len(cfg.projects)}")
+    for p in cfg.projects:
+        click.echo(f"  - {p.name or p.source}: {p.source}")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sheetsync import history, impact, mail, render, rules, writeplan
+from sheetsync import history, impact, mail, reminders, render, rules, writeplan
 from sheetsync import ledger as ledger_mod
 from sheetsync import report as report_mod
 from sheetsync.config import Config
@@ -185,6 +185,42 @@ def report(source: str, run: Run, *, as_of: date | None = None, force: bool = Fa
         loaded = load(source, run.open_source)
         day = as_of or project_day(loaded.project, run.now)
         return report_loaded(loaded, run, as_of=day, force=force, dry_run=dry_run)
+    except SheetsyncError as exc:
+        return failed(source, exc, loaded)
+
+
+def remind_loaded(loaded: Loaded, run: Run, *, as_of: date, dry_run: bool = False) -> Sent:
+    """At most one reminder a project day listing what waits on the client, each item at
+    its own cadence; never on Saturday, Sunday or the report day."""
+    project = loaded.project
+    s = project.settings
+    source = loaded.backend.source
+    quiet = Sent(source, s.name, "skipped", period=as_of.isoformat(),
+                 api_requests=loaded.backend.api_requests)
+    if as_of.weekday() in (5, 6) or as_of.weekday() == s.report_day:
+        return replace(quiet, detail="no reminders on Saturday, Sunday or the report day")
+    assessments = rules.assess(project, as_of)
+    waiting = reminders.candidates(project, assessments, as_of)
+    if not waiting:
+        return replace(quiet, detail="nothing waits on the client")
+    reminder = reminders.select(waiting, run.ledger.sent_items(source, "remind"), as_of,
+                                s.reminder_every_days)
+    if reminder is None:
+        return replace(quiet, detail="every waiting item was mentioned less than "
+                                     f"{s.reminder_every_days} days ago")
+    subject, text, html = render.render_reminder(reminder, s)
+    sponsor = (s.sponsor_email,) if reminder.cc_sponsor and s.sponsor_email else ()
+    draft = Draft("remind", as_of, subject, text, html, items=reminder.ids, extra_cc=sponsor)
+    return deliver(loaded, draft, run, dry_run=dry_run)
+
+
+def remind(source: str, run: Run, *, as_of: date | None = None, dry_run: bool = False) -> Sent:
+    """The client reminder of one SOURCE; errors become a ``failed`` outcome."""
+    loaded: Loaded | None = None
+    try:
+        loaded = load(source, run.open_source)
+        day = as_of or project_day(loaded.project, run.now)
+        return remind_loaded(loaded, run, as_of=day, dry_run=dry_run)
     except SheetsyncError as exc:
         return failed(source, exc, loaded)
 

@@ -1,0 +1,23 @@
+"""The client reminder: once a project day from 09:00, on weekdays other than report day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sheetsync import delivery, due
+from sheetsync.model import Settings
+from sheetsync.pipeline import Loaded
+from sheetsync.runner import Action, Due, Job
+
+
+def when(settings: Settings, now: datetime) -> Due | None:
+    day = due.reminder_day(now, settings)
+    return Due(day) if day else None
+
+
+def run(loaded: Loaded, ctx: delivery.Run, period: date) -> Action:
+    sent = delivery.remind_loaded(loaded, ctx, as_of=period)
+    return Action("remind", sent.result, sent.detail, unknown=sent.unknown)
+
+
+JOB = Job("remind", when, run)

@@ -1,0 +1,5 @@
+"""``python -m sheetsync`` is the ``sheetsync`` command."""
+
+from sheetsync.cli import main
+
+main()
