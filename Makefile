@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 templates: $(STAMP)
-	$(BIN)/python -m sheetsync.templates sheet_templates
+	$(BIN)/python -m sheetsync.workbooks sheet_templates
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sheetsync import blueprint, rules, schema, templates, writeplan
+from sheetsync import blueprint, rules, schema, workbooks, writeplan
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.backends.xlsx_template import write_template
 from sheetsync.cells import parse_word
@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("en", "zh")
 AS_OF = blueprint.EXAMPLE_AS_OF
 COMMITTED = {
-    "en": ROOT / "sheet_templates" / templates.template_name("en"),
-    "zh": ROOT / "sheet_templates" / templates.template_name("zh"),
-    "example": ROOT / "examples" / templates.EXAMPLE_NAME,
+    "en": ROOT / "sheet_templates" / workbooks.template_name("en"),
+    "zh": ROOT / "sheet_templates" / workbooks.template_name("zh"),
+    "example": ROOT / "examples" / workbooks.EXAMPLE_NAME,
 }
 
 
@@ -38,7 +38,7 @@ COMMITTED = {
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Freshly generated files, keyed like COMMITTED."""
     out = tmp_path_factory.mktemp("generated")
-    en, zh, example = templates.generate(out / "sheet_templates", out / "examples")
+    en, zh, example = workbooks.generate(out / "sheet_templates", out / "examples")
     return {"en": en, "zh": zh, "example": example}
 
 
@@ -182,7 +182,7 @@ def test_committed_files_are_what_the_generator_writes(generated: dict[str, Path
 
 def test_generating_twice_gives_the_same_bytes(generated: dict[str, Path],
                                                tmp_path: Path) -> None:
-    again = templates.generate(tmp_path / "t", tmp_path / "e")
+    again = workbooks.generate(tmp_path / "t", tmp_path / "e")
     for name, path in zip(("en", "zh", "example"), again, strict=True):
         assert path.read_bytes() == generated[name].read_bytes()
 
@@ -265,15 +265,15 @@ def test_write_template_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_init_xlsx(tmp_path: Path) -> None:
-    made = templates.init_xlsx(tmp_path / "new.xlsx", "中文")
+    made = workbooks.init_xlsx(tmp_path / "new.xlsx", "中文")
     project = _project(made)
     assert project.problems == () and project.settings.language == "zh"
     with pytest.raises(SourceError):
-        templates.init_xlsx(made, "en")
+        workbooks.init_xlsx(made, "en")
     with pytest.raises(SourceError, match=r"\.xlsx"):
-        templates.init_xlsx(tmp_path / "new.csv", "en")
+        workbooks.init_xlsx(tmp_path / "new.csv", "en")
     with pytest.raises(ConfigError):
-        templates.init_xlsx(tmp_path / "other.xlsx", "klingon")
+        workbooks.init_xlsx(tmp_path / "other.xlsx", "klingon")
 
 
 # --------------------------------------------------------------------------- the staff guide

@@ -1,6 +1,6 @@
 """The workbooks sheetsync hands out: the blank templates and the Acme example project.
 
-``python -m sheetsync.templates OUTDIR`` (``make templates``) regenerates
+``python -m sheetsync.workbooks OUTDIR`` (``make templates``) regenerates
 ``OUTDIR/sheetsync-template-en.xlsx``, ``OUTDIR/sheetsync-template-zh.xlsx`` and
 ``examples/acme-rollout.xlsx``; the files are committed, and regenerating them from an
 unchanged schema gives the same bytes. ``init_xlsx`` is what ``sheetsync init PATH`` calls
@@ -57,7 +57,7 @@ def generate(outdir: str | os.PathLike[str],
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sheetsync.templates",
+        prog="python -m sheetsync.workbooks",
         description="Regenerate the sheetsync template workbooks and the example project.")
     parser.add_argument("outdir", help="folder for the templates, e.g. sheet_templates")
     parser.add_argument("--examples", default="examples", metavar="DIR",
