@@ -7,6 +7,8 @@ record. It knows no job by name: the job list comes from ``jobs.registry``.
 
 Nothing twice: a period whose ledger says done, sent, skipped or unknown is never run
 again by ``run``; one that failed is tried again on the next run while it is still due.
+An unknown period (an intent with no outcome: the process died mid-send) is reported once,
+by a Log row and an action marked ``unknown`` (which alerts the admin), and never resent.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date, datetime
 
 from sheetsync.delivery import Run, append_log
 from sheetsync.errors import LockBusy, SheetsyncError
+from sheetsync.ledger import Status
 from sheetsync.model import LogEntry, Settings
 from sheetsync.pipeline import Loaded, load
 
@@ -68,6 +71,27 @@ def _skip(loaded: Loaded, run: Run, job: Job, due: Due) -> Action:
     return Action(job.name, "skipped", due.skip)
 
 
+def _unknown(loaded: Loaded, run: Run, job: Job, due: Due, status: Status) -> Action:
+    """An intent with no outcome: say so once (Log row, admin alert), never resend."""
+    source, period = loaded.backend.source, due.period.isoformat()
+    detail = (f"unknown: an earlier send ({status.message_id}) was interrupted before its "
+              "result was recorded; it was not sent again. Check with the client, then use "
+              "--force to resend if it did not arrive.")
+    intent = next((r for r in reversed(status.records)
+                   if r.kind == "intent" and r.message_id == status.message_id), None)
+    run.ledger.done(source, job.name, period, at=run.now, result="unknown", detail=detail)
+    append_log(loaded, LogEntry(run.now, job.name, loaded.project.settings.name,
+                                intent.recipients if intent else (),
+                                intent.subject if intent else "", "unknown",
+                                status.message_id, detail))
+    return Action(job.name, "skipped", detail, unknown=True)
+
+
+def _told(status: Status) -> bool:
+    """Whether an unknown period was already reported (see ``_unknown``)."""
+    return any(r.kind == "done" and r.result == "unknown" for r in status.records)
+
+
 def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
     """Run every due, undone job of one project, in order, on one read of the sheet."""
     try:
@@ -80,7 +104,11 @@ def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
                 if due is None:
                     continue
                 period = due.period.isoformat()
-                if run.ledger.status(source, job.name, period).state in SETTLED:
+                status = run.ledger.status(source, job.name, period)
+                if status.state == "unknown" and not _told(status):
+                    actions.append(_unknown(loaded, run, job, due, status))
+                    continue
+                if status.state in SETTLED:
                     continue
                 if due.skip:
                     actions.append(_skip(loaded, run, job, due))
@@ -140,7 +168,7 @@ def summarise(results: Sequence[ProjectRun]) -> Summary:
             if a.result == "failed":
                 lines.append(f"{r.project}: {a.job} FAILED: {a.detail}")
             elif a.unknown:
-                lines.append(f"{r.project}: {a.job} UNKNOWN: {a.detail}")
+                lines.append(f"{r.project}: {a.job} UNKNOWN: {a.detail.removeprefix('unknown: ')}")
     return Summary(
         projects=len(results),
         checks=sum(1 for r in results for a in r.actions if a.job == "check"
