@@ -117,6 +117,8 @@ def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
                     action = job.run(loaded, run, due.period)
                 except SheetsyncError as exc:
                     action = Action(job.name, "failed", str(exc))
+                except Exception as exc:  # a bug in one job must not stop the others
+                    action = Action(job.name, "failed", unexpected(exc))
                 if job.records_done and action.result == "done":
                     run.ledger.done(source, job.name, period, at=run.now, detail=action.detail)
                 actions.append(action)
@@ -126,6 +128,14 @@ def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
         return ProjectRun(source, source, (Action("lock", "skipped", str(exc)),))
     except SheetsyncError as exc:
         return ProjectRun(source, source, error=str(exc))
+    except Exception as exc:  # nor a bug in one project the other projects
+        return ProjectRun(source, source, error=unexpected(exc))
+
+
+def unexpected(exc: Exception) -> str:
+    """One sentence for an error sheetsync did not foresee (a bug, not the admin's doing)."""
+    return (f"unexpected error ({type(exc).__name__}: {exc}); this is a bug in sheetsync: "
+            "report it with this line. The other jobs and projects went on.")
 
 
 def reconcile_all(sources: Iterable[str], run: Run, jobs: Sequence[Job],
