@@ -35,8 +35,28 @@ from sheetsync.errors import ConfigError, LockBusy
 LOCK_WAIT = 5.0  # seconds; a second process waits this long, then leaves the project alone
 
 
+_SHEET_URL = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
+
+
+def canonical_source(source: str) -> str:
+    """One spelling per project: an absolute path for a file, ``gsheet:<id>`` for a Sheet.
+
+    ``a.xlsx``, ``./a.xlsx`` and ``/srv/p/a.xlsx`` are one project, and so are a Sheet's
+    URL and its ``gsheet:`` id: they must share one lock and one journal.
+    """
+    if source.startswith("gsheet:"):
+        return source
+    match = _SHEET_URL.search(source)
+    if match:
+        return f"gsheet:{match.group(1)}"
+    if source.startswith(("http://", "https://")):
+        return source
+    return str(Path(source).expanduser().resolve())
+
+
 def project_key(source: str) -> str:
-    """A short, file-safe, stable name for a SOURCE."""
+    """A short, file-safe, stable name for a SOURCE (the same for every spelling of it)."""
+    source = canonical_source(source)
     readable = re.sub(r"[^A-Za-z0-9]+", "-", Path(source).stem if "/" in source else source)
     digest = hashlib.sha256(source.encode()).hexdigest()[:10]
     return f"{readable.strip('-')[:40]}-{digest}"
@@ -70,7 +90,7 @@ class Status:
 class Ledger:
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
         self.root = Path(state_dir)
-        self._held: dict[str, int] = {}  # source -> depth, so a flow may lock again inside
+        self._held: dict[str, int] = {}  # project key -> depth, so a flow may lock again inside
 
     def _dir(self, source: str) -> Path:
         path = self.root / project_key(source)
@@ -88,12 +108,13 @@ class Ledger:
         Re-entrant within this Ledger: ``run`` holds it around a project's jobs, and the
         delivery inside takes it again without waiting on itself.
         """
-        if self._held.get(source):
-            self._held[source] += 1
+        key = project_key(source)
+        if self._held.get(key):
+            self._held[key] += 1
             try:
                 yield
             finally:
-                self._held[source] -= 1
+                self._held[key] -= 1
             return
         lock = FileLock(str(self._dir(source) / "lock"))
         try:
@@ -101,11 +122,11 @@ class Ledger:
         except Timeout as exc:
             raise LockBusy(f"another sheetsync process is working on {source}; this run left "
                            "it alone and the next run will pick it up.") from exc
-        self._held[source] = 1
+        self._held[key] = 1
         try:
             yield
         finally:
-            self._held[source] = 0
+            self._held[key] = 0
             lock.release()
 
     # ------------------------------------------------------------------ journal
