@@ -152,8 +152,13 @@ class Ledger:
                                 if v not in ("", (), False)}
         data |= {"kind": record.kind, "job": record.job, "period": record.period}
         path = self._dir(source) / "journal.jsonl"
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, ensure_ascii=False) + "\n")
+        line = (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+        with open(path, "a+b") as fh:
+            if fh.seek(0, os.SEEK_END):
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":  # a line cut short by a crash: end it, keep this one
+                    line = b"\n" + line
+            fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
 
