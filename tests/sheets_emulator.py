@@ -37,6 +37,7 @@ import operator
 import random
 import re
 import secrets
+import socket
 import threading
 import time
 from collections import deque
@@ -252,15 +253,14 @@ def format_datetime(serial: float, kind: str, pattern: str | None, locale: str) 
             out.append(f"{number:02d}" if len(tok) == 2 else str(number))
         elif low in ("hh", "h"):
             hour = moment.hour
-            if twelve_hour or tok[0] == "h" and twelve_hour:
+            if twelve_hour and tok[0] in "hH":
                 hour = hour % 12 or 12
             out.append(f"{hour:02d}" if len(tok) == 2 else str(hour))
         elif low in ("ss", "s"):
             out.append(f"{moment.second:02d}" if low == "ss" else str(moment.second))
         elif low in ("am/pm", "a/p"):
             mark = "AM" if moment.hour < 12 else "PM"
-            mark = mark if low == "am/pm" else mark[0]
-            out.append(mark if tok[0].isupper() else mark.lower() if low == "a/p" else mark)
+            out.append(mark if low == "am/pm" else mark[0])
         elif low.startswith(".0"):
             digits = len(tok) - 1
             out.append("." + f"{moment.microsecond:06d}"[:digits])
@@ -442,7 +442,7 @@ def col_number(letters: str) -> int:
 
 _PLAIN_NAME = re.compile(r"[^\W\d]\w*")
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|true|false", re.IGNORECASE)
-_CELLS = re.compile(r"([A-Za-z]*)(\d*)(?::([A-Za-z]*)(\d*))?")
+_CELLS = re.compile(r"([A-Za-z]{0,3})(\d*)(?::([A-Za-z]{0,3})(\d*))?")
 
 
 def sheet_ref(title: str) -> str:
@@ -637,6 +637,21 @@ DEFAULT_FORMAT: dict[str, Any] = {
 }
 
 
+_THEME_COLOURS = (("TEXT", {}), ("BACKGROUND", {"red": 1, "green": 1, "blue": 1}),
+                  ("ACCENT1", {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}),
+                  ("ACCENT2", {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}),
+                  ("ACCENT3", {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}),
+                  ("ACCENT4", {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}),
+                  ("ACCENT5", {"red": 1, "green": 0.42745098, "blue": 0.003921569}),
+                  ("ACCENT6", {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}),
+                  ("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}))
+SPREADSHEET_THEME: dict[str, Any] = {
+    "primaryFontFamily": "Arial",
+    "themeColors": [{"colorType": kind, "color": {"rgbColor": rgb}}
+                    for kind, rgb in _THEME_COLOURS],
+}
+
+
 class Sheet:
     """One tab: a grid of ``rowCount`` x ``columnCount`` with sparse typed cells."""
 
@@ -746,6 +761,7 @@ class Spreadsheet:
         self.time_zone, self.locale = time_zone, locale
         self.shared: set[str] | None = None if shared_with is None else set(shared_with)
         self.revoked: set[str] = set()
+        self.readers: set[str] = set()  # shared as Viewer: reads only
         self.sheets: list[Sheet] = []
         self.formatting: list[dict[str, Any]] = []  # every non-data batchUpdate request
         self._rng = rng
@@ -836,7 +852,8 @@ class Spreadsheet:
             "spreadsheetId": self.id,
             "properties": {"title": self.title, "locale": self.locale,
                            "autoRecalc": "ON_CHANGE", "timeZone": self.time_zone,
-                           "defaultFormat": copy.deepcopy(DEFAULT_FORMAT)},
+                           "defaultFormat": copy.deepcopy(DEFAULT_FORMAT),
+                           "spreadsheetTheme": copy.deepcopy(SPREADSHEET_THEME)},
             "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.id}/edit",
         }
@@ -1002,6 +1019,7 @@ class LoggedRequest:
 class _Fault:
     status: int
     body: str | None
+    message: str | None
     remaining: int | None  # None: forever
     methods: frozenset[str] | None
     path_contains: str | None
@@ -1178,12 +1196,17 @@ class SheetsEmulator:
         with self._lock:
             return copy.deepcopy(self.spreadsheets[spreadsheet_id].formatting)
 
-    def share(self, spreadsheet_id: str, email: str) -> None:
+    def share(self, spreadsheet_id: str, email: str, role: str = "writer") -> None:
+        """Share with ``email`` as "writer" (Editor) or "reader" (Viewer)."""
         with self._lock:
             book = self.spreadsheets[spreadsheet_id]
             book.revoked.discard(email)
             if book.shared is not None:
                 book.shared.add(email)
+            if role == "reader":
+                book.readers.add(email)
+            else:
+                book.readers.discard(email)
 
     def unshare(self, spreadsheet_id: str, email: str) -> None:
         with self._lock:
@@ -1194,17 +1217,23 @@ class SheetsEmulator:
 
     # ------------------------------------------------------------------ faults & quota
     def fail_next(self, n: int = 1, status: int = 429, body: str | None = None, *,
-                  methods: Iterable[str] | None = None,
+                  message: str | None = None, methods: Iterable[str] | None = None,
                   path_contains: str | None = None) -> None:
-        """Answer the next ``n`` matching Sheets requests with ``status`` (Google's body)."""
+        """Answer the next ``n`` matching Sheets requests with ``status``.
+
+        The body is Google's JSON error for that status (with ``message`` instead of the
+        usual one if given), or ``body`` as it is (e.g. an HTML page from a proxy).
+        """
         with self._lock:
-            self._faults.append(_Fault(status, body, n, _methods(methods), path_contains))
+            self._faults.append(_Fault(status, body, message, n, _methods(methods),
+                                       path_contains))
 
     def fail_always(self, status: int = 500, body: str | None = None, *,
-                    methods: Iterable[str] | None = None,
+                    message: str | None = None, methods: Iterable[str] | None = None,
                     path_contains: str | None = None) -> None:
         with self._lock:
-            self._faults.append(_Fault(status, body, None, _methods(methods), path_contains))
+            self._faults.append(_Fault(status, body, message, None, _methods(methods),
+                                       path_contains))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -1227,11 +1256,11 @@ class SheetsEmulator:
             if clock is not None:
                 self.clock = clock
 
-    @property
-    def sheets_requests(self) -> list[LoggedRequest]:
-        """The logged Sheets API requests that were answered (not faults or 401s)."""
+    def count(self, method: str | None = None, contains: str = "") -> int:
+        """How many Sheets API requests were logged (optionally by method / path part)."""
         with self._lock:
-            return [r for r in self.requests if r.status < 400 or r.status in (400, 403, 404)]
+            return sum(1 for r in self.requests
+                       if (method is None or r.method == method.upper()) and contains in r.path)
 
     def reset_log(self) -> None:
         with self._lock:
@@ -1296,7 +1325,10 @@ class SheetsEmulator:
                     item.remaining -= 1
                     if item.remaining <= 0:
                         self._faults.remove(item)
-                raise fault(item.status, item.body, "Read" if method == "GET" else "Write")
+                error = fault(item.status, item.body, "Read" if method == "GET" else "Write")
+                if item.message is not None and item.body is None:
+                    error.message, error.details = item.message, None
+                raise error
 
     def _check_quota(self, user: str, method: str) -> None:
         if self._quota is None:
@@ -1311,18 +1343,19 @@ class SheetsEmulator:
             raise quota_error("Read" if method == "GET" else "Write", limit)
         hits.append(now)
 
-    def _book(self, spreadsheet_id: str, user: str) -> Spreadsheet:
+    def _book(self, spreadsheet_id: str, user: str, write: bool = False) -> Spreadsheet:
         book = self.spreadsheets.get(unquote(spreadsheet_id))
         if book is None:
             raise ApiError.not_found()
-        if not book.allows(user):
+        if not book.allows(user) or (write and user in book.readers):
             raise ApiError.forbidden()
         return book
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any,
                user: str) -> Any:
+        write = method != "GET"
         if m := _VALUES_BATCH.fullmatch(path):
-            book, verb = self._book(m[1], user), m[2]
+            book, verb = self._book(m[1], user, write), m[2]
             if verb == "batchGet" and method == "GET":
                 return values_batch_get(book, query)
             if verb == "batchUpdate" and method == "POST":
@@ -1330,7 +1363,7 @@ class SheetsEmulator:
             if verb == "batchClear" and method == "POST":
                 return values_batch_clear(book, body or {})
         elif m := _VALUES_PATH.fullmatch(path):
-            book, rest = self._book(m[1], user), m[2]
+            book, rest = self._book(m[1], user, write), m[2]
             head, _, verb = rest.rpartition(":")
             if verb in ("append", "clear") and head:
                 range_text = unquote(head)
@@ -1345,7 +1378,7 @@ class SheetsEmulator:
                 if method == "PUT":
                     return values_update(book, range_text, query, body or {})
         elif m := _SHEET_PATH.fullmatch(path):
-            book = self._book(m[1], user)
+            book = self._book(m[1], user, write)
             if m[2] and method == "POST":
                 return batch_update(book, body or {})
             if not m[2] and method == "GET":
@@ -1428,6 +1461,12 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "ESF"
     sys_version = ""
 
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out as two writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold every answer back ~40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -1459,11 +1498,14 @@ def read_range(book: Spreadsheet, text: str, value_option: str, date_option: str
     bounds = book.resolve(text)
     sheet = bounds.sheet
     rows = []
-    for r in range(bounds.r1, bounds.r2 + 1):
+    for r in range(bounds.r1, min(bounds.r2, len(sheet.grid)) + 1):
+        last = min(bounds.c2, len(sheet.grid[r - 1]))
         rows.append([render(sheet.get(r, c), value_option, date_option, book.locale)
-                     for c in range(bounds.c1, bounds.c2 + 1)])
+                     for c in range(bounds.c1, last + 1)])
     if major == "COLUMNS":
-        rows = [list(col) for col in zip(*rows, strict=True)] if rows else []
+        width = max((len(row) for row in rows), default=0)
+        padded = [row + [""] * (width - len(row)) for row in rows]
+        rows = [list(col) for col in zip(*padded, strict=True)] if padded else []
     trimmed = []
     for row in rows:
         while row and row[-1] == "":
@@ -1659,7 +1701,7 @@ def spreadsheet_get(book: Spreadsheet, query: Mapping[str, list[str]]) -> dict[s
 
 def grid_data(book: Spreadsheet, bounds: Bounds) -> dict[str, Any]:
     rows = []
-    for r in range(bounds.r1, min(bounds.r2, bounds.sheet.data_height()) + 1):
+    for r in range(bounds.r1, min(bounds.r2, len(bounds.sheet.grid)) + 1):
         values = []
         for c in range(bounds.c1, bounds.c2 + 1):
             values.append(cell_data(book, bounds.sheet.get(r, c)))
