@@ -1,0 +1,305 @@
+"""The weekly report as an email: subject, a text/plain part and an email-safe HTML part.
+
+``render_report(report, settings)`` fills the Jinja2 templates in ``sheetsync/templates``
+(HTML autoescaped, every name strict) with a ``Report`` and the words of the project's
+language (``i18n``). ``weekly_email(project, assessments, as_of)`` builds and renders in one
+call. Pure: no clock, no file but the package's own templates, no network.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import NamedTuple
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from sheetsync.i18n import Words
+from sheetsync.model import Assessment, Project, Settings
+from sheetsync.report import (
+    Ask,
+    BarStatus,
+    Entry,
+    Kind,
+    Reason,
+    Ref,
+    Report,
+    Row,
+    State,
+    Timeline,
+    Waiting,
+    Week,
+    build_report,
+)
+
+TEXT_WIDTH = 76  # wrap of the text/plain part
+
+STATE_COLOURS = {  # (strong, pale) per overall state
+    State.ON_TRACK: ("#1e7b34", "#e7f5ea"),
+    State.AT_RISK: ("#9a5b00", "#fff4d6"),
+    State.LATE: ("#b42318", "#fdecea"),
+}
+BAR_COLOURS = {
+    BarStatus.DONE: "#3c9a5f",
+    BarStatus.LATE: "#d64545",
+    BarStatus.BLOCKED: "#e8710a",
+    BarStatus.AT_RISK: "#f2b632",
+    BarStatus.CLIENT: "#8b5cf6",
+    BarStatus.ACTIVE: "#3b82f6",
+    BarStatus.PLANNED: "#a9b7c9",
+}
+BAR_CHARS = {BarStatus.DONE: "#", BarStatus.LATE: "!", BarStatus.BLOCKED: "!"}  # else "="
+KIND_COLOURS = {
+    Kind.UPDATE: "#9aa5b1",
+    Kind.DONE: BAR_COLOURS[BarStatus.DONE],
+    Kind.OVERDUE: BAR_COLOURS[BarStatus.LATE],
+    Kind.CLIENT_OVERDUE: BAR_COLOURS[BarStatus.LATE],
+    Kind.BLOCKED: BAR_COLOURS[BarStatus.BLOCKED],
+    Kind.AT_RISK: BAR_COLOURS[BarStatus.AT_RISK],
+    Kind.DUE: BAR_COLOURS[BarStatus.ACTIVE],
+}
+URGENT_ASKS = frozenset({Ask.CLIENT_OVERDUE, Ask.UNCONFIRMED})
+
+
+class Rendered(NamedTuple):
+    """What a ``Message`` needs from the report: its subject and its two parts."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: every run of whitespace (CR, LF, tabs...) becomes one space."""
+    return " ".join(str(text).split())
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def underline(text: str, char: str = "=") -> str:
+    """``text`` and a line of ``char`` under it, as wide as the text."""
+    return f"{text}\n{char * display_width(text)}"
+
+
+def bullet(text: str, mark: str = "- ", width: int = TEXT_WIDTH) -> str:
+    """A wrapped list item; later lines (and the text's own line breaks) are indented."""
+    pad = " " * len(mark)
+    lines = []
+    for i, para in enumerate(str(text).splitlines() or [""]):
+        lines.append(textwrap.fill(one_line(para) or "", width=width,
+                                   initial_indent=mark if i == 0 else pad,
+                                   subsequent_indent=pad, break_long_words=False,
+                                   break_on_hyphens=False) or (mark if i == 0 else pad).rstrip())
+    return "\n".join(lines)
+
+
+def months(weeks: Iterable[Week], words: Words) -> list[tuple[str, int]]:
+    """The month header of the timeline: (label, number of week columns) by each Monday."""
+    groups: list[tuple[str, int]] = []
+    last = None
+    for w in weeks:
+        key = (w.start.year, w.start.month)
+        if key == last:
+            groups[-1] = (groups[-1][0], groups[-1][1] + 1)
+        else:
+            groups.append((words.month(w.start), 1))
+            last = key
+    return groups
+
+
+class Phrases:
+    """Sentences about report items, made from one language's words."""
+
+    def __init__(self, words: Words) -> None:
+        self.t = words
+
+    def ref(self, r: Ref | None) -> str:
+        """"M2 Visual design" (the ID alone when the title is unknown)."""
+        if r is None:
+            return ""
+        return one_line(f"{r.id} {r.title}") if r.title else one_line(r.id)
+
+    def names(self, refs: Iterable[Ref]) -> str:
+        return self.t.join(self.ref(r) for r in refs)
+
+    def head(self, e: Entry) -> str:
+        """The milestone(s) a line is about."""
+        return self.names(e.group) if e.group else self.ref(e.milestone)
+
+    def detail(self, e: Entry) -> str:
+        """What is said after a milestone's name in Completed, Problems and Next steps."""
+        t = self.t
+        on = t.date(e.on) if e.on else ""
+        parts: list[str] = []
+        if e.kind is Kind.DONE:
+            parts.append(t("done_detail", date=on))
+            if e.confirmed is True:
+                parts.append(t("confirmed"))
+        elif e.kind in (Kind.OVERDUE, Kind.CLIENT_OVERDUE):
+            key = "client_overdue_detail" if e.kind is Kind.CLIENT_OVERDUE else "overdue_detail"
+            parts.append(t(key, days=t.days(e.days), date=on))
+            if e.blocked:
+                parts.append(t("also_blocked"))
+        elif e.kind is Kind.BLOCKED:
+            parts.append(t("blocked_due_detail", date=on) if on else t("blocked_detail"))
+        elif e.kind is Kind.AT_RISK:
+            parts.append(t.n("at_risk_detail", len(e.waits_on), names=self.names(e.waits_on)))
+        elif e.kind is Kind.DUE:
+            parts.append(t("due_detail", date=on, when=t.when(e.days)))
+            if e.blocked:
+                parts.append(t("also_blocked"))
+            if e.client:
+                parts.append(t("your_action"))
+        return t("clause_sep").join(parts)
+
+    def reason(self, reason: Reason, refs: tuple[Ref, ...]) -> str:
+        return self.t(f"reason_{reason.value}", names=self.names(refs))
+
+    def ask(self, w: Waiting) -> str:
+        return self.t(f"ask_{w.ask.value}")
+
+    def title(self, w: Waiting) -> str:
+        """The headline of a Waiting on you item: the milestone, or the change's words."""
+        if w.change is not None:
+            return one_line(w.change.change) or w.change.id
+        return self.ref(w.milestone)
+
+    def wait_lines(self, w: Waiting) -> tuple[str, ...]:
+        """What the client is asked, in one or more sentences."""
+        t = self.t
+        due = t.date(w.due) if w.due else ""
+        if w.ask is Ask.CLIENT_OVERDUE:
+            return (t("wait_client_overdue", days=t.days(w.days), date=due),)
+        if w.ask is Ask.CLIENT_DUE_SOON:
+            return (t("wait_client_due_soon", date=due, when=t.when(w.days)),)
+        if w.ask in (Ask.CONFIRM, Ask.UNCONFIRMED):
+            if w.on is None or w.due is None:
+                return (t("wait_confirm_undated"),)
+            key = "wait_unconfirmed" if w.ask is Ask.UNCONFIRMED else "wait_confirm"
+            return (t(key, done=t.date(w.on), date=due, days=t.days(w.days)),)
+        return self._change_lines(w)
+
+    def _change_lines(self, w: Waiting) -> tuple[str, ...]:
+        t, c = self.t, w.change
+        if c is None:
+            return ()
+        lines = [t("wait_change_staff" if c.staff_approved else "wait_change", id=one_line(c.id))]
+        milestone = self.ref(w.milestone)
+        if milestone and c.new_due and c.old_due and c.old_due != c.new_due:
+            lines.append(t("change_moves", milestone=milestone, old=t.date(c.old_due),
+                           new=t.date(c.new_due)))
+        elif milestone and c.new_due:
+            lines.append(t("change_due", milestone=milestone, new=t.date(c.new_due)))
+        if one_line(c.impact):
+            lines.append(t("change_impact", impact=one_line(c.impact)))
+        if one_line(c.requested_by):
+            lines.append(t("change_requested", who=one_line(c.requested_by)))
+        return tuple(lines)
+
+    def holds(self, w: Waiting) -> str:
+        """What the item holds up through the dependency chain ("" when nothing)."""
+        if not w.holds_up:
+            return ""
+        work = w.ask in (Ask.CLIENT_OVERDUE, Ask.CLIENT_DUE_SOON)
+        key = "holds_work" if work else "holds_decision"
+        return self.t.n(key, len(w.holds_up), names=self.names(w.holds_up))
+
+    def slip(self, w: Waiting) -> str:
+        return self.t("slip", days=self.t.days(w.slip_days)) if w.slip_days else ""
+
+    def bar(self, row: Row) -> str:
+        """The text fallback of a timeline bar: its dates and its status."""
+        t = self.t
+        when = t.span(row.start, row.end) if row.start and row.end else t("no_dates")
+        return f"{when} · {t(f'bar_{row.status.value}')}"
+
+    def text_calendar(self, tl: Timeline, groups: list[tuple[str, int]]) -> tuple[str, ...]:
+        """The header of the text timeline: months, the Mondays' days, a this-week marker."""
+        month_line, column = "", 0
+        for label, span in groups:
+            gap = column - display_width(month_line)
+            month_line += " " * (gap if gap > 0 else (1 if month_line else 0)) + label
+            column += 3 * span
+        days = " ".join(f"{w.start.day:02d}" for w in tl.weeks)
+        lines = [month_line.rstrip(), days]
+        if tl.current >= 0:
+            lines.append(" " * (3 * tl.current) + "^^ " + self.t("this_week"))
+        return tuple(lines)
+
+    def text_bar(self, row: Row) -> str:
+        """A bar for the text part: three characters a week, "." for a week without it."""
+        char = BAR_CHARS.get(row.status, "=")
+        cells = [char * 3 if on else ".  " for on in row.cells]
+        if row.before and not any(row.cells):
+            cells[0] = "<  "
+        if row.after and not any(row.cells):
+            cells[-1] = "  >"
+        return "".join(cells)
+
+
+def subject_line(report: Report, words: Words) -> str:
+    """"<project> — weekly report, week ending <date>", always on one line."""
+    return one_line(words("subject", project=one_line(report.project),
+                          date=words.long(report.as_of)))
+
+
+@functools.cache
+def environment() -> Environment:
+    """The template environment: HTML autoescaped, undefined names an error."""
+    return Environment(
+        loader=PackageLoader("sheetsync", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
+                                     default_for_string=True, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _context(report: Report, settings: Settings, words: Words) -> dict[str, object]:
+    strong, pale = STATE_COLOURS[report.summary.state]
+    return {
+        "report": report,
+        "t": words,
+        "p": Phrases(words),
+        "lang": words.language,
+        "subject": subject_line(report, words),
+        "week": words("week", start=words.date(report.week_start), end=words.full(report.as_of)),
+        "pm": one_line(settings.pm_name),
+        "client": one_line(report.client),
+        "months": months(report.timeline.weeks, words),
+        "state_colour": strong,
+        "state_pale": pale,
+        "bar_colours": {s.value: c for s, c in BAR_COLOURS.items()},
+        "kind_colours": {k.value: c for k, c in KIND_COLOURS.items()},
+        "urgent": {a.value for a in URGENT_ASKS},
+        "shown_bars": [s.value for s in BarStatus
+                       if any(r.status is s for r in report.timeline.rows)],
+        "one_line": one_line,
+        "underline": underline,
+        "bullet": bullet,
+    }
+
+
+def render_report(report: Report, settings: Settings) -> Rendered:
+    """(subject, text, html) of the report in ``settings.language``, signed by the PM."""
+    words = Words(settings.language)
+    context = _context(report, settings, words)
+    env = environment()
+    text = env.get_template("report.txt.j2").render(context)
+    html = env.get_template("report.html.j2").render(context)
+    return Rendered(str(context["subject"]), text, html)
+
+
+def weekly_email(project: Project, assessments: tuple[Assessment, ...], as_of: date,
+                 impact: Mapping[str, int] | None = None) -> Rendered:
+    """Build the report of the week ending ``as_of`` and render it: Message-ready parts."""
+    report = build_report(project, assessments, as_of, impact)
+    return render_report(report, project.settings)

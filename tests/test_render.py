@@ -1,0 +1,304 @@
+"""render.py: the subject, the text/plain part and the HTML part of the weekly report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from jinja2 import StrictUndefined
+
+from sheetsync import i18n, rules
+from sheetsync.model import (
+    Change,
+    ChangeStatus,
+    Milestone,
+    Owner,
+    Project,
+    Settings,
+    Status,
+    Update,
+    UpdateType,
+)
+from sheetsync.render import (
+    Rendered,
+    bullet,
+    display_width,
+    environment,
+    one_line,
+    render_report,
+    weekly_email,
+)
+from sheetsync.report import build_report
+
+AS_OF = date(2026, 11, 27)  # a Friday
+IMPACT = {"M4": 7}
+
+TITLES = {
+    "en": {"M1": "Kick-off workshop", "M2": "Requirements sign-off",
+           "M3": "Sitemap and page list", "M4": "Brand assets and content",
+           "M5": "Visual design", "M6": "Build", "M7": "Content migration",
+           "M8": "Analytics setup", "M9": "User acceptance testing", "M10": "Go-live",
+           "M11": "Print brochure", "CR1": "Add a blog section",
+           "CR2": "Second language: German", "name": "Acme website rollout",
+           "pm": "Lena Fischer",
+           "u1": "Homepage and product page designs finished",
+           "u2": "Design files shared in Figma for your review",
+           "u3": "Still waiting for admin access to Google Analytics",
+           "u4": "Start building the page templates on Monday",
+           "u5": "Our office is closed on Tue 1 Dec for a public holiday.",
+           "impact": "About 3 extra days of build"},
+    "zh": {"M1": "项目启动会", "M2": "需求签字确认", "M3": "网站地图与页面清单",
+           "M4": "品牌素材与文案", "M5": "视觉设计", "M6": "网站开发", "M7": "内容迁移",
+           "M8": "数据分析配置", "M9": "用户验收测试", "M10": "正式上线", "M11": "印刷宣传册",
+           "CR1": "新增博客栏目", "CR2": "增加德语版本", "name": "Acme 官网改版", "pm": "李娜",
+           "u1": "首页与产品页设计完成", "u2": "设计文件已通过 Figma 分享，请审阅",
+           "u3": "仍在等待 Google Analytics 管理员权限", "u4": "周一开始开发页面模板",
+           "u5": "12月1日（周二）公司放假，办公室关闭。", "impact": "开发约增加 3 天"},
+}
+
+
+def example_project(language: str = "en") -> Project:
+    """A website project at the end of a busy week: late client work, a blocked item,
+    deliveries to confirm and two change requests, plus an internal update and a cancelled
+    milestone that must not show."""
+    t = TITLES[language]
+    d = date
+    milestones = (
+        Milestone("M1", 2, t["M1"], start=d(2026, 10, 19), due=d(2026, 10, 23),
+                  status=Status.DONE, done_on=d(2026, 10, 23), client_confirmed=True),
+        Milestone("M2", 3, t["M2"], owner=Owner.CLIENT, start=d(2026, 10, 26),
+                  due=d(2026, 10, 30), status=Status.DONE, done_on=d(2026, 10, 30),
+                  depends_on=("M1",)),
+        Milestone("M3", 4, t["M3"], start=d(2026, 11, 2), due=d(2026, 11, 13),
+                  status=Status.DONE, done_on=d(2026, 11, 13), depends_on=("M2",)),
+        Milestone("M4", 5, t["M4"], owner=Owner.CLIENT, start=d(2026, 11, 2),
+                  due=d(2026, 11, 20), status=Status.IN_PROGRESS, depends_on=("M2",)),
+        Milestone("M5", 6, t["M5"], start=d(2026, 11, 9), due=d(2026, 11, 25),
+                  status=Status.DONE, done_on=d(2026, 11, 25), depends_on=("M3",)),
+        Milestone("M6", 7, t["M6"], start=d(2026, 11, 23), due=d(2026, 12, 18),
+                  status=Status.IN_PROGRESS, depends_on=("M4", "M5")),
+        Milestone("M7", 8, t["M7"], due=d(2026, 12, 4), depends_on=("M4",)),
+        Milestone("M8", 9, t["M8"], start=d(2026, 11, 16), due=d(2026, 12, 10),
+                  status=Status.BLOCKED),
+        Milestone("M9", 10, t["M9"], owner=Owner.CLIENT, due=d(2026, 12, 30),
+                  depends_on=("M6", "M7")),
+        Milestone("M10", 11, t["M10"], due=d(2027, 1, 8), depends_on=("M9",)),
+        Milestone("M11", 12, t["M11"], due=d(2026, 12, 1), status=Status.CANCELLED),
+    )
+    updates = (
+        Update(2, d(2026, 11, 23), UpdateType.DONE, t["u1"], "M5", "Lena"),
+        Update(3, d(2026, 11, 25), UpdateType.DONE, t["u2"], "M5", "Lena"),
+        Update(4, d(2026, 11, 24), UpdateType.PROBLEM, t["u3"], "M8", "Omar"),
+        Update(5, d(2026, 11, 26), UpdateType.NEXT, t["u4"], "M6", "Omar"),
+        Update(6, d(2026, 11, 20), UpdateType.DONE, "LAST-WEEK-UPDATE", "M3"),
+        Update(7, d(2026, 11, 26), UpdateType.NOTE, t["u5"]),
+        Update(8, d(2026, 11, 25), UpdateType.PROBLEM, "INTERNAL-ONLY short-staffed", "M6",
+               internal=True),
+    )
+    changes = (
+        Change("CR1", 2, d(2026, 11, 24), "Jane Smith (Acme)", t["CR1"], t["impact"], "M6",
+               d(2026, 12, 18), d(2026, 12, 23), ChangeStatus.PROPOSED),
+        Change("CR2", 3, d(2026, 11, 10), "Jane Smith (Acme)", t["CR2"], "", "M10",
+               d(2027, 1, 8), d(2027, 1, 15), ChangeStatus.APPROVED),
+        Change("CR3", 4, d(2026, 11, 2), "Bob", "REJECTED-CHANGE", "", "M6",
+               status=ChangeStatus.REJECTED),
+    )
+    settings = Settings(name=t["name"], client="Acme Corp", pm_name=t["pm"], language=language,
+                        pm_email="lena@studio.example", client_emails=("jane@acme.example",))
+    return Project("acme.xlsx", settings, milestones, updates, changes)
+
+
+# --------------------------------------------------------------------------- tests
+
+HEADINGS = {
+    "en": ["Summary", "Completed", "Problems", "Next steps", "Waiting on you", "Timeline"],
+    "zh": ["概况", "已完成", "问题", "下一步", "需要您", "时间线"],
+}
+TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
+
+
+def render(p: Project) -> Rendered:
+    return weekly_email(p, rules.assess(p, AS_OF), AS_OF, IMPACT)
+
+
+@pytest.fixture(params=["en", "zh"])
+def language(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _positions(haystack: str, needles: list[str]) -> list[int]:
+    found = []
+    start = 0
+    for needle in needles:
+        start = haystack.index(needle, start)
+        found.append(start)
+    return found
+
+
+def test_html_headings_in_contract_order(language: str) -> None:
+    html = render(example_project(language)).html
+    heads = re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    assert len(heads) == 6
+    for head, word in zip(heads, HEADINGS[language], strict=True):
+        assert word in head
+
+
+def test_text_headings_in_order_and_underlined(language: str) -> None:
+    text = render(example_project(language)).text
+    _positions(text, HEADINGS[language])  # raises when one is missing or out of order
+    lines = text.splitlines()
+    heads = [(line, under) for line, under in zip(lines, lines[1:], strict=False)
+             if under and set(under) == {"-"}]
+    assert len(heads) == 6
+    for (line, under), word in zip(heads, HEADINGS[language], strict=True):
+        assert word in line
+        assert len(under) == display_width(line)
+
+
+def test_text_part_holds_no_html_and_reads_on_its_own(language: str) -> None:
+    text = render(example_project(language)).text
+    assert not TAG.search(text)
+    assert "&lt;" not in text and "&amp;" not in text and "&nbsp;" not in text
+    assert "\n- " in text  # bullet lists
+    assert re.search(r"^[.#=!< ]*(###|===|!!!)[.#=!> ]*  M\d", text, flags=re.M)  # text bars
+    assert "\n\n\n\n" not in text
+
+
+def test_internal_and_other_weeks_updates_and_rejected_changes_stay_out(language: str) -> None:
+    out = render(example_project(language))
+    for part in (out.text, out.html):
+        assert "INTERNAL-ONLY" not in part
+        assert "LAST-WEEK-UPDATE" not in part
+        assert "REJECTED-CHANGE" not in part
+        assert TITLES[language]["M11"] not in part  # cancelled
+
+
+def test_subject_and_dates_per_language() -> None:
+    en, zh = render(example_project("en")), render(example_project("zh"))
+    assert en.subject == "Acme website rollout — weekly report, week ending 27 Nov 2026"
+    assert zh.subject == "Acme 官网改版 — 项目周报（截至2026年11月27日）"
+    assert "Sat 21 Nov – Fri 27 Nov 2026" in en.text and "Fri 20 Nov" in en.text
+    assert "11月21日（周六） 至 2026年11月27日（周五）" in zh.text and "11月20日（周五）" in zh.text
+
+
+def test_subject_is_one_line_whatever_the_name_holds() -> None:
+    p = example_project("en")
+    p = replace(p, settings=replace(p.settings, name="Acme\r\nBcc: victim@example.com\tX\x0b"))
+    subject = render(p).subject
+    assert "\r" not in subject and "\n" not in subject and "\x0b" not in subject
+    assert subject.startswith("Acme Bcc: victim@example.com X — weekly report")
+
+
+def test_signature_is_the_pm_or_the_team(language: str) -> None:
+    p = example_project(language)
+    out = render(p)
+    assert out.text.split("\n-- \n")[0].rstrip().endswith(p.settings.pm_name)
+    assert p.settings.pm_name in out.html
+    nameless = render(replace(p, settings=replace(p.settings, pm_name="")))
+    assert i18n.WORDS[language]["team"] in nameless.text
+
+
+HOSTILE = '<script>alert("x")</script> & \'q\' =HYPERLINK("http://evil.example","click")'
+
+
+def _hostile_project() -> Project:
+    p = example_project("en")
+    ms = tuple(replace(m, title=f"{m.title} {HOSTILE}") for m in p.milestones)
+    ups = tuple(replace(u, text=f"{u.text} {HOSTILE}", by=HOSTILE) for u in p.updates)
+    chs = tuple(replace(c, change=HOSTILE, impact=HOSTILE, requested_by=HOSTILE, id=HOSTILE)
+                for c in p.changes)
+    settings = replace(p.settings, name=f"Acme {HOSTILE}", client=HOSTILE, pm_name=HOSTILE)
+    return replace(p, settings=settings, milestones=ms, updates=ups, changes=chs)
+
+
+def test_every_sheet_value_is_escaped_in_html() -> None:
+    html = render(_hostile_project()).html
+    assert "<script" not in html.lower()
+    assert 'alert("x")' not in html and "'q'" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;" in html
+    assert "=HYPERLINK(&#34;http://evil.example&#34;,&#34;click&#34;)" in html
+    assert ' & ' not in html.replace("&amp;", "")  # no bare ampersand from a value
+
+
+def test_hostile_values_read_as_plain_words_in_text() -> None:
+    out = render(_hostile_project())
+    assert HOSTILE in out.text
+    assert "\n" not in out.subject
+
+
+def test_html_is_email_safe(language: str) -> None:
+    html = render(example_project(language)).html.lower()
+    for banned in ("<script", "<style", "<link", "<img", "<iframe", "url(", "@import",
+                   "javascript:", "position:", "src=", "<form"):
+        assert banned not in html, banned
+    assert "max-width:640px" in html
+    for px in re.findall(r"(?<!max-)width:\s*(\d+)px", html):
+        assert int(px) <= 375
+    for px in re.findall(r'\swidth="(\d+)"', html):
+        assert int(px) <= 375
+
+
+def test_timeline_bars_are_table_cells_with_a_text_fallback(language: str) -> None:
+    p = example_project(language)
+    report = build_report(p, rules.assess(p, AS_OF), AS_OF, IMPACT)
+    html = render_report(report, p.settings).html
+    timeline = html[html.index(HEADINGS[language][-1]):]
+    n = len(report.timeline.weeks)
+    assert n <= 10
+    assert timeline.count('<td bgcolor="') == n * len(report.timeline.rows)
+    words = i18n.Words(language)
+    for row in report.timeline.rows:
+        assert row.start is not None and row.end is not None
+        assert words.span(row.start, row.end) in timeline
+
+
+def test_waiting_on_you_says_what_each_item_holds_up() -> None:
+    out = render(example_project("en"))
+    waiting = out.text[out.text.index("Waiting on you"):out.text.index("Timeline")]
+    assert "M6 Build, M7 Content migration, M9 User acceptance testing and M10" in waiting
+    assert "Go-live wait on this; each day of delay moves them." in waiting
+    assert "Projected slip if it stays open: 7 days." in waiting
+    assert "It moves M6 Build from Fri 18 Dec to Wed 23 Dec." in waiting
+    assert "we have approved it and need your approval" in waiting
+
+
+def test_an_empty_project_renders_its_empty_sections(language: str) -> None:
+    p = Project("x.xlsx", Settings(name="Empty", language=language))
+    out = render(p)
+    words = i18n.WORDS[language]
+    for key in ("none_completed", "none_problems", "none_next", "none_waiting"):
+        assert words[key] in out.text and words[key] in out.html
+
+
+def test_environment_is_strict_and_escapes_html_only() -> None:
+    env = environment()
+    assert env.undefined is StrictUndefined
+    assert callable(env.autoescape)
+    assert env.autoescape("report.html.j2") and env.autoescape("_macros.html.j2")
+    assert not env.autoescape("report.txt.j2")
+
+
+def test_both_languages_have_the_same_words() -> None:
+    en, zh = (set(i18n.WORDS[lang]) for lang in ("en", "zh"))
+    assert {k for k in en if not k.endswith("_one")} == {k for k in zh if not k.endswith("_one")}
+    assert {k for k in zh if k.endswith("_one")} <= en
+
+
+def test_words_dates_days_and_lists() -> None:
+    en, zh = i18n.Words("en"), i18n.Words("zh")
+    friday = date(2026, 11, 27)
+    assert (en.date(friday), zh.date(friday)) == ("Fri 27 Nov", "11月27日（周五）")
+    assert (en.long(friday), zh.long(friday)) == ("27 Nov 2026", "2026年11月27日")
+    assert (en.days(1), en.days(2), zh.days(2)) == ("1 day", "2 days", "2 天")
+    assert (en.when(0), en.when(1), en.when(5)) == ("today", "tomorrow", "in 5 days")
+    assert en.join(["A", "B", "C"]) == "A, B and C" and zh.join(["A", "B"]) == "A和B"
+    assert en.join(list("ABCDEFG")) == "A, B, C, D and 3 more"
+    assert i18n.Words("fr").language == "en"
+
+
+def test_text_helpers() -> None:
+    assert one_line(" a\r\n b\t c ") == "a b c"
+    assert bullet("one\ntwo") == "- one\n  two"
+    assert display_width("项目 ab") == 7
