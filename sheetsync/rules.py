@@ -8,7 +8,7 @@ clock. A rule whose inputs could not be read is not judged; the row gets ``INVAL
 from __future__ import annotations
 
 from collections import deque
-from datetime import date, timedelta
+from datetime import date
 
 from sheetsync import graph
 from sheetsync.model import Assessment, Flag, Milestone, Owner, Project, Status
@@ -38,11 +38,11 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
         if m.owner is Owner.TEAM and m.client_confirmed is not True and "owner" not in m.unreadable:
             if m.done_on is None and "done_on" in m.unreadable:
                 pass
-            elif m.done_on is None or m.done_on + timedelta(days=window) >= as_of:
+            elif m.done_on is None or (as_of - m.done_on).days <= window:  # Done on + N >= D
                 flags.add(Flag.AWAITING_CONFIRMATION)
             else:
                 flags.add(Flag.UNCONFIRMED)
-                unconfirmed = (as_of - (m.done_on + timedelta(days=window))).days
+                unconfirmed = (as_of - m.done_on).days - window
         return flags, overdue, unconfirmed
     if m.status is Status.CANCELLED:
         return flags, 0, 0  # never late, so never puts its dependants at risk
@@ -50,7 +50,7 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
         if m.due < as_of and "owner" not in m.unreadable:
             flags.add(Flag.CLIENT_OVERDUE if m.owner is Owner.CLIENT else Flag.OVERDUE)
             overdue = (as_of - m.due).days
-        elif as_of <= m.due <= as_of + timedelta(days=soon):
+        elif 0 <= (m.due - as_of).days <= soon:  # D <= Due <= D + N, by differences: no overflow
             flags.add(Flag.DUE_SOON)
     return flags, overdue, unconfirmed
 
