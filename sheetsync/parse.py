@@ -130,6 +130,9 @@ def _sheet(tabs: dict[str, RawTab], kind: str, reader: _Reader, *,
     row = sheet.header_row or 1
     header = tab.rows[row - 1] if len(tab.rows) >= row else ()
     col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
+    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
+        # past the Flag columns a check adds at the right, so the cell stays put once they exist
+        col += sum(1 for key in schema.JOB_OWNED_COLUMNS if key not in sheet.columns)
     for key in schema.REQUIRED_COLUMNS.get(kind, ()):
         if key not in sheet.columns:  # said at the header cell where the column can go
             reader.report(tab.name, row, col, None, "missing_column",
