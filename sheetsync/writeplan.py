@@ -91,7 +91,8 @@ def build(project: Project, assessments: tuple[Assessment, ...] | None = None, *
     language = project.settings.language
     rows = problem_rows(project) if problems else None
     old = layout.problems.rows
-    if rows is not None and layout.problems.exists and _same(rows, old):
+    width = len(schema.COLUMNS[schema.PROBLEMS])  # what staff type beside them is theirs
+    if rows is not None and layout.problems.exists and _same(rows, tuple(r[:width] for r in old)):
         rows = None
     return WritePlan(
         flags_tab=layout.flags.tab if layout.flags else "",
