@@ -1,16 +1,19 @@
 """Telling the admin: one email when a project fails or a send ended in an unknown state.
 
 At most once per problem per day (the ledger remembers which were told), to
-``SHEETSYNC_ADMIN_EMAIL``. Nothing here is sent to a client.
+``SHEETSYNC_ADMIN_EMAIL``; an alert that could not be sent is tried again by the next run.
+Nothing here is sent to a client.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from sheetsync.delivery import Run
+from sheetsync.errors import SheetsyncError
 from sheetsync.model import Delivery, Message
 from sheetsync.runner import ProjectRun
 
@@ -41,8 +44,12 @@ def alert(results: Sequence[ProjectRun], run: Run, admin: str) -> Delivery | Non
     if not admin:
         return None
     day = run.now.date()
-    fresh = [sentence for key, sentence in _problems(results)
-             if run.ledger.first_alert_today(hashlib.sha256(key.encode()).hexdigest(), day)]
+    keys, fresh = [], []
+    for key, sentence in _problems(results):
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        if run.ledger.first_alert_today(digest, day):
+            keys.append(digest)
+            fresh.append(sentence)
     if not fresh:
         return None
     text = "sheetsync needs you:\n\n" + "\n".join(f"- {s}" for s in fresh) + "\n\n" + RUNBOOK
@@ -54,4 +61,16 @@ def alert(results: Sequence[ProjectRun], run: Run, admin: str) -> Delivery | Non
                       text=text, html=html,
                       message_id=f"<sheetsync.alert.{day.isoformat()}.{run.nonce()}@{domain}>",
                       headers=(("X-Sheetsync-Job", "alert"),))
-    return run.transport.send(message)
+    try:
+        delivery = run.transport.send(message)
+    except SheetsyncError:
+        _forget(run, keys, day)
+        raise
+    if delivery.result != "sent":  # the admin was not told: the next run tries again
+        _forget(run, keys, day)
+    return delivery
+
+
+def _forget(run: Run, keys: Sequence[str], day: date) -> None:
+    for digest in keys:
+        run.ledger.forget_alert(digest, day)

@@ -209,10 +209,13 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
             results = runner.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
                                            stop=stop)
             try:
-                alerts.alert(results, run_ctx, cfg.admin_email)
+                told = alerts.alert(results, run_ctx, cfg.admin_email)
+                why = told.detail if told is not None and told.result != "sent" else ""
             except SheetsyncError as exc:
-                _log_line(log_json, {"event": "alert-failed", "detail": str(exc)},
-                          f"sheetsync: the admin alert could not be sent: {exc}")
+                why = str(exc)
+            if why:
+                _log_line(log_json, {"event": "alert-failed", "detail": why},
+                          f"sheetsync: the admin alert could not be sent: {why}")
     finally:
         if bar is not None:
             bar.stop()

@@ -223,3 +223,14 @@ class Ledger:
             with open(path, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
         return True
+
+    def forget_alert(self, key: str, day: date) -> None:
+        """Undo ``first_alert_today`` for an alert that could not be sent: the next run tries."""
+        path = self.root / "alerts.jsonl"
+        line = json.dumps({"day": day.isoformat(), "key": key}, ensure_ascii=False)
+        with FileLock(str(self.root / "alerts.lock")):
+            if not path.exists():
+                return
+            kept = [seen for seen in path.read_text(encoding="utf-8").splitlines()
+                    if seen != line]
+            path.write_text("".join(f"{seen}\n" for seen in kept), encoding="utf-8")
