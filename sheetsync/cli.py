@@ -248,9 +248,18 @@ def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, 
                         progress=len(todo) > 1 and sys.stderr.isatty() and not as_json)
     if as_json:
         click.echo(json.dumps(_run_json(now, results), ensure_ascii=False, indent=2))
+    elif log_json:
+        click.echo(json.dumps(_summary_event(now, runner.summarise(results)),
+                              ensure_ascii=False))
     else:
         click.echo(runner.summarise(results).line())
     _finish(any(r.failed for r in results))
+
+
+def _summary_event(now: datetime, summary: runner.Summary) -> dict[str, Any]:
+    """The summary line as a JSON log event (``--log-json``, ``json_logs = true``)."""
+    return {"event": "run", "now": now.isoformat(),
+            **{k: v for k, v in summary.__dict__.items() if k != "lines"}}
 
 
 @main.command()
@@ -273,9 +282,7 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: int | None,
         now = now_utc()
         results = _run_once(cfg, todo, now, progress=False, log_json=log_json, stop=stop.is_set)
         summary = runner.summarise(results)
-        _log_line(log_json, {"event": "run", "now": now.isoformat(),
-                             **{k: v for k, v in summary.__dict__.items() if k != "lines"}},
-                  summary.line())
+        _log_line(log_json, _summary_event(now, summary), summary.line())
 
     _log_line(log_json, {"event": "start", "every_minutes": minutes, "projects": len(todo)},
               f"sheetsync schedule: {len(todo)} projects, every {minutes} minutes; "
