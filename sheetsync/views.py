@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sheetsync import impact
 from sheetsync.pipeline import Checked
 
 if TYPE_CHECKING:
@@ -20,9 +21,11 @@ def _iso(value: date | None) -> str | None:
 
 
 def checked_json(c: Checked) -> dict[str, Any]:
+    """One project of ``check --json``: CONTRACT §4, plus ``projected_due`` per milestone."""
     if c.project is None:
         return {"project": c.source, "source": c.source, "milestones": [], "problems": [],
                 "error": str(c.error), "api_requests": c.api_requests}
+    projected = impact.project_dates(c.project, c.as_of) if c.as_of else {}
     return {
         "project": c.project.settings.name,
         "source": c.source,
@@ -31,7 +34,9 @@ def checked_json(c: Checked) -> dict[str, Any]:
             {"id": a.milestone.id, "row": a.milestone.row, "title": a.milestone.title,
              "owner": a.milestone.owner.value, "status": a.milestone.status.value,
              "due": _iso(a.milestone.due), "flags": [f.value for f in a.flags],
-             "days_overdue": a.days_overdue}
+             "days_overdue": a.days_overdue,
+             "projected_due": _iso(projected[a.milestone.id].projected_due)
+             if a.milestone.id in projected else None}
             for a in c.assessments
         ],
         "problems": [asdict(p) for p in c.project.problems],
