@@ -71,14 +71,24 @@ class Config:
         return data
 
 
+_KINDS = {int: "a whole number", float: "a number", str: "text in quotes",
+          bool: "true or false"}
+
+
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     value = table.get(key)
     if value is None:
         return None
-    if kind is float and isinstance(value, int):
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{key} in {where} must be a {kind.__name__}; fix it in that file.")
+    if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
+        raise ConfigError(f"{key} in {where} must be {_KINDS[kind]}; fix it in that file.")
+    return value
+
+
+def _in_range(value: int | None, low: int, high: int, what: str) -> int | None:
+    if value is not None and not low <= value <= high:
+        raise ConfigError(f"{what} is {value}; set it to a whole number from {low} to {high}.")
     return value
 
 
@@ -93,11 +103,15 @@ def _from_file(path: Path) -> Config:
     smtp_table = data.get("smtp", {})
     if not isinstance(smtp_table, dict):
         raise ConfigError(f"[smtp] in {where} must be a table; see sheetsync.example.toml.")
-    if "password" in smtp_table:
+    if any("password" in str(key).lower() for key in (*smtp_table, *data)):
         raise ConfigError(f"{where} holds an SMTP password; remove it and set "
                           "SHEETSYNC_SMTP_PASSWORD or the system keyring instead.")
     projects = []
-    for i, item in enumerate(data.get("projects", []), start=1):
+    listed = data.get("projects", [])
+    if not isinstance(listed, list):
+        raise ConfigError(f"projects in {where} must be [[projects]] tables, each with a "
+                          "source = \"...\" line; see sheetsync.example.toml.")
+    for i, item in enumerate(listed, start=1):
         if isinstance(item, str):
             item = {"source": item}
         if not isinstance(item, dict) or not isinstance(item.get("source"), str):
@@ -109,7 +123,8 @@ def _from_file(path: Path) -> Config:
         projects.append(ProjectRef(source=source, name=str(item.get("name", ""))))
     smtp = Smtp(
         host=_get(smtp_table, "host", str, where) or "",
-        port=_get(smtp_table, "port", int, where),
+        port=_in_range(_get(smtp_table, "port", int, where), 1, 65535,
+                       f"port in [smtp] of {where}"),
         security=_get(smtp_table, "security", str, where) or "starttls",
         user=_get(smtp_table, "user", str, where) or "",
         oauth2_file=_get(smtp_table, "oauth2_file", str, where) or "",
@@ -124,7 +139,8 @@ def _from_file(path: Path) -> Config:
         sheets_endpoint=_get(data, "sheets_endpoint", str, where) or "",
         state_dir=_get(data, "state_dir", str, where) or ".sheetsync-state",
         admin_email=_get(data, "admin_email", str, where) or "",
-        every_minutes=_get(data, "every_minutes", int, where) or 15,
+        every_minutes=_in_range(_get(data, "every_minutes", int, where), 1, 1440,
+                                f"every_minutes in {where}") or 15,
         json_logs=bool(_get(data, "json_logs", bool, where)),
         path=where,
     )
@@ -165,7 +181,7 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
         if not port.strip().isdigit():
             raise ConfigError(f"SHEETSYNC_SMTP_PORT is {port!r}; set it to a port number such "
                               "as 587.")
-        smtp = replace(smtp, port=int(port))
+        smtp = replace(smtp, port=_in_range(int(port), 1, 65535, "SHEETSYNC_SMTP_PORT"))
     smtp = replace(
         smtp,
         host=env.get("SHEETSYNC_SMTP_HOST", smtp.host),
@@ -174,8 +190,10 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
         oauth2_file=env.get("SHEETSYNC_SMTP_OAUTH2_FILE", smtp.oauth2_file),
     )
     if smtp.security not in SECURITIES:
-        raise ConfigError(f"SMTP security is {smtp.security!r}; set SHEETSYNC_SMTP_SECURITY to "
-                          "ssl, starttls or none.")
+        where = ("SHEETSYNC_SMTP_SECURITY" if "SHEETSYNC_SMTP_SECURITY" in env
+                 else f"security in [smtp] of {config.path}")
+        raise ConfigError(f"SMTP security is {smtp.security!r}; set {where} to ssl, starttls "
+                          "or none.")
     password = env.get("SHEETSYNC_SMTP_PASSWORD") or _keyring_password(smtp.user)
     smtp = replace(smtp, password=password if smtp.user else "")
     return replace(
