@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sheetsync import history
 from sheetsync.delivery import Run, append_log
 from sheetsync.errors import LockBusy, SheetsyncError
 from sheetsync.ledger import Status
@@ -92,6 +93,17 @@ def _told(status: Status) -> bool:
     return any(r.kind == "done" and r.result == "unknown" for r in status.records)
 
 
+def _logged_sent(loaded: Loaded, run: Run, job: Job, period: str) -> bool:
+    """The sheet's Log tab says it went out (sent from another host or an older state dir):
+    settle it in the ledger too, so it is neither logged as skipped nor looked at again."""
+    layout = loaded.project.layout
+    message_id = history.logged_sent(layout.log, job.name, period) if layout else ""
+    if message_id:
+        run.ledger.done(loaded.backend.source, job.name, period, at=run.now, result="sent",
+                        detail=f"already sent ({message_id}), as the Log tab says")
+    return bool(message_id)
+
+
 def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
     """Run every due, undone job of one project, in order, on one read of the sheet."""
     try:
@@ -109,6 +121,8 @@ def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
                     actions.append(_unknown(loaded, run, job, due, status))
                     continue
                 if status.state in SETTLED:
+                    continue
+                if _logged_sent(loaded, run, job, period):
                     continue
                 if due.skip:
                     actions.append(_skip(loaded, run, job, due))
