@@ -190,9 +190,10 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
     run_ctx = delivery.run_for(cfg, now)
     bar = None
     if progress:
+        from rich.console import Console
         from rich.progress import Progress
 
-        bar = Progress(transient=True)
+        bar = Progress(transient=True, console=Console(stderr=True))  # stdout keeps the summary
         task = bar.add_task("projects", total=len(sources))
         bar.start()
 
