@@ -318,3 +318,53 @@ def config_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"projects: {len(cfg.projects)}")
     for p in cfg.projects:
         click.echo(f"  - {p.name or p.source}: {p.source}")
+
+
+@main.command("init")
+@click.argument("source")
+@click.option("--language", default="en", show_default=True,
+              type=click.Choice(["en", "zh"], case_sensitive=False),
+              help="Language of the headers, notes and example rows.")
+@click.pass_context
+def init_cmd(ctx: click.Context, source: str, language: str) -> None:
+    """Lay the template on a new Google Sheet shared with sheetsync, or create a new .xlsx."""
+    from pathlib import Path
+
+    from sheetsync import blueprint, workbooks
+    from sheetsync.backends import is_google_source
+    from sheetsync.errors import SourceError
+
+    lang = language.lower()
+    cfg = _config(ctx)
+    if is_google_source(source):
+        from sheetsync.backends.gsheets import GoogleSheet
+        from sheetsync.backends.gsheets_template import init_sheet
+
+        sheet = GoogleSheet.open(source, credentials=Path(cfg.credentials),
+                                 endpoint=cfg.sheets_endpoint or None)
+        for line in init_sheet(sheet, blueprint.template(lang)).lines():
+            click.echo(line)
+        return
+    if source.startswith(("http://", "https://")):
+        raise ConfigError(f"{source} is not a Google Sheet address; give a "
+                          "docs.google.com/spreadsheets URL, gsheet:<id>, or a new .xlsx path.")
+    if Path(source).exists():
+        raise SourceError(f"{source} already exists and init never overwrites a workbook; "
+                          "give the path of a new .xlsx file.")
+    path = workbooks.init_xlsx(source, lang)
+    tabs = blueprint.template(lang).tabs
+    click.echo(f"Created {path} ({lang} template): tabs {', '.join(t.title for t in tabs)}, "
+               f"with example rows to overwrite.")
+
+
+@main.command("doctor")
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.pass_context
+def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Check the config, key file, sources, SMTP login and state folder; say how to fix each."""
+    from sheetsync import doctor
+
+    diagnosis = doctor.diagnose(ctx.find_root().obj, sources)
+    for line in diagnosis.lines():
+        click.echo(line)
+    sys.exit(diagnosis.exit_code)

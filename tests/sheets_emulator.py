@@ -19,7 +19,9 @@ What it serves:
 
 Cells are typed (string, number, bool, error, a number with a DATE/DATE_TIME/TIME format,
 a formula with its cached value) and rendered per ``valueRenderOption`` /
-``dateTimeRenderOption`` and the spreadsheet's locale.
+``dateTimeRenderOption`` and the spreadsheet's locale. A cell keeps its format and its note
+(``updateCells`` with ``note``) when a value is written over it; a tab keeps its frozen rows
+and columns, ``tabColorStyle``, data validations and conditional format rules.
 
 Test controls (thread-safe): ``create_spreadsheet``, ``values``, ``cell``, ``set_values``,
 ``insert_rows``, ``delete_rows``, ``share``/``unshare``, the request log ``requests``,
@@ -93,6 +95,7 @@ class Cell:
     value: Any = None  # str | int | float | bool | SheetError | None
     formula: str | None = None
     fmt: dict[str, Any] = field(default_factory=dict)
+    note: str = ""  # the cell's note (a comment without a thread)
 
     @property
     def empty(self) -> bool:
@@ -664,6 +667,7 @@ class Sheet:
         self.hidden = False
         self.conditional_formats: list[dict[str, Any]] = []
         self.validations: list[dict[str, Any]] = []
+        self.tab_color: dict[str, Any] | None = None  # tabColorStyle, as sent
 
     # ----------------------------------------------------------------- cells
     def get(self, row: int, col: int) -> Cell | None:
@@ -681,17 +685,19 @@ class Sheet:
         cells[col - 1] = cell
 
     def set_value(self, row: int, col: int, new: Cell | None) -> None:
-        """Write a value, keeping the cell's format (as the values API does)."""
+        """Write a value, keeping the cell's format and note (as the values API does)."""
         old = self.get(row, col)
         fmt = dict(old.fmt) if old else {}
+        note = old.note if old else ""
         if new is None:
-            self.put(row, col, Cell(fmt=fmt) if fmt else None)
+            self.put(row, col, Cell(fmt=fmt, note=note) if fmt or note else None)
             return
         if "numberFormat" in new.fmt:
             if not (old and old.number_format[0] in DATE_TYPES
                     and new.number_format[0] in DATE_TYPES and not new.number_format[1]):
                 fmt["numberFormat"] = new.fmt["numberFormat"]
         new.fmt = fmt
+        new.note = note
         self.put(row, col, new)
 
     def row_empty(self, row: int, c1: int = 1, c2: int | None = None) -> bool:
@@ -749,6 +755,8 @@ class Sheet:
                                  "gridProperties": grid}
         if self.hidden:
             props["hidden"] = True
+        if self.tab_color is not None:
+            props["tabColorStyle"] = copy.deepcopy(self.tab_color)
         return props
 
 
@@ -1727,6 +1735,8 @@ def cell_data(book: Spreadsheet, cell: Cell | None) -> dict[str, Any]:
                                        book.locale)
     if cell.fmt:
         out["userEnteredFormat"] = _with_styles(copy.deepcopy(cell.fmt))
+    if cell.note:
+        out["note"] = cell.note
     return out
 
 
@@ -1799,6 +1809,7 @@ def _add_sheet(book: Spreadsheet, spec: dict[str, Any]) -> dict[str, Any]:
     sheet.frozen_rows = int(grid.get("frozenRowCount", 0))
     sheet.frozen_cols = int(grid.get("frozenColumnCount", 0))
     sheet.hidden = bool(props.get("hidden", False))
+    sheet.tab_color = copy.deepcopy(props.get("tabColorStyle"))
     return {"addSheet": {"properties": sheet.properties()}}
 
 
@@ -1827,6 +1838,8 @@ def _update_sheet_properties(book: Spreadsheet, spec: dict[str, Any]) -> dict[st
             book._reindex()
         if name in ("hidden", "*"):
             sheet.hidden = bool(props.get("hidden", False))
+        if name in ("tabColorStyle", "*"):
+            sheet.tab_color = copy.deepcopy(props.get("tabColorStyle"))
         if name in ("gridProperties/rowCount", "gridProperties", "*") and "rowCount" in grid:
             sheet.resize(rows=int(grid["rowCount"]))
         if name in ("gridProperties/columnCount", "gridProperties", "*") and (
@@ -1941,7 +1954,9 @@ def _apply_cell(book: Spreadsheet, sheet: Sheet, row: int, col: int,
             cell.fmt = copy.deepcopy(data.get("userEnteredFormat") or {})
         else:
             _set_fields(cell.fmt, data.get("userEnteredFormat") or {}, ",".join(_flatten(sub)))
-    sheet.put(row, col, None if cell.empty and not cell.fmt else cell)
+    if everything or "note" in tree:
+        cell.note = str(data.get("note") or "")
+    sheet.put(row, col, None if cell.empty and not cell.fmt and not cell.note else cell)
 
 
 def _repeat_cell(book: Spreadsheet, spec: dict[str, Any]) -> dict[str, Any]:
@@ -1992,6 +2007,17 @@ def _add_conditional_format_rule(book: Spreadsheet, spec: dict[str, Any]) -> dic
     return {}
 
 
+def _delete_conditional_format_rule(book: Spreadsheet, spec: dict[str, Any]) -> dict[str, Any]:
+    sheet = book.by_id(int(spec.get("sheetId", 0)))
+    index = int(spec.get("index", 0))
+    if not 0 <= index < len(sheet.conditional_formats):
+        raise ApiError.invalid(f"No conditional format on sheet {sheet.sheet_id} at index "
+                               f"{index}.")
+    rule = sheet.conditional_formats.pop(index)
+    book.formatting.append({"deleteConditionalFormatRule": copy.deepcopy(spec)})
+    return {"deleteConditionalFormatRule": {"rule": rule}}
+
+
 def _sort_range(book: Spreadsheet, spec: dict[str, Any]) -> dict[str, Any]:
     sheet, r0, r1, c0, c1 = _grid_range(book, spec.get("range") or {})
     r1 = min(r1, len(sheet.grid))
@@ -2030,6 +2056,7 @@ _REQUESTS: dict[str, Callable[[Spreadsheet, dict[str, Any]], dict[str, Any]]] = 
     "repeatCell": _repeat_cell,
     "updateCells": _update_cells,
     "addConditionalFormatRule": _add_conditional_format_rule,
+    "deleteConditionalFormatRule": _delete_conditional_format_rule,
     "updateBorders": _store("updateBorders"),
     "autoResizeDimensions": _store("autoResizeDimensions"),
     "updateDimensionProperties": _store("updateDimensionProperties"),

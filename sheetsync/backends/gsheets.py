@@ -8,6 +8,9 @@ Requests per job (see docs/google-sheets.md):
   (only to create Problems/Log or to grow a grid), one ``values:batchGet`` of the ID column
   just before writing (only when there are keyed flag cells), and one ``values:batchUpdate``
   with ``valueInputOption=RAW``, so text is stored as text, never as a formula.
+- ``sheetsync init`` (``gsheets_template``): one metadata GET with grid data
+  (``grid_metadata``), one ``spreadsheets:batchUpdate`` (``batch_update``) and one RAW
+  ``values:batchUpdate`` (``write_raw``).
 
 Values are read with ``valueRenderOption=UNFORMATTED_VALUE`` and
 ``dateTimeRenderOption=FORMATTED_STRING``: numbers stay numbers, and a date comes as the
@@ -569,6 +572,30 @@ class GoogleSheet:
         return ConfigError(f"Google refused the service-account key {self.key_file} "
                            f"({detail}): check the account still exists and the key is not "
                            "revoked, or download a new key.")
+
+    # ------------------------------------------------------------------ init
+    def grid_metadata(self, fields: str) -> dict[str, Any]:
+        """One metadata GET that includes grid data, trimmed by the ``fields`` mask (init).
+
+        The tab list it holds is remembered as ``read`` would (``tabs``).
+        """
+        meta = self._call(lambda: self.http.fetch_sheet_metadata(
+            self.id, params={"includeGridData": "true", "fields": fields}))
+        self.title = (meta.get("properties") or {}).get("title", "")
+        self._tabs = None
+        return dict(meta)
+
+    def batch_update(self, requests: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """One ``spreadsheets:batchUpdate`` of structural and formatting requests."""
+        self._tabs = None  # tabs may be added or renamed: ask again next time
+        answer = self._call(lambda: self.http.batch_update(self.id, {"requests": list(requests)}))
+        return dict(answer)
+
+    def write_raw(self, data: Sequence[Mapping[str, Any]]) -> None:
+        """One ``values:batchUpdate`` with ``valueInputOption=RAW`` (text stays text)."""
+        if data:
+            body = {"valueInputOption": "RAW", "data": list(data)}
+            self._call(lambda: self.http.values_batch_update(self.id, body))
 
     # ------------------------------------------------------------------ doctor
     def doctor(self) -> list[str]:
