@@ -198,7 +198,10 @@ def remind_loaded(loaded: Loaded, run: Run, *, as_of: date, dry_run: bool = Fals
     quiet = Sent(source, s.name, "skipped", period=as_of.isoformat(),
                  api_requests=loaded.backend.api_requests)
     if as_of.weekday() in (5, 6) or as_of.weekday() == s.report_day:
-        return replace(quiet, detail="no reminders on Saturday, Sunday or the report day")
+        weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                   "Sunday")[as_of.weekday()]
+        return replace(quiet, detail=f"no reminder on {weekday}: never on Saturday, Sunday "
+                                     "or the report day")
     assessments = rules.assess(project, as_of)
     waiting = reminders.candidates(project, assessments, as_of)
     if not waiting:

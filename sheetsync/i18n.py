@@ -126,6 +126,54 @@ WORDS: dict[str, dict[str, str]] = {
         "this_week": "this week",
         "columns": "Each column is a week starting on Monday.",
         "text_legend": "# done   = planned or in progress   ! late or blocked   . free week",
+        # reminders (sheetsync remind)
+        "r_subject_friendly": "{project}: {n} items waiting on you",
+        "r_subject_friendly_one": "{project}: 1 item waiting on you",
+        "r_subject_firmer": "Reminder: {project}: {n} items still waiting on you",
+        "r_subject_firmer_one": "Reminder: {project}: 1 item still waiting on you",
+        "r_subject_firm": "Action needed: {project}: {n} items still waiting on you",
+        "r_subject_firm_one": "Action needed: {project}: 1 item still waiting on you",
+        "r_title": "Reminder",
+        "r_hello": "Hello,",
+        "r_intro_friendly": "A friendly note about {project}: {n} items are waiting on you. "
+                            "Could you take a look when you have a moment?",
+        "r_intro_friendly_one": "A friendly note about {project}: one item is waiting on you. "
+                                "Could you take a look when you have a moment?",
+        "r_intro_firmer": "A reminder about {project}: we have asked about some of these "
+                          "before and they are still open. The work that follows waits on "
+                          "them, so please deal with them in the next few days.",
+        "r_intro_firm": "{project} is slipping: some of these items are still open after "
+                        "several reminders. Please deal with them now, or reply today so we "
+                        "can agree new dates.",
+        "r_sponsor": "We have copied {sponsor} so that this can be settled quickly.",
+        "r_thanks_friendly": "Thank you!",
+        "r_thanks_firmer": "Thank you for your help.",
+        "r_thanks_firm": "Thank you for dealing with this promptly.",
+        "r_reply": "Just reply to this email: your answer goes to {pm}.",
+        "r_pm": "your project manager",
+        "r_footer": "We send at most one reminder a day, never at weekends, and mention an "
+                    "item again only after {days}. It drops out as soon as it is done.",
+        "r_kind_client_overdue": "Overdue",
+        "r_kind_unconfirmed": "Please confirm",
+        "r_kind_change": "Decision needed",
+        "r_overdue": "It was due {date} and is {days} late.",
+        "r_unconfirmed": "Delivered {done}. Your confirmation was due {date}, {days} ago.",
+        "r_acceptance": "Acceptance criteria: {text}",
+        "r_change_since": "Proposed {date}; it has waited {days} for your decision.",
+        "r_change_undated": "Proposed; it waits for your decision.",
+        "r_change_moves": "If approved, {milestone} moves from {old} to {new}.",
+        "r_change_due": "If approved, {milestone} is due {new}.",
+        "r_change_impact": "Impact: {text}",
+        "r_moves": "If this stays late, {names} move by {days}.",
+        "r_moves_one": "If this stays late, {names} moves by {days}.",
+        "r_waits": "{names} wait on this.",
+        "r_waits_one": "{names} waits on this.",
+        "r_do_client_overdue": "Please complete it and send us what it needs, or reply with a "
+                               "date you can keep.",
+        "r_do_unconfirmed": "Please check it and reply to confirm acceptance, or tell us what "
+                            "needs fixing.",
+        "r_do_change": "Please reply to approve or reject this change.",
+        "r_mention": "{nth} reminder",
     },
     "zh": {
         "subject": "{project} — 项目周报（截至{date}）",
@@ -220,6 +268,38 @@ WORDS: dict[str, dict[str, str]] = {
         "this_week": "本周",
         "columns": "每列为一周，自周一开始。",
         "text_legend": "# 已完成   = 计划中或进行中   ! 逾期或受阻   . 空闲周",
+        "r_subject_friendly": "{project}：有 {n} 项待您处理",
+        "r_subject_firmer": "再次提醒：{project}：仍有 {n} 项待您处理",
+        "r_subject_firm": "请尽快处理：{project}：仍有 {n} 项待您处理",
+        "r_title": "提醒",
+        "r_hello": "您好，",
+        "r_intro_friendly": "温馨提示：{project}有 {n} 项需要您处理，方便时请查看。",
+        "r_intro_firmer": "关于{project}的提醒：以下部分事项我们此前已提醒过，目前仍未完成。后续工作正在等待这些事项，请在近几天内处理。",  # noqa: E501
+        "r_intro_firm": "{project}的进度正在推迟：以下部分事项经多次提醒仍未完成。请立即处理，或今天回复我们以商定新的日期。",  # noqa: E501
+        "r_sponsor": "我们已抄送 {sponsor}，以便尽快解决。",
+        "r_thanks_friendly": "谢谢！",
+        "r_thanks_firmer": "感谢您的协助。",
+        "r_thanks_firm": "感谢您尽快处理。",
+        "r_reply": "直接回复此邮件即可，您的回复将发送给{pm}。",
+        "r_pm": "项目经理",
+        "r_footer": "我们每天最多发送一封提醒，周末不发送；同一事项至少间隔 {days}才会再次提醒，完成后即不再提醒。",  # noqa: E501
+        "r_kind_client_overdue": "已逾期",
+        "r_kind_unconfirmed": "请确认",
+        "r_kind_change": "请审批",
+        "r_overdue": "原定{date}完成，已逾期 {days}。",
+        "r_unconfirmed": "已于{done}交付，确认期限{date}已过 {days}。",
+        "r_acceptance": "验收标准：{text}",
+        "r_change_since": "于{date}提出，已等待您决定 {days}。",
+        "r_change_undated": "已提出，等待您的决定。",
+        "r_change_moves": "如获批准，{milestone}将从{old}调整到{new}。",
+        "r_change_due": "如获批准，{milestone}的新截止日期为{new}。",
+        "r_change_impact": "影响：{text}",
+        "r_moves": "如果此项继续延误，{names}将推迟 {days}。",
+        "r_waits": "{names}在等待此项。",
+        "r_do_client_overdue": "请完成此项并把所需内容发给我们，或回复一个您能确定的日期。",
+        "r_do_unconfirmed": "请检查并回复确认验收；如需修改，请告诉我们。",
+        "r_do_change": "请回复批准或拒绝此变更。",
+        "r_mention": "{nth}提醒",
     },
 }
 
@@ -256,6 +336,13 @@ class Words:
         if days_left == 1:
             return self("tomorrow")
         return self("in_days", days=self.days(days_left))
+
+    def ordinal(self, n: int) -> str:
+        """"1st", "2nd", "3rd", "11th" / "第1次"."""
+        if self.language == "zh":
+            return f"第{n}次"
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
 
     def month(self, day: dt.date) -> str:
         return MONTHS[self.language][day.month - 1]

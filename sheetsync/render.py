@@ -1,9 +1,10 @@
-"""The weekly report as an email: subject, a text/plain part and an email-safe HTML part.
+"""Client emails: subject, a text/plain part and an email-safe HTML part.
 
 ``render_report(report, settings)`` fills the Jinja2 templates in ``sheetsync/templates``
 (HTML autoescaped, every name strict) with a ``Report`` and the words of the project's
 language (``i18n``). ``weekly_email(project, assessments, as_of)`` builds and renders in one
-call. Pure: no clock, no file but the package's own templates, no network.
+call. ``render_reminder(reminder, settings)`` does the same for a ``reminders.Reminder``.
+Pure: no clock, no file but the package's own templates, no network.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from sheetsync.i18n import Words
 from sheetsync.model import Assessment, Project, Settings
+from sheetsync.reminders import Item, Reminder, Tone
+from sheetsync.reminders import Kind as ItemKind
 from sheetsync.report import (
     Ask,
     BarStatus,
@@ -303,3 +306,133 @@ def weekly_email(project: Project, assessments: tuple[Assessment, ...], as_of: d
     """Build the report of the week ending ``as_of`` and render it: Message-ready parts."""
     report = build_report(project, assessments, as_of, impact)
     return render_report(report, project.settings)
+
+
+# --------------------------------------------------------------------------- reminders
+
+TONE_COLOURS = {  # (strong, pale) per reminder tone
+    Tone.FRIENDLY: ("#6d3fd6", "#f8f5ff"),
+    Tone.FIRMER: ("#9a5b00", "#fff4d6"),
+    Tone.FIRM: ("#b42318", "#fdecea"),
+}
+KIND_ACCENTS = {
+    ItemKind.CLIENT_OVERDUE: "#b42318",
+    ItemKind.UNCONFIRMED: "#1d4ed8",
+    ItemKind.CHANGE: "#6d3fd6",
+}
+
+
+class Card(NamedTuple):
+    """One item of a reminder, in words: the same content for the text and HTML parts."""
+
+    kind: str  # a ``reminders.Kind`` value
+    badge: str  # "Overdue", "Please confirm", "Decision needed"
+    title: str  # "M5 Homepage and product copy"
+    facts: tuple[str, ...]  # due date and how late, what was delivered, what a change does
+    holds: tuple[str, ...]  # what it holds up, and by how many days
+    todo: str  # what the client should do
+    mention: str  # "2nd reminder" from the second mention, else ""
+
+
+def _names(words: Words, refs: Iterable[tuple[str, str]]) -> str:
+    return words.join(one_line(f"{key} {title}") if title else one_line(key)
+                      for key, title in refs)
+
+
+def holds_sentences(item: Item, words: Words) -> tuple[str, ...]:
+    """"If this stays late, M6 Build and M13 Go-live move by 6 days.", one sentence a number
+    of days (most first), then the milestones that wait without a projected move."""
+    by_days: dict[int, list[tuple[str, str]]] = {}
+    for h in item.holds_up:
+        by_days.setdefault(h.days, []).append((h.id, h.title))
+    out = [words.n("r_moves", len(refs), names=_names(words, refs), days=words.days(days))
+           for days, refs in sorted(by_days.items(), reverse=True) if days > 0]
+    if by_days.get(0):
+        out.append(words.n("r_waits", len(by_days[0]), names=_names(words, by_days[0])))
+    return tuple(out)
+
+
+def fact_sentences(item: Item, words: Words) -> tuple[str, ...]:
+    """When it was due and how late it is, plus what a delivery or a change is about."""
+    t = words
+    if item.kind is ItemKind.CLIENT_OVERDUE:
+        facts = [t("r_overdue", date=t.date(item.due), days=t.days(item.days_late))
+                 if item.due else ""]
+    elif item.kind is ItemKind.UNCONFIRMED:
+        facts = [t("r_unconfirmed", done=t.date(item.since) if item.since else "",
+                   date=t.date(item.due) if item.due else "", days=t.days(item.days_late))]
+        if one_line(item.note):
+            facts.append(t("r_acceptance", text=one_line(item.note)))
+    else:
+        facts = [t("r_change_since", date=t.date(item.since), days=t.days(item.days_late))
+                 if item.since else t("r_change_undated")]
+        m = item.move
+        if m is not None and m.new_due is not None:
+            name = _names(t, [(m.id, m.title)])
+            if m.old_due is not None and m.old_due != m.new_due:
+                facts.append(t("r_change_moves", milestone=name, old=t.date(m.old_due),
+                               new=t.date(m.new_due)))
+            else:
+                facts.append(t("r_change_due", milestone=name, new=t.date(m.new_due)))
+        if one_line(item.note):
+            facts.append(t("r_change_impact", text=one_line(item.note)))
+    return tuple(f for f in facts if f)
+
+
+def reminder_card(item: Item, words: Words) -> Card:
+    """Everything the email says about one item."""
+    return Card(
+        kind=item.kind.value,
+        badge=words(f"r_kind_{item.kind.value}"),
+        title=_names(words, [(item.id, item.title)]),
+        facts=fact_sentences(item, words),
+        holds=holds_sentences(item, words),
+        todo=words(f"r_do_{item.kind.value}"),
+        mention=words("r_mention", nth=words.ordinal(item.mention)) if item.mention > 1 else "",
+    )
+
+
+def reminder_subject(reminder: Reminder, settings: Settings, words: Words) -> str:
+    """"Acme website rollout: 3 items waiting on you", firmer words as the tone steps up."""
+    return one_line(words.n(f"r_subject_{reminder.tone.value}", len(reminder.items),
+                            project=one_line(settings.name), n=len(reminder.items)))
+
+
+def _reminder_context(reminder: Reminder, settings: Settings,
+                      words: Words) -> dict[str, object]:
+    strong, pale = TONE_COLOURS[reminder.tone]
+    tone = reminder.tone.value
+    project = one_line(settings.name)
+    pm = one_line(settings.pm_name) or settings.pm_email or words("r_pm")
+    sponsor = settings.sponsor_email if reminder.cc_sponsor else ""
+    return {
+        "t": words,
+        "lang": words.language,
+        "subject": reminder_subject(reminder, settings, words),
+        "project": project,
+        "client": one_line(settings.client),
+        "day": words.full(reminder.as_of),
+        "intro": words.n(f"r_intro_{tone}", len(reminder.items), project=project,
+                         n=len(reminder.items)),
+        "sponsor": words("r_sponsor", sponsor=sponsor) if sponsor else "",
+        "cards": [reminder_card(i, words) for i in reminder.items],
+        "thanks": words(f"r_thanks_{tone}"),
+        "signature": one_line(settings.pm_name) or words("team"),
+        "reply": words("r_reply", pm=pm),
+        "footer": words("r_footer", days=words.days(settings.reminder_every_days)),
+        "tone_colour": strong,
+        "tone_pale": pale,
+        "accents": {k.value: c for k, c in KIND_ACCENTS.items()},
+        "underline": underline,
+        "bullet": bullet,
+    }
+
+
+def render_reminder(reminder: Reminder, settings: Settings) -> Rendered:
+    """(subject, text, html) of a reminder in ``settings.language``, signed by the PM."""
+    words = Words(settings.language)
+    context = _reminder_context(reminder, settings, words)
+    env = environment()
+    text = env.get_template("reminder.txt.j2").render(context)
+    html = env.get_template("reminder.html.j2").render(context)
+    return Rendered(str(context["subject"]), text, html)
