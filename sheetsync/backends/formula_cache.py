@@ -13,11 +13,14 @@ import re
 import shutil
 import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
+from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import from_excel
 from openpyxl.workbook import Workbook
 
-from sheetsync.model import Unreadable
+from sheetsync.model import CellValue, Unreadable
 
 Cached = tuple[str, str]  # (cell type attribute, the <v> text)
 SheetFormulas = dict[tuple[int, int], tuple[str, Cached | None]]  # (row, col) -> formula, result
@@ -65,8 +68,34 @@ def scan(archive: zipfile.ZipFile, xml_path: str) -> SheetFormulas:
     return found
 
 
+def scan_all(archive: zipfile.ZipFile) -> Cache:
+    """Every sheet's formulas, by sheet title (sheets without formulas left out)."""
+    found = {title: scan(archive, path) for title, path in _sheet_paths(archive).items()}
+    return {title: formulas for title, formulas in found.items() if formulas}
+
+
 def uncached(formula: str) -> Unreadable:
     return Unreadable(f"the formula {formula} has no saved result", formula)
+
+
+def result(cached: Cached, number_format: str, epoch: datetime) -> CellValue:
+    """A saved result as openpyxl's ``data_only`` reading gives it, for a cell so formatted."""
+    kind, text = cached
+    text = _unescape(text)
+    if kind == "b":
+        return text.strip() == "1"
+    if kind != "n":
+        return text  # "str" text, "e" an error such as #N/A
+    try:
+        number: int | float = float(text) if any(ch in text for ch in ".eE") else int(text)
+    except ValueError:
+        return text
+    if not is_date_format(number_format):
+        return number
+    try:
+        return from_excel(number, epoch, timedelta=is_timedelta_format(number_format))
+    except (OverflowError, ValueError):
+        return "#VALUE!"
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

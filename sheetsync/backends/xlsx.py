@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -52,41 +53,55 @@ class XlsxFile:
         self.source = str(path)
         self.path = Path(path)
         self._formulas: formula_cache.Cache = {}
+        # The workbook as read, with formulas and styles, and the file it came from: apply
+        # saves it rather than loading the file a second time, while the file is unchanged.
+        self._book: Workbook | None = None
+        self._stamp: tuple[int, int, int] | None = None
 
     # ------------------------------------------------------------------ read
 
     def read(self) -> RawWorkbook:
         archive = self._archive()
         with archive:
-            names = archive.namelist()
-            lost = any(n.startswith(LOST_ON_SAVE) for n in names)
+            stamp = _stamp(self.path)
+            lost = any(n.startswith(LOST_ON_SAVE) for n in archive.namelist())
             try:
-                tabs = self._read_tabs(archive)
+                book, tabs = self._read_tabs(archive)
             except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
                 raise SourceError(
                     f"{self.path} could not be opened as a workbook ({exc}); open it in Excel "
                     "and save it as .xlsx."
                 ) from exc
+        self._book, self._stamp = (None, None) if lost else (book, stamp)
         refusal = ""
         if lost:
             refusal = "it holds charts, images or shapes that would be lost if it were saved"
         return RawWorkbook(title=self.path.stem, tabs=tuple(tabs), can_write=not lost,
                            write_refusal=refusal)
 
-    def _read_tabs(self, archive: zipfile.ZipFile) -> list[RawTab]:
+    def _read_tabs(self, archive: zipfile.ZipFile) -> tuple[Workbook, list[RawTab]]:
+        """The whole workbook, loaded as apply saves it, and the values of every known tab.
+
+        A formula cell's value is its saved result, found by ``formula_cache.scan``. Should
+        the scan miss a formula, openpyxl's own reading of saved results is used instead.
+        """
+        book = _load(self.path)
+        self._formulas = formula_cache.scan_all(archive)
+        tabs = []
+        for ws in book.worksheets:
+            if schema.canonical_tab(ws.title) is None:
+                continue
+            rows = _values(ws, self._formulas.get(ws.title, {}), book.epoch)
+            if rows is None:
+                return book, self._read_saved_results()
+            tabs.append(RawTab(ws.title, rows))
+        return book, tabs
+
+    def _read_saved_results(self) -> list[RawTab]:
         book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         try:
-            tabs = []
-            self._formulas = {}
-            for ws in book.worksheets:
-                xml_path = getattr(ws, "_worksheet_path", "")
-                formulas = formula_cache.scan(archive, xml_path) if xml_path else {}
-                if formulas:
-                    self._formulas[ws.title] = formulas
-                if schema.canonical_tab(ws.title) is None:
-                    continue
-                tabs.append(RawTab(ws.title, _rows(ws, formulas)))
-            return tabs
+            return [RawTab(ws.title, _rows(ws, self._formulas.get(ws.title, {})))
+                    for ws in book.worksheets if schema.canonical_tab(ws.title) is not None]
         finally:
             book.close()
 
@@ -124,7 +139,11 @@ class XlsxFile:
                     f"{self.path} holds charts, images or shapes that would be lost on saving, "
                     "so sheetsync did not write to it; move them to another file."
                 )
-        book = openpyxl.load_workbook(self.path)  # with formulas, styles, validation
+            book = self._book
+            if book is None or self._stamp != _stamp(self.path):  # changed since the read
+                book = _load(self.path)
+                self._formulas = formula_cache.scan_all(archive)
+        self._book = None  # changed below: if saving fails, it is not the file any more
         if plan.flag_cells and plan.flags_tab in book.sheetnames:
             _write_flags(book[plan.flags_tab], plan)
         if plan.problems_rows is not None:
@@ -148,6 +167,42 @@ class XlsxFile:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self._book, self._stamp = book, _stamp(self.path)  # what the file holds now
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What tells one version of the file from another: inode, size, modification time."""
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _load(path: Path) -> Workbook:
+    """The workbook with formulas, styles and validation, as a write must save it."""
+    with warnings.catch_warnings():  # "extension not supported" and the like: not for staff
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def _values(ws: Worksheet, formulas: formula_cache.SheetFormulas,
+            epoch: Any) -> tuple[tuple[CellValue, ...], ...] | None:
+    """The tab's values, a formula's being its saved result; None if the scan missed one."""
+    rows: list[list[CellValue]] = []
+    for (r, c), cell in ws._cells.items():  # only the cells the file holds: iter_rows adds some
+        value = cell.value
+        if cell.data_type == "f":
+            found = formulas.get((r, c))
+            if found is None:
+                return None
+            formula, cached = found
+            value = (formula_cache.uncached(formula) if cached is None
+                     else formula_cache.result(cached, cell.number_format, epoch))
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        if len(row) < c:
+            row.extend([None] * (c - len(row)))
+        row[c - 1] = value
+    return tuple(tuple(row) for row in rows)
 
 
 def _rows(ws: Any, formulas: formula_cache.SheetFormulas) -> tuple[tuple[CellValue, ...], ...]:
