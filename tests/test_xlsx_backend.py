@@ -562,18 +562,6 @@ def test_every_row_is_read_even_when_the_file_states_a_wrong_size(tmp_path: Path
     assert result.assessments[3].milestone.depends_on == ("M3",)
 
 
-def test_values_are_read_with_their_types(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path / "acme.xlsx", {
-        "Milestones": [["ID", "Due", "Start", "Client confirmed", "Notes"],
-                       [7, datetime(2026, 11, 27, 15, 30), 46353, True, 1.5]],
-        "Other": [["not read"]],
-    })
-    raw = XlsxFile(path).read()
-    assert [t.name for t in raw.tabs] == ["Milestones"]
-    assert raw.title == "acme" and raw.can_write
-    assert raw.tabs[0].rows[1] == (7, datetime(2026, 11, 27, 15, 30), 46353, True, 1.5)
-
-
 def test_a_missing_file_is_a_source_error_with_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="does not exist"):
         XlsxFile(tmp_path / "nope.xlsx").read()
@@ -639,3 +627,80 @@ def test_an_uncached_formula_is_shown_to_staff_as_they_typed_it(tmp_path: Path) 
     (problem,) = result.project.problems
     assert problem.value == '=IF(B2<>"",DATE(2026,11,20),"")'
     assert "&" not in problem.problem
+
+
+def _typed_workbook(path: Path) -> Path:
+    """Values of every kind, and formulas whose saved results are of every kind."""
+    make_workbook(path, {
+        "Milestones": [
+            ["ID", "Due", "Start", "Client confirmed", "Notes", "Depends on"],
+            [7, datetime(2026, 11, 27, 15, 30), 46353, True, 1.5, "=1"],
+            ["M2", "=DATE(2026,11,20)", "=46353", "=TRUE()", '="a<b&c"', "=NA()"],
+            ["M3", "=DATE(2026,11,21)", None, None, "=1.25*2", "=UNKNOWN()"],
+        ],
+        "Other": [["not read"]],
+    })
+    book = openpyxl.load_workbook(path)
+    book["Milestones"]["B3"].number_format = "yyyy-mm-dd"
+    book.save(path)
+    with_cached_values(path, {("Milestones", "F2"): 1, ("Milestones", "B3"): 46346,
+                              ("Milestones", "C3"): 46353, ("Milestones", "E3"): "a<b&c",
+                              ("Milestones", "E4"): 2.5})
+    _set_cached_kind(path, "D3", "b", "1")
+    _set_cached_kind(path, "F3", "e", "#N/A")
+    return path
+
+
+def _set_cached_kind(path: Path, ref: str, kind: str, value: str) -> None:
+    tmp = path.with_suffix(".kind")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        target = sheet_xml_paths(src)["Milestones"]
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == target:
+                data = re.sub(rb'<c r="' + ref.encode() + rb'"([^>]*)><f>(.*?)</f><v>\s*</v></c>',
+                              lambda m: (b'<c r="' + ref.encode() + b'" t="' + kind.encode()
+                                         + b'"><f>' + m[2] + b"</f><v>" + value.encode()
+                                         + b"</v></c>"), data)
+            dst.writestr(info, data)
+    tmp.replace(path)
+
+
+def test_values_are_read_as_openpyxl_reads_saved_results(tmp_path: Path) -> None:
+    path = _typed_workbook(tmp_path / "acme.xlsx")
+    raw = XlsxFile(path).read()
+    assert [t.name for t in raw.tabs] == ["Milestones"]
+    assert raw.title == "acme" and raw.can_write
+    rows = raw.tabs[0].rows
+    cached = openpyxl.load_workbook(path, data_only=True)["Milestones"]
+    for r, row in enumerate(rows[:3], start=1):
+        assert list(row) == [c.value for c in cached[r]][: len(row)], r
+    assert rows[1] == (7, datetime(2026, 11, 27, 15, 30), 46353, True, 1.5, 1)
+    assert rows[2] == ("M2", datetime(2026, 11, 20), 46353, True, "a<b&c", "#N/A")
+    assert rows[3][4] == 2.5
+    assert isinstance(rows[3][1], Unreadable) and isinstance(rows[3][5], Unreadable)
+
+
+def test_if_the_formula_scan_misses_a_formula_openpyxl_reads_its_result(
+        tmp_path: Path, monkeypatch) -> None:
+    path = _typed_workbook(tmp_path / "acme.xlsx")
+    expected = XlsxFile(path).read()
+    monkeypatch.setattr(xlsx.formula_cache, "scan_all", lambda archive: {})
+    raw = XlsxFile(path).read()
+    assert raw.tabs[0].rows[:3] == expected.tabs[0].rows[:3]
+
+
+def test_one_read_then_two_writes_keeps_both_and_the_formula_results(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "acme.xlsx", project_tabs(
+        [["M1", "One", None, "=DATE(2026,11,20)"], ["M2", "Two", None, "2026-12-01"]]))
+    with_cached_values(path, {("Milestones", "D2"): 46346})
+    backend = XlsxFile(path)
+    project = parse_workbook(backend.read(), str(path))
+    backend.apply(writeplan.build(project, rules.assess(project, D)))  # the check
+    entry = LogEntry(NOW, "report", "Acme", ("ann@acme.example",), "Weekly", "sent", "<1@x>")
+    backend.apply(writeplan.build(project, None, problems=False, log=(entry,)))  # a report
+
+    assert column(path, "Flag") == ["OVERDUE", "DUE_SOON"]
+    assert read_values(path, "Log")[1][1] == "report"
+    assert openpyxl.load_workbook(path, data_only=True)["Milestones"]["D2"].value == 46346
+    assert not check(path).written

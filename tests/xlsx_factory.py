@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.workbook import Workbook
@@ -110,7 +111,7 @@ def _cache_one(xml: bytes, ref: str, value: Any) -> bytes:
     def fill(m: re.Match[bytes]) -> bytes:
         attrs = attrs_of.sub(b"", m[1]) + kind
         return b'<c r="' + ref.encode() + b'"' + attrs + b">" + m[2] + b"<v>" + \
-            str(value).encode() + b"</v></c>"
+            escape(str(value)).encode() + b"</v></c>"
 
     new, count = pattern.subn(fill, xml)
     assert count == 1, f"no formula cell {ref} to cache"
