@@ -1,0 +1,215 @@
+"""The effective settings: ``sheetsync.toml``, then the environment over it (CONTRACT §5).
+
+``config.load`` is driven with an explicit ``env`` mapping; the ``sheetsync config``
+command in-process through CliRunner and, for the exit code a cron host sees, as a real
+subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheetsync import cli, config
+from sheetsync.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
+SECRET = "s3cret-app-password"
+
+FILE = """
+from = "Studio Projects <projects@studio.example>"
+state_dir = "/var/lib/sheetsync"
+admin_email = "ops@studio.example"
+credentials = "/etc/sheetsync/credentials.json"
+every_minutes = 10
+json_logs = true
+
+[smtp]
+host = "smtp.gmail.com"
+port = 587
+security = "starttls"
+user = "projects@studio.example"
+
+[[projects]]
+name = "Acme website rollout"
+source = "projects/acme.xlsx"
+
+[[projects]]
+source = "gsheet:1AbCdEf"
+"""
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No SHEETSYNC_* from the outside, and a working directory of our own."""
+    for name in list(os.environ):
+        if name.startswith("SHEETSYNC_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_file_alone(tmp_path: Path) -> None:
+    cfg = config.load(str(write(tmp_path / "conf.toml", FILE)), env={})
+    assert cfg.sender == "Studio Projects <projects@studio.example>"
+    assert cfg.state_dir == "/var/lib/sheetsync"
+    assert cfg.admin_email == "ops@studio.example"
+    assert cfg.every_minutes == 10 and cfg.json_logs is True
+    assert (cfg.smtp.host, cfg.smtp.port, cfg.smtp.security, cfg.smtp.user) == (
+        "smtp.gmail.com", 587, "starttls", "projects@studio.example")
+    assert cfg.smtp.password == ""
+    # A relative source is relative to the config file, not to the working directory.
+    assert [(p.name, p.source) for p in cfg.projects] == [
+        ("Acme website rollout", str(tmp_path / "projects" / "acme.xlsx")),
+        ("", "gsheet:1AbCdEf")]
+    assert not cfg.uses_outbox
+
+
+def test_the_environment_overrides_the_file(tmp_path: Path) -> None:
+    env = {
+        "SHEETSYNC_SMTP_HOST": "127.0.0.1",
+        "SHEETSYNC_SMTP_PORT": "2525",
+        "SHEETSYNC_SMTP_SECURITY": " NONE ",
+        "SHEETSYNC_SMTP_USER": "robot@studio.example",
+        "SHEETSYNC_SMTP_PASSWORD": SECRET,
+        "SHEETSYNC_FROM": "robot@studio.example",
+        "SHEETSYNC_STATE_DIR": str(tmp_path / "state"),
+        "SHEETSYNC_ADMIN_EMAIL": "oncall@studio.example",
+        "SHEETSYNC_CREDENTIALS": "/keys/sa.json",
+        "SHEETSYNC_SHEETS_ENDPOINT": "http://127.0.0.1:8089",
+    }
+    cfg = config.load(str(write(tmp_path / "conf.toml", FILE)), env=env)
+    assert (cfg.smtp.host, cfg.smtp.port, cfg.smtp.security) == ("127.0.0.1", 2525, "none")
+    assert (cfg.smtp.user, cfg.smtp.password) == ("robot@studio.example", SECRET)
+    assert cfg.sender == "robot@studio.example"
+    assert cfg.state_dir == str(tmp_path / "state")
+    assert cfg.admin_email == "oncall@studio.example"
+    assert cfg.credentials == "/keys/sa.json"
+    assert cfg.sheets_endpoint == "http://127.0.0.1:8089"
+    assert cfg.every_minutes == 10  # not in the environment: the file's value stays
+    assert len(cfg.projects) == 2
+
+
+def test_an_empty_user_means_no_login_and_no_password(tmp_path: Path) -> None:
+    cfg = config.load(str(write(tmp_path / "conf.toml", FILE)),
+                      env={"SHEETSYNC_SMTP_USER": "", "SHEETSYNC_SMTP_PASSWORD": SECRET})
+    assert (cfg.smtp.user, cfg.smtp.password) == ("", "")
+
+
+def test_sheetsync_toml_in_the_working_directory_is_read(tmp_path: Path) -> None:
+    write(tmp_path / "sheetsync.toml", FILE)
+    assert config.load(env={}).path == "sheetsync.toml"
+
+
+def test_no_file_at_all_means_defaults_and_the_outbox(tmp_path: Path) -> None:
+    cfg = config.load(env={})
+    assert cfg.path == "" and cfg.projects == ()
+    assert cfg.uses_outbox and cfg.state_dir == ".sheetsync-state" and cfg.every_minutes == 15
+    assert config.load(env={"SHEETSYNC_OUTBOX": "out", "SHEETSYNC_SMTP_HOST": "x"}).uses_outbox
+
+
+@pytest.mark.parametrize("text", [
+    '[smtp]\nhost = "smtp.gmail.com"\npassword = "hunter2"\n',
+    'smtp_password = "hunter2"\n',
+])
+def test_a_password_in_the_file_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError, match="SHEETSYNC_SMTP_PASSWORD") as caught:
+        config.load(str(write(tmp_path / "conf.toml", text)), env={})
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "env", "words"), [
+    ("", {"SHEETSYNC_SMTP_PORT": "smtp"}, "SHEETSYNC_SMTP_PORT"),
+    ("", {"SHEETSYNC_SMTP_PORT": "70000"}, "from 1 to 65535"),
+    ("", {"SHEETSYNC_SMTP_SECURITY": "tls"}, "SHEETSYNC_SMTP_SECURITY to ssl, starttls or none"),
+    ('[smtp]\nsecurity = "tls"\n', {}, "security in [smtp] of"),
+    ('[smtp]\nport = "587"\n', {}, "must be a whole number"),
+    ('[smtp]\nport = 0\n', {}, "from 1 to 65535"),
+    ("every_minutes = 0\n", {}, "from 1 to 1440"),
+    ("projects = 5\n", {}, "[[projects]]"),
+    ("[[projects]]\nname = \"no source\"\n", {}, "source"),
+    ("from = \n", {}, "not valid TOML"),
+])
+def test_mistakes_are_one_sentence_naming_the_fix(tmp_path: Path, text: str,
+                                                  env: dict[str, str], words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.load(str(write(tmp_path / "conf.toml", text)), env=env)
+    message = str(caught.value)
+    assert words in message
+    assert "\n" not in message
+
+
+def test_a_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        config.load(str(tmp_path / "nope.toml"), env={})
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_config_json_is_redacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "sheetsync.toml", FILE)
+    monkeypatch.setenv("SHEETSYNC_SMTP_PASSWORD", SECRET)
+    monkeypatch.setenv("SHEETSYNC_SMTP_HOST", "127.0.0.1")
+    result = CliRunner().invoke(cli.main, ["config", "--json"])
+    assert result.exit_code == 0, result.output
+    assert SECRET not in result.output
+    data = json.loads(result.stdout)
+    assert data["smtp"]["password"] == "(set)"
+    assert data["smtp"]["host"] == "127.0.0.1"  # the environment won
+    assert data["smtp"]["port"] == 587  # the file's
+    assert data["admin_email"] == "ops@studio.example"
+    assert data["email_goes_to"] == "SMTP 127.0.0.1"
+    assert [p["source"] for p in data["projects"]][1] == "gsheet:1AbCdEf"
+
+    plain = CliRunner().invoke(cli.main, ["config"])
+    assert plain.exit_code == 0
+    assert SECRET not in plain.output
+    assert "smtp.password: (set)" in plain.stdout
+    assert "config file: sheetsync.toml" in plain.stdout
+
+    monkeypatch.delenv("SHEETSYNC_SMTP_PASSWORD")
+    data = json.loads(CliRunner().invoke(cli.main, ["config", "--json"]).stdout)
+    assert data["smtp"]["password"] == "(not set)"
+
+
+def test_config_with_an_outbox_says_where_email_goes(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "out"))
+    data = json.loads(CliRunner().invoke(cli.main, ["config", "--json"]).stdout)
+    assert data["email_goes_to"] == f"outbox folder {tmp_path / 'out'}"
+
+
+@pytest.mark.parametrize(("env", "words"), [
+    ({"SHEETSYNC_SMTP_PORT": "five"}, "SHEETSYNC_SMTP_PORT"),
+    ({"SHEETSYNC_SMTP_SECURITY": "tls"}, "SHEETSYNC_SMTP_SECURITY"),
+])
+@pytest.mark.parametrize("command", [["config"], ["run", "x.xlsx"], ["schedule", "x.xlsx"]])
+def test_bad_settings_exit_2_with_one_sentence(tmp_path: Path, env: dict[str, str], words: str,
+                                               command: list[str]) -> None:
+    child = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")} | env
+    proc = subprocess.run([str(SHEETSYNC), *command], cwd=tmp_path, env=child,
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sheetsync: ") and words in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_SMTP_PORT", "five")
+    result = CliRunner().invoke(cli.main, ["--debug", "config"])
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr
