@@ -1,0 +1,320 @@
+"""Time and peak memory of ``check`` on a large .xlsx, against openpyxl's own load + save.
+
+Run from the repository root::
+
+    .venv/bin/python -m benchmarks.bench_check [--milestones N] [--updates N] [--repeat R]
+
+The workbook (default 5,000 milestones, 20,000 updates, 200 change requests) holds what
+staff really type: real dates and dates as text, aliases in two languages, dependencies,
+styled headers, a few formulas with saved results and two without, and a handful of
+mistakes, so the check has flags and problems to write.
+
+Three things are measured, each ``--repeat`` times (default 3), each time in a fresh Python
+process on a fresh copy of the file:
+
+- **floor**: ``openpyxl.load_workbook(path)`` then ``book.save(path)``, the least any
+  program must do to change one cell of an .xlsx with openpyxl;
+- **check, first run**: ``pipeline.check`` (read + parse + rules + plan + apply), which
+  writes the Flag columns and the Problems tab;
+- **check, second run**: the same on the file the first run wrote: nothing to write.
+
+Time is the wall time of that call inside the process (not interpreter start or imports);
+the figure shown is the fastest of the repeats (the least disturbed by the machine). Peak
+memory is the process's peak resident set size (``ru_maxrss``), which counts everything
+the process held, C libraries included (tracemalloc would see Python objects only and slow
+the run down); the increase over the process after its imports is shown too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+AS_OF = date(2026, 11, 27)
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+EPOCH = date(1899, 12, 30)
+
+OWNERS = ["Team"] * 6 + ["Client", "us", "客户", "customer"]
+STATUSES = (["Done"] * 4 + ["In progress"] * 3 + ["Not started"] * 4
+            + ["Blocked", "todo", "wip", "完成", "Cancelled"])
+TYPES = ["Done", "Problem", "Next", "Note", "risk", "下一步", "completed", "备注"]
+WORDS = ("install configure review migrate test train sign-off deliver draft approve "
+         "integrate report audit design deploy document").split()
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def _due(i: int) -> date:
+    return date(2026, 1, 5) + timedelta(days=(i * 37) % 720)
+
+
+def _date_cell(day: date, i: int) -> Any:
+    """Mostly real dates, some typed as text in the contract's forms."""
+    if i % 20 == 3:
+        return day.isoformat()
+    if i % 20 == 7:
+        return f"{day.day} {day.strftime('%b')} {day.year}"
+    if i % 50 == 11:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day
+
+
+def milestone_rows(n: int) -> list[list[Any]]:
+    rows: list[list[Any]] = [["ID", "Milestone", "Owner", "Start", "Due", "Status",
+                              "Acceptance criteria", "Done on", "Client confirmed",
+                              "Confirmed on", "Depends on", "Notes"]]
+    for i in range(1, n + 1):
+        due = _due(i)
+        status = STATUSES[(i * 7) % len(STATUSES)]
+        done = status in ("Done", "完成")
+        done_on = due - timedelta(days=i % 4) if done else None
+        confirmed = ("Yes" if i % 3 else "") if done else ""
+        deps = ""
+        if i > 1 and i % 5 in (1, 2):
+            deps = f"M{max(1, i - 1 - i % 7)}"
+            if i % 10 == 1 and i > 20:
+                deps += f", M{i - 20}"
+        rows.append([
+            f"M{i}",
+            f"{WORDS[i % len(WORDS)].capitalize()} {WORDS[(i * 3) % len(WORDS)]} phase {i}",
+            OWNERS[i % len(OWNERS)],
+            _date_cell(due - timedelta(days=14), i + 1),
+            _date_cell(due, i),
+            status,
+            f"Client signs the {WORDS[(i * 5) % len(WORDS)]} checklist" if i % 4 == 0 else None,
+            _date_cell(done_on, i) if done_on else None,
+            confirmed or None,
+            _date_cell(done_on + timedelta(days=2), i) if confirmed else None,
+            deps or None,
+            f"Note {i}: waiting on {WORDS[i % 7]}" if i % 9 == 0 else None,
+        ])
+    for i in range(7, n, max(1, n // 10)):  # a few mistakes staff make
+        rows[i][4] = "31/02/2026"
+    for i in range(13, n, max(1, n // 5)):
+        rows[i][5] = "Waiting for Godot"
+    return rows
+
+
+def update_rows(n: int, milestones: int) -> list[list[Any]]:
+    rows: list[list[Any]] = [["Date", "Type", "Update", "Milestone", "By", "Internal"]]
+    for i in range(1, n + 1):
+        rows.append([
+            AS_OF - timedelta(days=i % 400),
+            TYPES[i % len(TYPES)],
+            f"{WORDS[i % len(WORDS)].capitalize()}d the {WORDS[(i * 7) % len(WORDS)]} "
+            f"for site {i % 97}; next: {WORDS[(i * 11) % len(WORDS)]} with the client team",
+            f"M{1 + (i * 13) % milestones}" if i % 3 else None,
+            ["Pat", "Kim", "王伟", "Ann"][i % 4],
+            "Yes" if i % 10 == 0 else None,
+        ])
+    return rows
+
+
+def change_rows(n: int, milestones: int) -> list[list[Any]]:
+    rows: list[list[Any]] = [["ID", "Date", "Requested by", "Change", "Impact", "Milestone",
+                              "Old due", "New due", "Status", "Client approved"]]
+    for i in range(1, n + 1):
+        m = 1 + (i * 29) % milestones
+        rows.append([f"C{i}", AS_OF - timedelta(days=i), "Client PM", f"Add report {i}",
+                     "One more week", f"M{m}", _due(m), _due(m) + timedelta(days=7),
+                     ["Proposed", "Rejected", "待定"][i % 3], None])
+    return rows
+
+
+def make_workbook(path: Path, milestones: int, updates: int, changes: int) -> None:
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    tabs = {
+        "Project": [["Field", "Value"], ["Project", "Benchmark rollout"],
+                    ["Client", "Acme Ltd"], ["Client emails", "ann@acme.example, bo@acme.example"],
+                    ["PM email", "pm@team.example"], ["Time zone", "Europe/London"],
+                    ["Date order", "DMY"]],
+        "Milestones": milestone_rows(milestones),
+        "Updates": update_rows(updates, milestones),
+        "Changes": change_rows(changes, milestones),
+    }
+    for title, rows in tabs.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.freeze_panes = "A2"
+    ms = book["Milestones"]
+    cached = {}
+    for i in range(0, 20):  # Due as a formula, saved with its result as Excel would
+        row = 2 + (i * 211) % milestones
+        day = _due(row - 1)
+        ms.cell(row, 5).value = f"=DATE({day.year},{day.month},{day.day})"
+        cached[f"E{row}"] = (day - EPOCH).days
+    for row in (5, 6):  # and two without a saved result: problems, not crashes
+        ms.cell(row, 5).value = "=WORKDAY(TODAY(),10)"
+    book.save(path)
+    _cache_results(path, "xl/worksheets/sheet2.xml", cached)
+
+
+def _cache_results(path: Path, member: str, cached: dict[str, int]) -> None:
+    """Give formula cells the saved result Excel would have written (openpyxl writes none)."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == member:
+                def fill(m: re.Match[bytes]) -> bytes:
+                    value = cached.get(m[1].decode())
+                    return m[0] if value is None else m[0].replace(
+                        b"<v></v>", b"<v>" + str(value).encode() + b"</v>").replace(
+                        b"<v />", b"<v>" + str(value).encode() + b"</v>")
+
+                data = re.sub(rb'<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f><v\s*/?>(?:</v>)?</c>',
+                              fill, data)
+            dst.writestr(info, data)
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- one measurement
+
+
+def _rss_kb() -> int:
+    """This process's peak resident set, in KiB.
+
+    VmHWM belongs to the process image, so it starts afresh at exec; ru_maxrss is the
+    fallback where there is no /proc (on Linux it would carry the parent's peak over).
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"^VmHWM:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
+    except (OSError, TypeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def child(kind: str, path: str) -> None:
+    """Run one measurement in this (fresh) process and print it as JSON."""
+    if kind.startswith("make:"):  # the workbook is made in a process of its own too
+        make_workbook(Path(path), *(int(n) for n in kind[5:].split(",")))
+        print(json.dumps({}))
+        return
+    if kind == "floor":
+        import openpyxl
+
+        base = _rss_kb()
+        started = time.perf_counter()
+        book = openpyxl.load_workbook(path)
+        book.save(path)
+        seconds = time.perf_counter() - started
+        extra: dict[str, Any] = {}
+    else:
+        import sheetsync.backends.xlsx  # noqa: F401 - imported before the clock, as openpyxl is
+        from sheetsync import pipeline
+        from sheetsync.backends import open_backend
+
+        base = _rss_kb()
+        started = time.perf_counter()
+        result = pipeline.check(path, open_backend, now=NOW, as_of=AS_OF)
+        seconds = time.perf_counter() - started
+        if result.error is not None:
+            raise SystemExit(f"check failed: {result.error}")
+        assert result.project is not None
+        extra = {"written": result.written, "problems": len(result.project.problems),
+                 "flagged": sum(1 for a in result.assessments if a.flags)}
+    print(json.dumps({"seconds": seconds, "peak_kb": _rss_kb(), "base_kb": base, **extra}))
+
+
+def measure(kind: str, path: Path) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_check", "--child", kind,
+                          str(path)], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(milestones: int, updates: int, changes: int, repeat: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        original = Path(folder) / "project.xlsx"
+        started = time.perf_counter()
+        measure(f"make:{milestones},{updates},{changes}", original)
+        print(f"workbook: {milestones:,} milestones, {updates:,} updates, {changes} changes, "
+              f"{original.stat().st_size / 1e6:.1f} MB (made in "
+              f"{time.perf_counter() - started:.1f} s)", flush=True)
+        results: dict[str, list[dict[str, Any]]] = {"floor": [], "first": [], "second": []}
+        for _ in range(repeat):
+            copy = Path(folder) / "floor.xlsx"
+            shutil.copy(original, copy)
+            results["floor"].append(measure("floor", copy))
+            copy = Path(folder) / "check.xlsx"
+            shutil.copy(original, copy)
+            results["first"].append(measure("check", copy))
+            results["second"].append(measure("check", copy))
+        return results
+
+
+def report(results: dict[str, Any]) -> None:
+    floor = min(r["seconds"] for r in results["floor"])
+    floor_mb = min(r["peak_kb"] for r in results["floor"]) / 1024
+    labels = {"floor": "openpyxl load_workbook + save (floor)",
+              "first": "check, first run (writes flags)",
+              "second": "check, second run (nothing to write)"}
+    print(f"{'':40} {'time':>8} {'x floor':>8} {'peak RSS':>10} {'x floor':>8} {'+imports':>9}")
+    for key, label in labels.items():
+        runs = results[key]
+        best = min(r["seconds"] for r in runs)
+        peak = min(r["peak_kb"] for r in runs) / 1024
+        grew = min(r["peak_kb"] - r["base_kb"] for r in runs) / 1024
+        print(f"{label:40} {best:7.2f}s {best / floor:7.2f}x {peak:8.0f}MB "
+              f"{peak / floor_mb:7.2f}x {grew:7.0f}MB")
+    first, second = results["first"][0], results["second"][0]
+    print(f"first run wrote: {first['written']}, second run wrote: {second['written']}; "
+          f"{first['flagged']:,} rows flagged, {first['problems']} problems")
+    print("all times (s): " + "; ".join(
+        f"{k} " + ", ".join(f"{r['seconds']:.2f}" for r in v) for k, v in results.items()))
+    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"openpyxl {_openpyxl_version()}, {platform.system()} {platform.release()}")
+
+
+def _cpu() -> str:
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        return re.search(r"^model name\s*:\s*(.+)$", info, re.M)[1]  # type: ignore[index]
+    except (OSError, TypeError):
+        return platform.processor() or platform.machine()
+
+
+def _openpyxl_version() -> str:
+    from importlib.metadata import version
+
+    return version("openpyxl")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--milestones", type=int, default=5000)
+    parser.add_argument("--updates", type=int, default=20000)
+    parser.add_argument("--changes", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv or [])  # make bench calls main() with the defaults
+    if args.child:
+        child(*args.child)
+        return
+    report(run(args.milestones, args.updates, args.changes, args.repeat))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
