@@ -17,7 +17,9 @@ def when(settings: Settings, now: datetime) -> Due | None:
 
 def run(loaded: Loaded, ctx: delivery.Run, period: date) -> Action:
     sent = delivery.remind_loaded(loaded, ctx, as_of=period)
+    if sent.result == "skipped" and not sent.message_id and not sent.unknown:
+        return Action("remind", "done", sent.detail)  # nothing to send today: settled
     return Action("remind", sent.result, sent.detail, unknown=sent.unknown)
 
 
-JOB = Job("remind", when, run)
+JOB = Job("remind", when, run, records_done=True)

@@ -149,9 +149,12 @@ def append_log(loaded: Loaded, entry: LogEntry) -> str:
 
 def _log(sent: Sent, loaded: Loaded, run: Run, job: str) -> Sent:
     """Append the Log row; a sent email stays sent even if the sheet cannot take the row."""
+    detail = sent.detail
+    if sent.items:  # so a host with an empty state dir still knows each item's cadence
+        detail = history.items_detail(sent.items) + (f"; {detail}" if detail else "")
     entry = LogEntry(time=run.now, job=job, project=sent.project, recipients=sent.recipients,
                      subject=sent.subject, result=sent.result, message_id=sent.message_id,
-                     detail=sent.detail)
+                     detail=detail)
     why = append_log(loaded, entry)
     if why:
         sent = replace(sent, detail=(sent.detail + "; " if sent.detail else "")
@@ -206,8 +209,10 @@ def remind_loaded(loaded: Loaded, run: Run, *, as_of: date, dry_run: bool = Fals
     waiting = reminders.candidates(project, assessments, as_of)
     if not waiting:
         return replace(quiet, detail="nothing waits on the client")
-    reminder = reminders.select(waiting, run.ledger.sent_items(source, "remind"), as_of,
-                                s.reminder_every_days)
+    earlier = set(run.ledger.sent_items(source, "remind"))
+    if project.layout is not None:
+        earlier |= set(history.logged_items(project.layout.log, "remind"))
+    reminder = reminders.select(waiting, sorted(earlier), as_of, s.reminder_every_days)
     if reminder is None:
         return replace(quiet, detail="every waiting item was mentioned less than "
                                      f"{s.reminder_every_days} days ago")

@@ -8,8 +8,12 @@ a Log row is matched to a period.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sheetsync import schema
 from sheetsync.model import OwnedTab
+
+ITEMS = "items: "
 
 
 def message_id(job: str, period: str, key: str, nonce: str, sender: str) -> str:
@@ -20,15 +24,43 @@ def message_id(job: str, period: str, key: str, nonce: str, sender: str) -> str:
 
 def logged_sent(log: OwnedTab, job: str, period: str) -> str:
     """The Message-ID of a Log row that says this job's email for this period was sent."""
-    if not log.rows:
-        return ""
-    cols = {schema.column_key(schema.LOG, h): i for i, h in enumerate(log.rows[0])}
-    j, r, m = cols.get("job"), cols.get("result"), cols.get("message_id")
-    if j is None or r is None or m is None:
-        return ""
     marker = f".{job}.{period}."
-    for row in log.rows[1:]:
-        cell = row + ("",) * (max(j, r, m) + 1 - len(row))
-        if cell[j].strip() == job and cell[r].strip() == "sent" and marker in cell[m]:
-            return cell[m].strip()
+    for cells in _rows(log, job):
+        if cells.get("result") == "sent" and marker in cells.get("message_id", ""):
+            return cells["message_id"]
     return ""
+
+
+def items_detail(items: tuple[str, ...]) -> str:
+    """How a Log row's Detail names the items an email mentioned."""
+    return ITEMS + ", ".join(items)
+
+
+def _rows(log: OwnedTab, job: str) -> list[dict[str, str]]:
+    if not log.rows:
+        return []
+    cols = {schema.column_key(schema.LOG, h): i for i, h in enumerate(log.rows[0])}
+    out = []
+    for row in log.rows[1:]:
+        cells = {key: (row[i].strip() if i < len(row) else "")
+                 for key, i in cols.items() if key is not None}
+        if cells.get("job") == job:
+            out.append(cells)
+    return out
+
+
+def logged_items(log: OwnedTab, job: str) -> tuple[tuple[date, tuple[str, ...]], ...]:
+    """(period day, items) of every sent email of ``job`` that the Log tab records."""
+    out = []
+    for cells in _rows(log, job):
+        marker = cells.get("message_id", "").split(".")
+        detail = cells.get("detail", "")
+        if cells.get("result") != "sent" or len(marker) < 3 or not detail.startswith(ITEMS):
+            continue
+        try:
+            day = date.fromisoformat(marker[2])
+        except ValueError:
+            continue
+        items = detail[len(ITEMS):].split(";")[0]
+        out.append((day, tuple(i.strip() for i in items.split(",") if i.strip())))
+    return tuple(out)
