@@ -62,8 +62,13 @@ def check_line(c: Checked) -> str:
             counts[f.value] = counts.get(f.value, 0) + 1
     flags = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
     wrote = "written back" if c.written else "nothing to write"
-    return (f"{c.project.settings.name}: {len(c.assessments)} milestones, {flagged} flagged "
-            f"({flags}); {len(c.project.problems)} problems; {wrote}")
+    return (f"{c.project.settings.name}: {_count(len(c.assessments), 'milestone')}, "
+            f"{flagged} flagged ({flags}); {_count(len(c.project.problems), 'problem')}; "
+            f"{wrote}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def sent_json(s: Sent) -> dict[str, Any]:
