@@ -66,10 +66,16 @@ class ProjectRun:
 
 def _skip(loaded: Loaded, run: Run, job: Job, due: Due) -> Action:
     source, period = loaded.backend.source, due.period.isoformat()
-    run.ledger.done(source, job.name, period, at=run.now, result="skipped", detail=due.skip)
-    append_log(loaded, LogEntry(run.now, job.name, loaded.project.settings.name, (), "",
-                                "skipped", "", due.skip))  # the ledger has it either way
-    return Action(job.name, "skipped", due.skip)
+    settings = loaded.project.settings
+    why = due.skip  # too late; but a project that sends nothing was not "missed"
+    if settings.reports_paused:
+        why = f"not sent for {period}: Reports paused is Yes in the Project tab"
+    elif not settings.client_emails:
+        why = f"not sent for {period}: the Project tab has no valid Client emails"
+    run.ledger.done(source, job.name, period, at=run.now, result="skipped", detail=why)
+    append_log(loaded, LogEntry(run.now, job.name, settings.name, (), "",
+                                "skipped", "", why))  # the ledger has it either way
+    return Action(job.name, "skipped", why)
 
 
 def _unknown(loaded: Loaded, run: Run, job: Job, due: Due, status: Status) -> Action:
