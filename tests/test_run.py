@@ -236,6 +236,20 @@ def test_five_days_of_downtime_are_skipped_and_logged(env: dict[str, str], book:
     assert len([r for r in log_rows(book) if r["Result"] == "skipped"]) == 1
 
 
+def test_a_paused_project_is_not_logged_as_missed(env: dict[str, str], book: Path,
+                                                  smtp_server: LoopbackSmtpServer) -> None:
+    set_project_field(book, "Reports paused", "Yes")
+    code, data, _ = run(str(book), now="2026-11-27T16:05+00:00")
+    assert (code, actions(data)) == (0, [("check", "done"), ("report", "skipped")])
+    assert "paused" in data["projects"][0]["actions"][1]["detail"]
+    # Past the catch-up window the week is settled, with the real reason.
+    code, data, _ = run(str(book), now="2026-12-01T08:00+00:00")
+    assert actions(data) == [("check", "done"), ("report", "skipped")]
+    (row,) = [r for r in log_rows(book) if r["Result"] == "skipped"]
+    assert row["Detail"] == "not sent for 2026-11-27: Reports paused is Yes in the Project tab"
+    assert smtp_server.messages == []
+
+
 def test_a_new_state_dir_trusts_the_log_tab(env: dict[str, str], book: Path, tmp_path: Path,
                                             smtp_server: LoopbackSmtpServer,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
