@@ -36,8 +36,9 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
         flags.add(Flag.BLOCKED)
     if m.status is Status.DONE:
         if m.owner is Owner.TEAM and m.client_confirmed is not True and "owner" not in m.unreadable:
-            if m.done_on is None and "done_on" in m.unreadable:
-                pass
+            if (m.done_on is None and "done_on" in m.unreadable) or (
+                    "client_confirmed" in m.unreadable):
+                pass  # cannot tell whether the window passed, or whether the client said Yes
             elif m.done_on is None or (as_of - m.done_on).days <= window:  # Done on + N >= D
                 flags.add(Flag.AWAITING_CONFIRMATION)
             else:

@@ -319,3 +319,8 @@ def test_days_overdue_is_zero_without_a_late_flag() -> None:
     assert run(ms(due=day(3)))["M1"].days_overdue == 0
     assert run(done(day(-30)))["M1"].days_overdue == 0
     assert run(ms(due=day(-3), status=Status.CANCELLED))["M1"].days_overdue == 0
+
+
+def test_an_unreadable_client_confirmed_cannot_say_whether_confirmation_is_due() -> None:
+    m = done(day(-20), unreadable=frozenset({"client_confirmed"}))
+    assert flags(m) == (F.INVALID,)
