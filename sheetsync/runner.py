@@ -183,10 +183,15 @@ class Summary:
     lines: tuple[str, ...] = field(default=())
 
     def line(self) -> str:
-        return (f"sheetsync run: {self.projects} projects, {self.checks} checks, "
-                f"{self.sent} emails sent, {self.problems} problems in sheets, "
-                f"{self.failures} failures" + (f", {self.unknown} unknown sends"
-                                               if self.unknown else ""))
+        return (f"sheetsync run: {_count(self.projects, 'project')}, "
+                f"{_count(self.checks, 'check')}, {_count(self.sent, 'email')} sent, "
+                f"{_count(self.problems, 'problem')} in sheets, "
+                f"{_count(self.failures, 'failure')}"
+                + (f", {_count(self.unknown, 'unknown send')}" if self.unknown else ""))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def summarise(results: Sequence[ProjectRun]) -> Summary:
