@@ -164,7 +164,7 @@ def test_summary_is_one_line_and_a_quiet_run_says_nothing_else(
     result = CliRunner().invoke(cli.main, ["run", str(book), "--now", LAST_FRIDAY])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "sheetsync run: 1 projects, 1 checks, 1 emails sent, 1 problems in sheets, 0 failures"]
+        "sheetsync run: 1 project, 1 check, 1 email sent, 1 problem in sheets, 0 failures"]
     assert result.stderr == ""  # no progress bar away from a terminal, no noise
 
     result = CliRunner().invoke(cli.main, ["run", str(book), "--now", "2026-11-20T16:20+00:00",

@@ -120,7 +120,7 @@ def test_a_signal_after_the_first_tick_exits_0_and_leaves_everything_whole(
     sched = Schedule([str(book), "--every", "1"], tmp_path, child_env)
     try:
         sched.wait_for("every 1 minutes")
-        sched.wait_for("sheetsync run: 1 projects")  # the first tick's summary line
+        sched.wait_for("sheetsync run: 1 project,")  # the first tick's summary line
         started = time.monotonic()
         assert sched.stop(signum) == 0, sched.lines
         assert time.monotonic() - started < 5
@@ -144,7 +144,7 @@ def test_a_signal_during_the_first_tick_lets_the_project_in_hand_finish(
     finally:
         sched.kill()
     # The project in hand was finished: its check is recorded and the tick was summed up.
-    assert any(line.startswith("sheetsync run: 1 projects, 1 checks") for line in sched.lines)
+    assert any(line.startswith("sheetsync run: 1 project, 1 check,") for line in sched.lines)
     assert sched.lines[-1] == "sheetsync schedule: stopped"
     assert_state_is_whole(book, tmp_path)
     (journal,) = (tmp_path / "state").glob("*/journal.jsonl")
