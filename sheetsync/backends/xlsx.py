@@ -1,18 +1,19 @@
 """An .xlsx project workbook on disk (openpyxl).
 
-Reading uses openpyxl's fast read-only mode with cached values (``data_only=True``), plus a
-scan of each sheet's XML for formulas: a formula with no cached value becomes
-``Unreadable`` (a problem, never a crash), and the cached values of formulas are kept to be
-put back after a save.
+Reading loads the whole workbook once, with formulas (a workbook loaded with
+``data_only=True`` and saved would lose every formula), plus a scan of each sheet's XML for
+formulas and their cached results: a formula cell's value is its cached result, and a
+formula with none becomes ``Unreadable`` (a problem, never a crash). The loaded workbook is
+kept, so a check that writes does not load the file a second time.
 
-Writing loads the file a second time, with formulas (a workbook loaded with
-``data_only=True`` and saved would lose every formula), changes only the job-owned cells of
-the plan, and saves to a temporary file that replaces the original atomically, under a lock
-beside the file. openpyxl writes formulas without their cached results, so
-``formula_cache`` puts the results read before back into the saved XML: the next read, and
-any program that does not recalculate, still sees them. openpyxl also drops charts, images
-and shapes, so a workbook holding any is never written (``RawWorkbook.can_write`` is False
-and ``apply`` raises ``WriteRefused``).
+Writing changes only the job-owned cells of the plan in that workbook (or in a fresh load,
+if the file changed since the read), and saves to a temporary file that replaces the
+original atomically, under a lock beside the file. openpyxl writes formulas without their
+cached results, so ``formula_cache`` puts the results read before back into the saved XML:
+the next read, and any program that does not recalculate, still sees them. openpyxl also
+drops charts, images and shapes, so a workbook holding any is never written
+(``RawWorkbook.can_write`` is False and ``apply`` raises ``WriteRefused``); it is read in
+openpyxl's quicker read-only mode instead.
 """
 
 from __future__ import annotations
@@ -66,27 +67,31 @@ class XlsxFile:
             stamp = _stamp(self.path)
             lost = any(n.startswith(LOST_ON_SAVE) for n in archive.namelist())
             try:
-                book, tabs = self._read_tabs(archive)
+                book, tabs = self._read_tabs(archive, whole=not lost)
             except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
                 raise SourceError(
                     f"{self.path} could not be opened as a workbook ({exc}); open it in Excel "
                     "and save it as .xlsx."
                 ) from exc
-        self._book, self._stamp = (None, None) if lost else (book, stamp)
+        self._book, self._stamp = book, stamp
         refusal = ""
         if lost:
             refusal = "it holds charts, images or shapes that would be lost if it were saved"
         return RawWorkbook(title=self.path.stem, tabs=tuple(tabs), can_write=not lost,
                            write_refusal=refusal)
 
-    def _read_tabs(self, archive: zipfile.ZipFile) -> tuple[Workbook, list[RawTab]]:
-        """The whole workbook, loaded as apply saves it, and the values of every known tab.
+    def _read_tabs(self, archive: zipfile.ZipFile, *,
+                   whole: bool) -> tuple[Workbook | None, list[RawTab]]:
+        """The values of every known tab and, when ``whole``, the workbook as apply saves it.
 
         A formula cell's value is its saved result, found by ``formula_cache.scan``. Should
-        the scan miss a formula, openpyxl's own reading of saved results is used instead.
+        the scan miss a formula, openpyxl's own reading of saved results is used instead; a
+        workbook that will not be saved is read that quicker way too.
         """
-        book = _load(self.path)
         self._formulas = formula_cache.scan_all(archive)
+        if not whole:
+            return None, self._read_saved_results()
+        book = _load(self.path)
         tabs = []
         for ws in book.worksheets:
             if schema.canonical_tab(ws.title) is None:
