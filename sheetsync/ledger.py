@@ -92,13 +92,23 @@ class Ledger:
         self.root = Path(state_dir)
         self._held: dict[str, int] = {}  # project key -> depth, so a flow may lock again inside
 
+    @contextmanager
+    def _io(self) -> Iterator[None]:
+        """A state file that cannot be read or written is the admin's to fix (exit 2)."""
+        try:
+            yield
+        except Timeout:  # filelock's Timeout is an OSError too: a busy lock, not a broken dir
+            raise
+        except OSError as exc:
+            raise ConfigError(
+                f"the state dir {self.root} cannot be used ({exc.strerror or exc}: "
+                f"{exc.filename or self.root}); set SHEETSYNC_STATE_DIR to a folder this user "
+                "can write, and run every sheetsync command as that same user.") from exc
+
     def _dir(self, source: str) -> Path:
         path = self.root / project_key(source)
-        try:
+        with self._io():
             path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(f"the state dir {self.root} cannot be written ({exc.strerror}); "
-                              "set SHEETSYNC_STATE_DIR to a folder this user can write.") from exc
         return path
 
     @contextmanager
@@ -118,7 +128,8 @@ class Ledger:
             return
         lock = FileLock(str(self._dir(source) / "lock"))
         try:
-            lock.acquire(timeout=wait)
+            with self._io():
+                lock.acquire(timeout=wait)
         except Timeout as exc:
             raise LockBusy(f"another sheetsync process is working on {source}; this run left "
                            "it alone and the next run will pick it up.") from exc
@@ -136,7 +147,9 @@ class Ledger:
         if not path.exists():
             return ()
         out = []
-        for line in path.read_text(encoding="utf-8").splitlines():
+        with self._io():
+            text = path.read_text(encoding="utf-8")
+        for line in text.splitlines():
             try:
                 data = json.loads(line)
             except json.JSONDecodeError:
@@ -153,7 +166,7 @@ class Ledger:
         data |= {"kind": record.kind, "job": record.job, "period": record.period}
         path = self._dir(source) / "journal.jsonl"
         line = (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
-        with open(path, "a+b") as fh:
+        with self._io(), open(path, "a+b") as fh:
             if fh.seek(0, os.SEEK_END):
                 fh.seek(-1, os.SEEK_END)
                 if fh.read(1) != b"\n":  # a line cut short by a crash: end it, keep this one
@@ -214,8 +227,9 @@ class Ledger:
     def first_alert_today(self, key: str, day: date) -> bool:
         """True once per (problem key, day): the admin hears of a problem once a day."""
         path = self.root / "alerts.jsonl"
-        self.root.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.root / "alerts.lock")):
+        with self._io():
+            self.root.mkdir(parents=True, exist_ok=True)
+        with self._io(), FileLock(str(self.root / "alerts.lock")):
             seen = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
             line = json.dumps({"day": day.isoformat(), "key": key}, ensure_ascii=False)
             if line in seen:
@@ -228,7 +242,7 @@ class Ledger:
         """Undo ``first_alert_today`` for an alert that could not be sent: the next run tries."""
         path = self.root / "alerts.jsonl"
         line = json.dumps({"day": day.isoformat(), "key": key}, ensure_ascii=False)
-        with FileLock(str(self.root / "alerts.lock")):
+        with self._io(), FileLock(str(self.root / "alerts.lock")):
             if not path.exists():
                 return
             kept = [seen for seen in path.read_text(encoding="utf-8").splitlines()
