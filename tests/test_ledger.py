@@ -130,8 +130,23 @@ def test_one_project_whatever_its_spelling(tmp_path: Path,
 def test_an_unwritable_state_dir_is_a_config_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    ledger = Ledger(blocker / "state")
     with pytest.raises(ConfigError, match="SHEETSYNC_STATE_DIR"):
-        Ledger(blocker / "state").status(SOURCE, "report", "p")
+        ledger.status(SOURCE, "report", "p")
+    with pytest.raises(ConfigError, match="SHEETSYNC_STATE_DIR"):
+        ledger.first_alert_today("k", date(2026, 11, 27))
+    with pytest.raises(ConfigError, match="SHEETSYNC_STATE_DIR"), ledger.lock(SOURCE):
+        pass
+
+
+def test_an_unusable_journal_is_a_config_error_not_a_crash(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path)
+    journal(ledger).parent.mkdir(parents=True)
+    journal(ledger).mkdir()  # e.g. a file the cron user may not read
+    with pytest.raises(ConfigError, match="journal.jsonl"):
+        ledger.status(SOURCE, "report", "p")
+    with pytest.raises(ConfigError, match="same user"):
+        ledger.done(SOURCE, "check", "p", at=NOW)
 
 
 # --------------------------------------------------------------------------- admin alerts

@@ -413,6 +413,22 @@ def test_a_failure_alerts_the_admin_once_a_day(env: dict[str, str], book: Path, 
     assert len(admin_mails(smtp_server)) == 2  # the next day it is told again
 
 
+def test_an_unusable_state_dir_is_one_sentence_not_a_traceback(
+        env: dict[str, str], book: Path, tmp_path: Path, smtp_server: LoopbackSmtpServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "file" / "state"))
+    monkeypatch.setenv("SHEETSYNC_ADMIN_EMAIL", ADMIN)
+    code, data, err = run(str(book), now="2026-11-27T16:05+00:00")
+    assert code == 1
+    assert data["projects"][0]["actions"] == []  # unsure what was done: nothing is done
+    assert "SHEETSYNC_STATE_DIR" in data["projects"][0]["error"]
+    lines = err.splitlines()
+    assert len(lines) == 2 and "Traceback" not in err
+    assert lines[1].startswith("sheetsync: the admin alert could not be sent: the state dir")
+    assert smtp_server.messages == []
+
+
 def test_a_crash_between_send_and_record_is_never_resent(
         env: dict[str, str], book: Path, tmp_path: Path, smtp_server: LoopbackSmtpServer,
         monkeypatch: pytest.MonkeyPatch) -> None:
