@@ -26,8 +26,10 @@ def remap(cells: Iterable[CellWrite], ids_by_row: Mapping[int, str]) -> tuple[Ce
     """Move keyed cells to the row that holds their ID now; drop those whose ID is lost.
 
     ``ids_by_row`` is the ID column as re-read just before writing (row -> ID text). Header
-    cells (``key == ""``) stay where they are. An ID that now stands on no row, or on more
-    than one, drops its cells: the next run will write them.
+    cells (``key == ""``) and cells whose row still holds their ID stay where they are
+    (so each of two rows sharing an ID keeps its own flags). A cell whose ID moved goes to
+    its new row; one whose ID now stands on no row, or on more than one, is dropped: the
+    next run will write it.
     """
     counts = Counter(ids_by_row.values())
     row_of = {key: row for row, key in ids_by_row.items() if counts[key] == 1}
