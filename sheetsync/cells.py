@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
-from typing import TypeVar
+from typing import Any, TypeAlias, TypeVar, Union, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateparser
@@ -31,7 +31,7 @@ class Bad:
     facts: dict[str, str] = field(default_factory=dict)
 
 
-Read = T | Bad | None  # None: the cell is blank
+Read: TypeAlias = Union[T, Bad, None]  # noqa: UP007  None: the cell is blank
 
 EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
@@ -144,10 +144,10 @@ def parse_word(value: CellValue, table: dict[T, tuple[str, ...]]) -> Read[T]:
     if index is None:
         index = _WORD_INDEXES[id(table)] = schema.word_index(table)
     found = index.get(schema.norm(cell_text(value)))
-    return found if found is not None else Bad("not_in_list")
+    return cast(T, found) if found is not None else Bad("not_in_list")
 
 
-_WORD_INDEXES: dict[int, dict[str, object]] = {}  # the value lists are module constants
+_WORD_INDEXES: dict[int, dict[str, Any]] = {}  # the value lists are module constants
 
 
 def parse_yes_no(value: CellValue) -> Read[bool]:

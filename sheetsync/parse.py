@@ -16,6 +16,7 @@ from typing import Any
 from sheetsync import cells, graph, schema, texts
 from sheetsync.cells import Bad
 from sheetsync.model import (
+    CellValue,
     Change,
     ChangeStatus,
     FlagCells,
@@ -63,7 +64,8 @@ class _Reader:
                **facts: str) -> None:  # positional-only: "tab" is also a fact of some texts
         problem, fix = texts.problem_text(code, self.language, **facts)
         ref = a1(row, col) if row and col else ""
-        self.problems.append(Problem(tab, ref, cell_text(value) if value is not None else "",
+        shown = cell_text(value) if isinstance(value, CellValue) else str(value or "")
+        self.problems.append(Problem(tab, ref, shown,
                                      problem, fix))
 
     def bad(self, sheet: _Sheet, row: int, key: str, result: Bad,
@@ -369,7 +371,7 @@ def _changes(sheet: _Sheet | None, milestones: tuple[Milestone, ...],
              reader: _Reader) -> tuple[Change, ...]:
     if sheet is None or "id" not in sheet.columns:
         return ()
-    by_id = {}
+    by_id: dict[str, Milestone] = {}
     for m in milestones:
         by_id.setdefault(m.id, m)
     out: list[Change] = []

@@ -238,7 +238,7 @@ def _set_text(cell: Cell, value: str) -> None:
 
 
 def _write_flags(ws: Worksheet, plan: WritePlan) -> None:
-    ids = {}
+    ids: dict[int, str] = {}
     for (value,) in ws.iter_rows(min_col=plan.id_col, max_col=plan.id_col, values_only=True,
                                  min_row=1):
         ids[len(ids) + 1] = cell_text(value).strip()
