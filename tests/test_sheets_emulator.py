@@ -1,7 +1,7 @@
 """The emulator, held to what Google's servers answered in gspread's recorded cassettes.
 
-Each cassette in /work/shared/reference/sheets-api-recorded/ is replayed against a fresh
-emulator seeded with the spreadsheet the recording started from: every recorded Sheets
+Each cassette in tests/reference/sheets-api-recorded/ (a copy of the shared reference) is
+replayed against a fresh emulator seeded with the spreadsheet the recording started from: every recorded Sheets
 request is sent as it was (method, path, query, body) and the answer is compared with the
 recorded one, status and JSON body, after mapping the random sheetIds of new tabs. Then the
 emulator's own rules (types, locales, errors, faults, quota) and unmodified gspread flows.
@@ -31,7 +31,9 @@ from tests.sheets_emulator import (
     make_service_account_key,
 )
 
-CASSETTES = Path("/work/shared/reference/sheets-api-recorded")
+CASSETTES = Path(__file__).parent / "reference" / "sheets-api-recorded"
+SHARED = [Path(__file__).resolve().parents[2] / "shared" / "reference" / "sheets-api-recorded",
+          Path("/work/shared/reference/sheets-api-recorded")]
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 GOOGLE = "https://sheets.googleapis.com"
 
@@ -526,3 +528,11 @@ def test_gspread_sees_googles_errors(sheets_emulator: SheetsEmulator,
     with pytest.raises(gspread.exceptions.APIError) as caught:
         gspread_client.open_by_key("gone")
     assert caught.value.code == 400
+
+
+def test_the_copied_recordings_match_the_shared_reference() -> None:
+    originals = next((p for p in SHARED if p.is_dir()), None)
+    if originals is None:
+        pytest.skip("the shared reference folder is not beside this clone")
+    for original in originals.glob("*.json"):
+        assert (CASSETTES / original.name).read_bytes() == original.read_bytes(), original.name
