@@ -4,7 +4,7 @@
 an ephemeral port, a background thread) that answers the way ``sheets.googleapis.com`` and
 ``oauth2.googleapis.com/token`` do, close enough that unmodified gspread and google-auth run
 against it. ``tests/test_sheets_emulator.py`` replays the recordings in
-``/work/shared/reference/sheets-api-recorded/`` against it and compares the answers.
+``tests/reference/sheets-api-recorded/`` against it and compares the answers.
 
 What it serves:
 
