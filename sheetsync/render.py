@@ -23,8 +23,10 @@ from sheetsync.model import Assessment, Project, Settings
 from sheetsync.reminders import Item, Reminder, Tone
 from sheetsync.reminders import Kind as ItemKind
 from sheetsync.report import (
+    Agreed,
     Ask,
     BarStatus,
+    ChangeRef,
     Entry,
     Kind,
     Reason,
@@ -64,6 +66,7 @@ KIND_COLOURS = {
     Kind.AT_RISK: BAR_COLOURS[BarStatus.AT_RISK],
     Kind.DUE: BAR_COLOURS[BarStatus.ACTIVE],
 }
+CHANGE_COLOUR = "#6d3fd6"  # the left rule of a change agreed this week
 URGENT_ASKS = frozenset({Ask.CLIENT_OVERDUE, Ask.UNCONFIRMED})
 
 
@@ -214,7 +217,39 @@ class Phrases:
         return self.t.n(key, len(w.holds_up), names=self.names(w.holds_up))
 
     def slip(self, w: Waiting) -> str:
-        return self.t("slip", days=self.t.days(w.slip_days)) if w.slip_days else ""
+        """"Projected slip if it stays open: N days", for a late client milestone only: a
+        change request's effect is its own date move (``wait_lines``), not a lateness slip."""
+        if w.ask is not Ask.CLIENT_OVERDUE or not w.slip_days:
+            return ""
+        return self.t("slip", days=self.t.days(w.slip_days))
+
+    def change_name(self, c: ChangeRef) -> str:
+        """"CR1 Add a blog section" (the ID alone when the Change cell is blank)."""
+        return one_line(f"{c.id} {c.change}") if one_line(c.change) else one_line(c.id)
+
+    def agreed_detail(self, a: Agreed) -> str:
+        """"approved: M6 Build moves from Fri 18 Dec to Wed 23 Dec", as much as is known."""
+        t, c = self.t, a.change
+        milestone = self.ref(a.milestone)
+        new = t.date(c.new_due) if c.new_due else ""
+        if milestone and c.new_due and c.old_due and c.old_due != c.new_due:
+            return t("agreed_moves", milestone=milestone, old=t.date(c.old_due), new=new)
+        if milestone and new:
+            return t("agreed_due", milestone=milestone, new=new)
+        if milestone:
+            return t("agreed_for", milestone=milestone)
+        if new:
+            return t("agreed_date", new=new)
+        return t("agreed")
+
+    def agreed_line(self, a: Agreed) -> str:
+        """The whole line of a change agreed this week, for the text part."""
+        return self.t("agreed_line", change=self.change_name(a.change),
+                      detail=self.agreed_detail(a))
+
+    def agreed_impact(self, a: Agreed) -> str:
+        impact = one_line(a.change.impact)
+        return self.t("change_impact", impact=impact) if impact else ""
 
     def bar(self, row: Row) -> str:
         """The text fallback of a timeline bar: its dates and its status."""
@@ -282,6 +317,7 @@ def _context(report: Report, settings: Settings, words: Words) -> dict[str, obje
         "state_pale": pale,
         "bar_colours": {s.value: c for s, c in BAR_COLOURS.items()},
         "kind_colours": {k.value: c for k, c in KIND_COLOURS.items()},
+        "change_colour": CHANGE_COLOUR,
         "urgent": {a.value for a in URGENT_ASKS},
         "shown_bars": [s.value for s in BarStatus
                        if any(r.status is s for r in report.timeline.rows)],

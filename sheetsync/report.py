@@ -13,6 +13,11 @@ Rules the sections follow (docs/report.md says the same for people):
 * State: ``late`` when a milestone is OVERDUE or CLIENT_OVERDUE; else ``at_risk`` when one is
   BLOCKED, AT_RISK or UNCONFIRMED, or team work that has not started is DUE_SOON; else
   ``on_track``.
+* Changes agreed this week: Status Approved and Client approved Yes, with the change's Date
+  (the only date a change has) in the week. One approved by the team alone still waits on
+  the client and is in Waiting on you instead.
+* A projected slip (``impact``) is said of late client milestones only: an undecided change
+  does not slip by lateness, its effect is its Old due -> New due.
 """
 
 from __future__ import annotations
@@ -145,6 +150,18 @@ class ChangeRef:
 
 
 @dataclass(frozen=True)
+class Agreed:
+    """A change request agreed in the week (shown under Completed this week).
+
+    Agreed means Status Approved and Client approved Yes; its Date is in the week.
+    ``milestone`` is the one it re-dates, ``change.old_due`` -> ``change.new_due`` the move.
+    """
+
+    change: ChangeRef
+    milestone: Ref | None = None
+
+
+@dataclass(frozen=True)
 class Waiting:
     """One thing waiting on the client, and what it holds up."""
 
@@ -155,7 +172,7 @@ class Waiting:
     days: int = 0  # days overdue, days to Due, or days past the window
     on: date | None = None  # Done on, for the confirmations
     holds_up: tuple[Ref, ...] = ()  # open milestones downstream, nearest first
-    slip_days: int | None = None  # projected slip of what it holds up, when known
+    slip_days: int | None = None  # CLIENT_OVERDUE only: projected slip of what it holds up
 
 
 @dataclass(frozen=True)
@@ -232,6 +249,7 @@ class Report:
     next_steps: tuple[Entry, ...]
     waiting: tuple[Waiting, ...]
     timeline: Timeline
+    agreed: tuple[Agreed, ...] = ()  # change requests agreed in the week, oldest first
 
 
 # --------------------------------------------------------------------------- helpers
@@ -368,8 +386,11 @@ def _milestone_waiting(a: Assessment, ask: Ask, facts: _Facts, window: int,
         days = a.days_unconfirmed
     else:
         by, days = m.due, a.days_overdue if ask is Ask.CLIENT_OVERDUE else (a.days_to_due or 0)
+    # A slip is the lateness of late work carried downstream: only an overdue client item
+    # has one of its own. (A delivery to confirm or an item not yet due does not slip.)
+    slip = impact.get(m.id) if ask is Ask.CLIENT_OVERDUE else None
     return Waiting(ask, facts.ref(m.id), due=by, days=days, on=m.done_on,
-                   holds_up=facts.open_downstream(m.id), slip_days=impact.get(m.id))
+                   holds_up=facts.open_downstream(m.id), slip_days=slip)
 
 
 def awaits_client(c: Change) -> bool:
@@ -378,16 +399,35 @@ def awaits_client(c: Change) -> bool:
     return c.status is not ChangeStatus.REJECTED and c.client_approved is None
 
 
-def _change_waiting(c: Change, facts: _Facts, impact: Mapping[str, int]) -> Waiting:
+def agreed_in_week(c: Change, as_of: date) -> bool:
+    """A change request agreed in the week: Status Approved, Client approved Yes, and its
+    Date (the only date a change has) in the 7 days ending on ``as_of``."""
+    return (c.status is ChangeStatus.APPROVED and c.client_approved is True
+            and _in_week(c.date, as_of))
+
+
+def _change_ref(c: Change) -> ChangeRef:
+    return ChangeRef(c.id, c.change, c.impact, c.requested_by, c.date, c.old_due, c.new_due,
+                     staff_approved=c.status is ChangeStatus.APPROVED)
+
+
+def _change_waiting(c: Change, facts: _Facts) -> Waiting:
+    """A change awaiting the client. Its effect on dates is its own Old due -> New due (in
+    ``change``) and the open milestones that wait on it; it has no lateness slip."""
     ref = facts.ref(c.milestone) if c.milestone else None
     held: tuple[Ref, ...] = ()
     if ref is not None and ref.id in facts.by_id:
         own = () if facts.by_id[ref.id].milestone.closed else (ref,)
         held = own + facts.open_downstream(ref.id)
-    change = ChangeRef(c.id, c.change, c.impact, c.requested_by, c.date, c.old_due, c.new_due,
-                       staff_approved=c.status is ChangeStatus.APPROVED)
-    return Waiting(Ask.APPROVE_CHANGE, ref, change=change, due=c.new_due, holds_up=held,
-                   slip_days=impact.get(c.milestone) if c.milestone else None)
+    return Waiting(Ask.APPROVE_CHANGE, ref, change=_change_ref(c), due=c.new_due, holds_up=held)
+
+
+def changes_agreed(project: Project, facts: _Facts, as_of: date) -> tuple[Agreed, ...]:
+    """Change requests agreed in the week (``agreed_in_week``), oldest Date first."""
+    found = sorted((c for c in project.changes if agreed_in_week(c, as_of)),
+                   key=lambda c: (c.date or as_of, c.row))
+    return tuple(Agreed(_change_ref(c), facts.ref(c.milestone) if c.milestone else None)
+                 for c in found)
 
 
 def waiting_on_you(project: Project, facts: _Facts,
@@ -408,7 +448,7 @@ def waiting_on_you(project: Project, facts: _Facts,
     for c in project.changes:
         if awaits_client(c):
             items.append((ASK_ORDER.index(Ask.APPROVE_CHANGE), 0, c.row,
-                          _change_waiting(c, facts, impact)))
+                          _change_waiting(c, facts)))
     return tuple(w for *_, w in sorted(items, key=lambda t: t[:3]))
 
 
@@ -556,7 +596,7 @@ def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: d
 
     ``assessments`` are ``rules.assess(project, as_of)``. ``impact`` maps a milestone ID to
     the days its downstream would move (from a schedule-impact module); it fills
-    ``Waiting.slip_days``.
+    ``Waiting.slip_days`` of overdue client items (never of a change request).
     """
     facts = _facts(project, assessments)
     done = completed(project, facts, as_of)
@@ -578,4 +618,5 @@ def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: d
         next_steps=nxt,
         waiting=waiting,
         timeline=timeline(facts, as_of),
+        agreed=changes_agreed(project, facts, as_of),
     )

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from jinja2 import StrictUndefined
 
-from sheetsync import i18n, rules
+from sheetsync import i18n, impact, rules
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -41,7 +41,9 @@ TITLES = {
            "M5": "Visual design", "M6": "Build", "M7": "Content migration",
            "M8": "Analytics setup", "M9": "User acceptance testing", "M10": "Go-live",
            "M11": "Print brochure", "CR1": "Add a blog section",
-           "CR2": "Second language: German", "name": "Acme website rollout",
+           "CR2": "Second language: German", "CR4": "Add a newsletter sign-up page",
+           "impact4": "Content migration takes one more week",
+           "name": "Acme website rollout",
            "pm": "Lena Fischer",
            "u1": "Homepage and product page designs finished",
            "u2": "Design files shared in Figma for your review",
@@ -52,7 +54,8 @@ TITLES = {
     "zh": {"M1": "项目启动会", "M2": "需求签字确认", "M3": "网站地图与页面清单",
            "M4": "品牌素材与文案", "M5": "视觉设计", "M6": "网站开发", "M7": "内容迁移",
            "M8": "数据分析配置", "M9": "用户验收测试", "M10": "正式上线", "M11": "印刷宣传册",
-           "CR1": "新增博客栏目", "CR2": "增加德语版本", "name": "Acme 官网改版", "pm": "李娜",
+           "CR1": "新增博客栏目", "CR2": "增加德语版本", "CR4": "新增邮件订阅页面",
+           "impact4": "内容迁移多需一周", "name": "Acme 官网改版", "pm": "李娜",
            "u1": "首页与产品页设计完成", "u2": "设计文件已通过 Figma 分享，请审阅",
            "u3": "仍在等待 Google Analytics 管理员权限", "u4": "周一开始开发页面模板",
            "u5": "12月1日（周二）公司放假，办公室关闭。", "impact": "开发约增加 3 天"},
@@ -61,8 +64,9 @@ TITLES = {
 
 def example_project(language: str = "en") -> Project:
     """A website project at the end of a busy week: late client work, a blocked item,
-    deliveries to confirm and two change requests, plus an internal update and a cancelled
-    milestone that must not show."""
+    deliveries to confirm, two change requests awaiting the client and one agreed this week
+    (its milestone already re-dated, as the sheet guide asks), plus an internal update, a
+    rejected change and a cancelled milestone that must not show."""
     t = TITLES[language]
     d = date
     milestones = (
@@ -79,7 +83,7 @@ def example_project(language: str = "en") -> Project:
                   status=Status.DONE, done_on=d(2026, 11, 25), depends_on=("M3",)),
         Milestone("M6", 7, t["M6"], start=d(2026, 11, 23), due=d(2026, 12, 18),
                   status=Status.IN_PROGRESS, depends_on=("M4", "M5")),
-        Milestone("M7", 8, t["M7"], due=d(2026, 12, 4), depends_on=("M4",)),
+        Milestone("M7", 8, t["M7"], due=d(2026, 12, 11), depends_on=("M4",)),
         Milestone("M8", 9, t["M8"], start=d(2026, 11, 16), due=d(2026, 12, 10),
                   status=Status.BLOCKED),
         Milestone("M9", 10, t["M9"], owner=Owner.CLIENT, due=d(2026, 12, 30),
@@ -104,6 +108,8 @@ def example_project(language: str = "en") -> Project:
                d(2027, 1, 8), d(2027, 1, 15), ChangeStatus.APPROVED),
         Change("CR3", 4, d(2026, 11, 2), "Bob", "REJECTED-CHANGE", "", "M6",
                status=ChangeStatus.REJECTED),
+        Change("CR4", 5, d(2026, 11, 25), "Jane Smith (Acme)", t["CR4"], t["impact4"], "M7",
+               d(2026, 12, 4), d(2026, 12, 11), ChangeStatus.APPROVED, client_approved=True),
     )
     settings = Settings(name=t["name"], client="Acme Corp", pm_name=t["pm"], language=language,
                         pm_email="lena@studio.example", client_emails=("jane@acme.example",))
@@ -302,3 +308,91 @@ def test_text_helpers() -> None:
     assert one_line(" a\r\n b\t c ") == "a b c"
     assert bullet("one\ntwo") == "- one\n  two"
     assert display_width("项目 ab") == 7
+
+
+def _section(part: str, language: str, heading: int) -> str:
+    """One section of a rendered part: from its heading to the next one."""
+    heads = HEADINGS[language]
+    start = part.index(heads[heading])
+    return part[start:part.index(heads[heading + 1], start)]
+
+
+AGREED = {
+    "en": ("Changes agreed this week",
+           "CR4 Add a newsletter sign-up page — approved: M7 Content migration moves from "
+           "Fri 4 Dec to Fri 11 Dec", "approved: M7 Content migration moves from Fri 4 Dec "
+           "to Fri 11 Dec", "Impact: Content migration takes one more week"),
+    "zh": ("本周已确认的变更",
+           "CR4 新增邮件订阅页面 — 已批准：M7 内容迁移从12月4日（周五）调整到12月11日（周五）",
+           "已批准：M7 内容迁移从12月4日（周五）调整到12月11日（周五）",
+           "影响：内容迁移多需一周"),
+}
+
+
+def test_changes_agreed_this_week_are_listed_under_completed(language: str) -> None:
+    heading, line, detail, impact = AGREED[language]
+    out = render(example_project(language))
+    text = _section(out.text, language, 1)
+    assert heading in text and impact in text
+    assert " ".join(line.split()) in " ".join(text.split())  # wrapped at 76 columns
+    html = _section(out.html, language, 1)
+    assert heading in html and detail in html and impact in html
+    assert f"<strong>CR4 {TITLES[language]['CR4']}</strong>" in html
+    for part in (text, html):  # the proposed CR1 of the same week is not agreed
+        assert TITLES[language]["CR1"] not in part and "CR2" not in part
+    for part in (out.text, out.html):  # and an agreed change waits on nobody
+        assert TITLES[language]["CR4"] not in _section(part, language, 4)
+
+
+def test_a_week_without_agreed_changes_has_no_such_block(language: str) -> None:
+    p = example_project(language)
+    p = replace(p, changes=tuple(c for c in p.changes if c.id != "CR4"))
+    out = render(p)
+    assert AGREED[language][0] not in out.text and AGREED[language][0] not in out.html
+
+
+def test_agreed_changes_are_escaped_in_html() -> None:
+    html = _section(render(_hostile_project()).html, "en", 1)
+    assert "Changes agreed this week" in html
+    assert "<script" not in html.lower()
+    assert "<strong>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;" in html
+    assert "Impact: &lt;script&gt;" in html
+
+
+SLIP = {"en": "Projected slip if it stays open", "zh": "预计后续工作推迟"}
+MOVES = {"en": "It moves M6 Build from Fri 18 Dec to Wed 23 Dec.",
+         "zh": "它将把M6 网站开发从12月18日（周五）调整到12月23日（周三）。"}
+WAITS = {"en": "M6 Build, M9 User acceptance testing and M10 Go-live wait on this.",
+         "zh": "M6 网站开发、M9 用户验收测试和M10 正式上线都在等待此项。"}
+
+
+def _cards(text: str, language: str) -> dict[str, str]:
+    """The Waiting on you items of the text part by their headline."""
+    waiting = _section(text, language, 4)
+    return {card.split("\n", 1)[0]: card for card in waiting.split("\n* [")[1:]}
+
+
+def test_a_change_shows_its_own_date_move_never_a_lateness_slip(language: str) -> None:
+    p = example_project(language)
+    slips = impact.slips(p, AS_OF)  # what the weekly job hands in: M6 inherits M4's 7 days
+    assert slips["M6"] == 7 and slips["M10"] == 7
+    out = weekly_email(p, rules.assess(p, AS_OF), AS_OF, slips)
+    cards = _cards(out.text, language)
+    (cr1,) = [c for head, c in cards.items() if TITLES[language]["CR1"] in head]
+    (cr2,) = [c for head, c in cards.items() if TITLES[language]["CR2"] in head]
+    (m4,) = [c for head, c in cards.items() if TITLES[language]["M4"] in head]
+    assert MOVES[language] in cr1 and WAITS[language] in " ".join(cr1.split())
+    assert SLIP[language] not in cr1 and SLIP[language] not in cr2
+    assert SLIP[language] in m4  # late client work keeps its slip
+    assert out.text.count(SLIP[language]) == 1 and out.html.count(SLIP[language]) == 1
+    html = _section(out.html, language, 4)
+    card = html[html.index(TITLES[language]["CR1"]):html.index(TITLES[language]["CR2"])]
+    assert MOVES[language] in card and WAITS[language] in card and SLIP[language] not in card
+
+
+def test_the_slip_sentence_is_refused_to_a_change_even_when_the_model_has_one() -> None:
+    p = example_project("en")
+    report = build_report(p, rules.assess(p, AS_OF), AS_OF, IMPACT)
+    forced = replace(report, waiting=tuple(replace(w, slip_days=9) for w in report.waiting))
+    out = render_report(forced, p.settings)
+    assert out.text.count("Projected slip if it stays open: 9 days.") == 1  # M4 only

@@ -380,3 +380,69 @@ def test_dates_at_the_ends_of_the_calendar_do_not_break_the_report() -> None:
     last_day = build_report(project(end), (Assessment(end, (Flag.DUE_SOON,)),), date.max)
     assert last_day.timeline.weeks[-1].current
     assert [e.milestone for e in last_day.next_steps] == [Ref("END", "Title END")]
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def test_changes_agreed_this_week_are_approved_by_both_and_dated_in_the_week() -> None:
+    def agreed(cid: str, row: int, on: date | None, **fields: object) -> Change:
+        return Change(cid, row, on, status=ChangeStatus.APPROVED, client_approved=True,
+                      **fields)  # type: ignore[arg-type]
+
+    changes = (
+        agreed("LAST", 2, day(0), change="last day", milestone="M6", old_due=day(21),
+               new_due=day(26)),
+        agreed("FIRST", 3, day(-6), change="first day", milestone="M9"),
+        agreed("EARLY", 4, day(-7)),
+        agreed("LATER", 5, day(1)),
+        agreed("UNDATED", 6, None),
+        Change("STAFF", 7, day(-1), status=ChangeStatus.APPROVED),  # still waits on the client
+        Change("SAID_NO", 8, day(-1), status=ChangeStatus.APPROVED, client_approved=False),
+        Change("PROPOSED", 9, day(-1), client_approved=True),  # not Approved by the team
+        Change("REJECTED", 10, day(-1), status=ChangeStatus.REJECTED, client_approved=True),
+    )
+    r = report_of(project(ms("M6", 2, due=day(26)), ms("M9", 3, depends_on=("M6",)),
+                          changes=changes))
+    assert [a.change.id for a in r.agreed] == ["FIRST", "LAST"]  # oldest Date first
+    first, last = r.agreed
+    assert first.milestone == Ref("M9", "Title M9") and first.change.change == "first day"
+    assert last.milestone == Ref("M6", "Title M6")
+    assert (last.change.old_due, last.change.new_due, last.change.on) == (day(21), day(26),
+                                                                          day(0))
+    # An agreed change asks nothing more of the client; one approved by the team alone does.
+    asked = [w.change.id for w in r.waiting if w.change]
+    assert asked == ["STAFF"]
+    assert r.summary.counts.completed_this_week == 0  # changes are not milestones
+
+
+def test_an_agreed_change_without_a_milestone_or_dates_is_still_listed() -> None:
+    r = report_of(project(changes=(Change("CR9", 2, day(-2), change="Tone of voice",
+                                          status=ChangeStatus.APPROVED,
+                                          client_approved=True),)))
+    (a,) = r.agreed
+    assert a.milestone is None and (a.change.old_due, a.change.new_due) == (None, None)
+
+
+def test_a_projected_slip_belongs_to_late_client_work_never_to_a_change() -> None:
+    late = Milestone("C1", 2, "Content", owner=Owner.CLIENT, due=day(-4))
+    soon = Milestone("C2", 3, "Logo", owner=Owner.CLIENT, due=day(2))
+    build = Milestone("M2", 4, "Build", due=day(10), depends_on=("C1",))
+    uat = Milestone("M3", 5, "UAT", due=day(20), depends_on=("M2",))
+    assessments = (Assessment(late, (Flag.CLIENT_OVERDUE,), days_overdue=4),
+                   Assessment(soon, (Flag.DUE_SOON,), days_to_due=2),
+                   Assessment(build, (Flag.AT_RISK,), late_upstream=("C1",)),
+                   Assessment(uat, (Flag.AT_RISK,), late_upstream=("C1",)))
+    change = Change("CR1", 2, day(-1), change="Blog", milestone="M2", old_due=day(10),
+                    new_due=day(15))
+    p = project(late, soon, build, uat, changes=(change,))
+    impact = {"C1": 4, "C2": 4, "M2": 4, "M3": 4}  # M2 inherits C1's lateness
+    r = build_report(p, assessments, AS_OF, impact)
+    by_ask = {w.ask: w for w in r.waiting}
+    assert by_ask[Ask.CLIENT_OVERDUE].slip_days == 4
+    assert by_ask[Ask.CLIENT_DUE_SOON].slip_days is None  # not late: nothing slips yet
+    cr = by_ask[Ask.APPROVE_CHANGE]
+    assert cr.slip_days is None  # its effect is its own Old due -> New due
+    assert cr.change is not None and (cr.change.old_due, cr.change.new_due) == (day(10),
+                                                                                day(15))
+    assert cr.holds_up == (Ref("M2", "Build"), Ref("M3", "UAT"))
