@@ -114,7 +114,15 @@ def deliver(loaded: Loaded, draft: Draft, run: Run, *, force: bool = False,
                            detail=delivery.detail, items=draft.items)
         sent = replace(base, result=delivery.result, message_id=message.message_id,
                        detail=delivery.detail)
+        if delivery.result == "failed" and _failed_today(status, run.now.date()):
+            return _with(sent, loaded)  # retried every run: one Log row a day is enough
         return _log(sent, loaded, run, draft.job)
+
+
+def _failed_today(status: ledger_mod.Status, day: date) -> bool:
+    """Whether an earlier try of this period already failed today (and was logged)."""
+    return any(r.kind == "outcome" and r.result == "failed" and r.at[:10] == day.isoformat()
+               for r in status.records)
 
 
 def _with(sent: Sent, loaded: Loaded, **changes: object) -> Sent:

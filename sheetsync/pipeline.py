@@ -62,6 +62,8 @@ class Checked:
     assessments: tuple[Assessment, ...] = ()
     written: bool = False
     api_requests: int = 0
+    dry_run: bool = False
+    refused: bool = False  # the source cannot be written without losing something
     error: SheetsyncError | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -74,7 +76,8 @@ def check_loaded(loaded: Loaded, *, as_of: date, dry_run: bool = False) -> Check
     if write:
         loaded.backend.apply(plan)
     return Checked(loaded.backend.source, loaded.project, as_of, assessments, write,
-                   loaded.backend.api_requests)
+                   loaded.backend.api_requests, dry_run=dry_run,
+                   refused=not loaded.raw.can_write and not plan.empty)
 
 
 def check(source: str, open_source: Opener, *, now: datetime, as_of: date | None = None,

@@ -61,7 +61,8 @@ def check_line(c: Checked) -> str:
         for f in a.flags:
             counts[f.value] = counts.get(f.value, 0) + 1
     flags = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
-    wrote = "written back" if c.written else "nothing to write"
+    wrote = ("written back" if c.written else "not written (--dry-run)" if c.dry_run
+             else "nothing written (see Problems)" if c.refused else "nothing to write")
     return (f"{c.project.settings.name}: {_count(len(c.assessments), 'milestone')}, "
             f"{flagged} flagged ({flags}); {_count(len(c.project.problems), 'problem')}; "
             f"{wrote}")
