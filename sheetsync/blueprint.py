@@ -180,7 +180,7 @@ FIELD_WORDS: dict[str, dict[Any, tuple[str, ...]]] = {
 DATE_COLUMNS = {
     schema.MILESTONES: ("start", "due", "done_on", "confirmed_on"),
     schema.UPDATES: ("date",),
-    schema.CHANGES: ("date", "old_due", "new_due"),
+    schema.CHANGES: ("date", "old_due", "new_due", "decided_on"),
 }
 
 
@@ -307,6 +307,10 @@ NOTES: dict[tuple[str, str], Say] = {
     (schema.CHANGES, "client_approved"): Say(
         "Has the client approved it in writing? {words}, or blank.",
         "客户是否书面批准？{words}，或留空。"),
+    (schema.CHANGES, "decided_on"): Say(
+        "The day it was approved or rejected (optional); the weekly report lists changes "
+        "agreed that week. {date}",
+        "批准或拒绝的日期（可选）；周报会列出当周确认的变更。{date}"),
     (schema.PROBLEMS, "tab"): Say("{job} The tab with the problem.", "{job}问题所在的工作表。"),
     (schema.PROBLEMS, "cell"): Say("{job} The cell to fix, e.g. E7.",
                                    "{job}需要修改的单元格，例如 E7。"),

@@ -208,6 +208,7 @@ class Change:
     new_due: dt.date | None = None
     status: ChangeStatus = ChangeStatus.PROPOSED
     client_approved: bool | None = None
+    decided_on: dt.date | None = None  # when it was approved or rejected (optional)
 
 
 @dataclass(frozen=True)

@@ -405,6 +405,7 @@ def _changes(sheet: _Sheet | None, milestones: tuple[Milestone, ...],
             status=get("status", lambda v: cells.parse_word(v, schema.CHANGE_STATUSES),
                        schema.CHANGE_STATUSES) or ChangeStatus.PROPOSED,
             client_approved=get("client_approved", cells.parse_yes_no, schema.YES_NO),
+            decided_on=get("decided_on", day),
         )
         target = by_id.get(milestone)
         if (change.status is ChangeStatus.APPROVED and change.new_due and target is not None

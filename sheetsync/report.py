@@ -401,9 +401,9 @@ def awaits_client(c: Change) -> bool:
 
 def agreed_in_week(c: Change, as_of: date) -> bool:
     """A change request agreed in the week: Status Approved, Client approved Yes, and its
-    Date (the only date a change has) in the 7 days ending on ``as_of``."""
+    Decided on (else its Date) in the 7 days ending on ``as_of``."""
     return (c.status is ChangeStatus.APPROVED and c.client_approved is True
-            and _in_week(c.date, as_of))
+            and _in_week(c.decided_on or c.date, as_of))
 
 
 def _change_ref(c: Change) -> ChangeRef:

@@ -96,6 +96,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "new_due": ("New due", "新截止日期", "New date"),
         "status": ("Status", "状态"),
         "client_approved": ("Client approved", "客户批准", "Approved by client"),
+        "decided_on": ("Decided on", "决定日期", "Approved on", "批准日期", "Decision date"),
     },
     PROBLEMS: {
         "tab": ("Tab", "工作表"),

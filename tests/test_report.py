@@ -446,3 +446,18 @@ def test_a_projected_slip_belongs_to_late_client_work_never_to_a_change() -> Non
     assert cr.change is not None and (cr.change.old_due, cr.change.new_due) == (day(10),
                                                                                 day(15))
     assert cr.holds_up == (Ref("M2", "Build"), Ref("M3", "UAT"))
+
+
+def test_a_change_agreed_this_week_is_found_by_its_decided_on_date() -> None:
+    from sheetsync.model import Change, ChangeStatus
+    from sheetsync.report import agreed_in_week
+
+    friday = date(2026, 11, 27)
+    old_request = Change("CR9", 2, date=date(2026, 10, 1), status=ChangeStatus.APPROVED,
+                         client_approved=True, decided_on=date(2026, 11, 24))
+    assert agreed_in_week(old_request, friday)
+    assert not agreed_in_week(Change("CR8", 3, date=date(2026, 10, 1),
+                                     status=ChangeStatus.APPROVED, client_approved=True), friday)
+    last_week = Change("CR7", 4, date=date(2026, 11, 25), status=ChangeStatus.APPROVED,
+                       client_approved=True, decided_on=date(2026, 11, 20))
+    assert not agreed_in_week(last_week, friday)

@@ -1,11 +1,11 @@
 """The emulator, held to what Google's servers answered in gspread's recorded cassettes.
 
 Each cassette in tests/reference/sheets-api-recorded/ (a copy of the shared reference) is
-replayed against a fresh emulator seeded with the spreadsheet the recording started from: every recorded Sheets
-request is sent as it was (method, path, query, body) and the answer is compared with the
-recorded one, status and JSON body, after mapping the random sheetIds of new tabs. Then the
-emulator's own rules (types, locales, errors, faults, quota) and unmodified gspread flows.
-"""
+replayed against a fresh emulator seeded with the spreadsheet the recording started from:
+every recorded Sheets request is sent as it was (method, path, query, body) and the answer
+is compared with the recorded one, status and JSON body, after mapping the random sheetIds
+of new tabs. Then the emulator's own rules (types, locales, errors, faults, quota) and
+unmodified gspread flows."""
 
 from __future__ import annotations
 
