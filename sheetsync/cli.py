@@ -227,7 +227,8 @@ def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
     return {"now": now.isoformat(), "projects": [
         {"project": r.project, "source": r.source,
          "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
-                     for a in r.actions], **({"error": r.error} if r.error else {})}
+                     for a in r.actions], "api_requests": r.api_requests,
+         **({"error": r.error} if r.error else {})}
         for r in results]}
 
 

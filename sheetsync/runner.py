@@ -58,6 +58,7 @@ class ProjectRun:
     actions: tuple[Action, ...] = ()
     error: str = ""
     problems: int = 0
+    api_requests: int = 0  # requests this project cost the Google quota in this run
 
     @property
     def failed(self) -> bool:
@@ -143,7 +144,8 @@ def reconcile(source: str, run: Run, jobs: Sequence[Job]) -> ProjectRun:
                     run.ledger.done(source, job.name, period, at=run.now, detail=action.detail)
                 actions.append(action)
             return ProjectRun(source, name, tuple(actions),
-                              problems=len(loaded.project.problems))
+                              problems=len(loaded.project.problems),
+                              api_requests=loaded.backend.api_requests)
     except LockBusy as exc:
         return ProjectRun(source, source, (Action("lock", "skipped", str(exc)),))
     except SheetsyncError as exc:
