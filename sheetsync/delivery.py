@@ -64,6 +64,7 @@ class Draft:
     html: str
     items: tuple[str, ...] = ()
     extra_cc: tuple[str, ...] = ()
+    once_in_days: int = 1  # at most one email of this job in any span this many days long
 
 
 def _message(project: Project, draft: Draft, run: Run, source: str) -> Message:
@@ -103,6 +104,13 @@ def deliver(loaded: Loaded, draft: Draft, run: Run, *, force: bool = False,
         if not force and (status.state == "sent" or logged):
             return _with(base, loaded, message_id=status.message_id or logged,
                          detail=f"already sent for {period}")
+        recent = _sent_within(loaded, run, draft)
+        if not force and recent:
+            detail = (f"already sent this week (for {recent[0].isoformat()}); "
+                      "use --force to send again")
+            run.ledger.done(source, draft.job, period, at=run.now, result="skipped",
+                            detail=detail)
+            return _with(base, loaded, message_id=recent[1], detail=detail)
         if not force and status.state == "unknown":
             return _unknown(base, loaded, run, status, draft)
         run.ledger.intend(source, draft.job, period, at=run.now, message_id=message.message_id,
@@ -117,6 +125,19 @@ def deliver(loaded: Loaded, draft: Draft, run: Run, *, force: bool = False,
         if delivery.result == "failed" and _failed_today(status, run.now.date()):
             return _with(sent, loaded)  # retried every run: one Log row a day is enough
         return _log(sent, loaded, run, draft.job)
+
+
+def _sent_within(loaded: Loaded, run: Run, draft: Draft) -> tuple[date, str] | None:
+    """An email of this job sent for another period less than ``once_in_days`` away."""
+    if draft.once_in_days <= 1:
+        return None
+    source = loaded.backend.source
+    sent = set(run.ledger.sent_periods(source, draft.job))
+    if loaded.project.layout is not None:
+        sent |= set(history.logged_periods(loaded.project.layout.log, draft.job))
+    near = sorted((day, mid) for day, mid in sent
+                  if day != draft.period and abs((day - draft.period).days) < draft.once_in_days)
+    return near[-1] if near else None
 
 
 def _failed_today(status: ledger_mod.Status, day: date) -> bool:
@@ -184,7 +205,7 @@ def report_loaded(loaded: Loaded, run: Run, *, as_of: date, force: bool = False,
     built = report_mod.build_report(project, assessments, as_of,
                                     impact=impact.slips(project, as_of))
     subject, text, html = render.render_report(built, project.settings)
-    draft = Draft("report", as_of, subject, text, html)
+    draft = Draft("report", as_of, subject, text, html, once_in_days=7)
     return deliver(loaded, draft, run, force=force, dry_run=dry_run)
 
 

@@ -31,6 +31,21 @@ def logged_sent(log: OwnedTab, job: str, period: str) -> str:
     return ""
 
 
+def logged_periods(log: OwnedTab, job: str) -> tuple[tuple[date, str], ...]:
+    """(period day, Message-ID) of every sent email of ``job`` that the Log tab records."""
+    out = []
+    for cells in _rows(log, job):
+        mid = cells.get("message_id", "")
+        parts = mid.split(".")
+        if cells.get("result") != "sent" or len(parts) < 3:
+            continue
+        try:
+            out.append((date.fromisoformat(parts[2]), mid))
+        except ValueError:
+            continue
+    return tuple(out)
+
+
 def items_detail(items: tuple[str, ...]) -> str:
     """How a Log row's Detail names the items an email mentioned."""
     return ITEMS + ", ".join(items)

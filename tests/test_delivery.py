@@ -67,3 +67,23 @@ def test_dry_run_renders_but_sends_and_writes_nothing(
     assert "Waiting on you" in sent.message.text
     assert smtp_server.messages == [] and book.read_bytes() == before
     assert not (tmp_path / "state").exists() or not any((tmp_path / "state").rglob("*.jsonl"))
+
+
+def test_one_report_a_week_even_for_neighbouring_as_of_dates(
+        tmp_path: Path, smtp_server: LoopbackSmtpServer) -> None:
+    book = tmp_path / "acme.xlsx"
+    shutil.copy(EXAMPLE, book)
+
+    def report(as_of: date, force: bool = False) -> delivery.Sent:
+        run = _run(smtp_server, tmp_path / "state", datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+        with run.transport:
+            return delivery.report(str(book), run, as_of=as_of, force=force)
+
+    assert report(FRIDAY).result == "sent"
+    saturday = report(date(2026, 11, 28))
+    assert saturday.result == "skipped" and "this week" in saturday.detail
+    assert report(date(2026, 11, 21)).result == "skipped"  # six days before: same span
+    assert len(smtp_server.messages) == 1
+    assert report(date(2026, 12, 4)).result == "sent"  # a week later: the next report
+    assert report(date(2026, 11, 28), force=True).result == "sent"
+    assert len(smtp_server.messages) == 3
