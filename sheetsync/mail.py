@@ -1,34 +1,34 @@
-"""The mail edge: a ``Message`` becomes MIME and goes to an SMTP server or an outbox folder.
+"""The mail edge: a ``Message`` goes to an SMTP server or an outbox folder.
 
-``build_mime`` and the small helpers above the transports are pure (no clock, no network).
-``SmtpTransport`` keeps one SMTP connection for a whole ``with`` block, opened through
+Owns ``SmtpSettings``, the two transports and ``open_transport``. The email itself (MIME, the
+address and header checks, the outbox file name) is built by ``sheetsync.mime``, which is
+pure. ``SmtpTransport`` keeps one SMTP connection for a whole ``with`` block, opened through
 yagmail 0.16 (connection, TLS, login) but never through ``yagmail.send()``: that method
 reconnects on every call and rewrites the content (see docs/mail.md). ``OutboxTransport``
 writes the same bytes to ``.eml`` files instead. Both return a ``Delivery`` per message;
 only problems that would fail every message (a refused login, an unverifiable certificate,
 a security setting the server does not speak) raise ``PermanentDeliveryError``.
+
+What a server's answer means lives here too, although it is pure: ``classify`` (worth another
+try?), ``backoff_delays`` and the refusal sentences read smtplib's and ssl's exceptions and
+decide the transport's retries, so they belong to the SMTP conversation, not to the email.
+``doctor``'s SMTP check uses ``classify`` for the same reason.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import smtplib
 import ssl
 import tempfile
 import time
-import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.headerregistry import Address, HeaderRegistry
-from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -42,22 +42,12 @@ from sheetsync.errors import (
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
+from sheetsync.mime import build_mime, mime_bytes, outbox_stem
 from sheetsync.model import Delivery, Message
 
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 DEFAULT_OUTBOX = Path("outbox")  # the outbox when neither a folder nor an SMTP host is set
 MAX_BACKOFF = 30.0  # seconds: no single wait between two tries is longer
-
-# SMTP policy, but bodies are always 7-bit safe (base64 or quoted-printable) so that a server
-# without 8BITMIME still takes Chinese text unchanged.
-MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
-
-_BREAKS = frozenset("\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no "<", ">" inside
-_HEADER_NAME = re.compile(r"[!-9;-~]+")
-_RESERVED_HEADERS = frozenset(
-    "from to cc bcc reply-to subject date message-id mime-version sender return-path".split()
-)
 
 
 # --------------------------------------------------------------------------- settings
@@ -110,128 +100,7 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-# --------------------------------------------------------------------------- pure core
-
-
-def _check_value(name: str, value: str) -> None:
-    if any(ch in _BREAKS for ch in value):
-        raise PermanentDeliveryError(
-            f"The {name} header would contain a line break, so the email was not sent; "
-            f"remove the line break from {value[:60]!r} in the sheet."
-        )
-
-
-def plain_address(value: str, field: str) -> Address:
-    """``value`` as an ``Address`` if it is exactly one plain ASCII address, else raise."""
-    _check_value(field, value)
-    try:
-        address = Address(addr_spec=value)
-        ok = value.isascii() and address.addr_spec == value and bool(address.domain)
-    except Exception:  # the parser raises ValueError, IndexError and header defects
-        ok = False
-    if not ok:
-        hint = "" if value.isascii() else " (write a non-ASCII domain in its xn-- form)"
-        raise PermanentDeliveryError(
-            f"The {field} address {value!r} is not a single plain email address, so the email "
-            f"was not sent; correct it in the sheet{hint}."
-        )
-    return address
-
-
-_REGISTRY = HeaderRegistry()
-
-
-def sender_mailbox(value: str) -> Address:
-    """The From mailbox: a plain address, or one ``Display Name <address>``."""
-    if "<" not in value:
-        return plain_address(value, "From")
-    _check_value("From", value)
-    try:
-        header: Any = _REGISTRY("From", value)
-        (mailbox,) = header.addresses
-        ok = not header.defects and len(header.groups) == 1
-    except Exception:
-        ok = False
-    if not ok:
-        raise PermanentDeliveryError(
-            f"The From address {value!r} is not one mailbox; set SHEETSYNC_FROM to an address "
-            f"like pm@example.com or Name <pm@example.com>."
-        )
-    plain_address(mailbox.addr_spec, "From")
-    return Address(display_name=mailbox.display_name, addr_spec=mailbox.addr_spec)
-
-
-def _extra_header(name: str, value: str) -> tuple[str, str]:
-    if not _HEADER_NAME.fullmatch(name) or name.lower() in _RESERVED_HEADERS or (
-        name.lower().startswith(("content-", "resent-"))
-    ):
-        raise PermanentDeliveryError(
-            f"The extra header name {name!r} is not allowed; use an X- header name instead."
-        )
-    _check_value(name, value)
-    return name, value
-
-
-def build_mime(msg: Message, when: datetime) -> EmailMessage:
-    """The email for ``msg``: multipart/alternative (text/plain, text/html), UTF-8, dated ``when``.
-
-    Headers: From, To, Cc (when any), Reply-To (when set), Subject, Date, Message-ID (as given,
-    never made here), MIME-Version and ``msg.headers``; never Bcc. A header value with a line
-    break, or an address that is not a single plain address, raises PermanentDeliveryError, so
-    no sheet value can add a header or a recipient.
-    """
-    if when.tzinfo is None:
-        raise ValueError("build_mime needs a timezone-aware datetime for the Date header.")
-    sender = sender_mailbox(msg.sender)
-    to = tuple(plain_address(a, "To") for a in msg.to)
-    cc = tuple(plain_address(a, "Cc") for a in msg.cc)
-    reply_to = plain_address(msg.reply_to, "Reply-To") if msg.reply_to else None
-    if not to:
-        raise PermanentDeliveryError(
-            "The email has no To address, so it was not sent; fill in the client emails."
-        )
-    _check_value("Subject", msg.subject)
-    _check_value("Message-ID", msg.message_id)
-    if not _MESSAGE_ID.fullmatch(msg.message_id):
-        raise PermanentDeliveryError(
-            f"The Message-ID {msg.message_id!r} is not of the form <id@domain>, so the email "
-            f"was not sent; report this as a bug in sheetsync."
-        )
-    extra = [_extra_header(name, value) for name, value in msg.headers]
-
-    mime = EmailMessage(policy=MIME_POLICY)
-    mime["From"] = sender
-    mime["To"] = to
-    if cc:
-        mime["Cc"] = cc
-    if reply_to is not None:
-        mime["Reply-To"] = reply_to
-    mime["Subject"] = msg.subject
-    mime["Date"] = when
-    mime["Message-ID"] = msg.message_id
-    for name, value in extra:
-        mime[name] = value
-    mime.set_content(msg.text, subtype="plain", charset="utf-8")
-    mime.add_alternative(msg.html, subtype="html", charset="utf-8")
-    for part in mime.iter_parts():
-        del part["MIME-Version"]  # belongs on the top level only
-    mime.set_boundary(_boundary(msg))
-    return mime
-
-
-def _boundary(msg: Message) -> str:
-    """A MIME boundary fixed by the content, so one Message always gives the same bytes."""
-    seed = "\0".join((msg.message_id, msg.subject, msg.text, msg.html))
-    for n in range(100):
-        boundary = "=_sheetsync_" + hashlib.sha256(f"{n}\0{seed}".encode()).hexdigest()[:32]
-        if boundary not in msg.text and boundary not in msg.html:
-            return boundary
-    raise PermanentDeliveryError("No MIME boundary fits this email; report this as a bug.")
-
-
-def mime_bytes(mime: EmailMessage) -> bytes:
-    """The bytes that go on the wire and into the outbox (CRLF line ends)."""
-    return mime.as_bytes(policy=MIME_POLICY)
+# --------------------------------------------------------------------------- server answers
 
 
 def backoff_delays(retries: int, backoff: float) -> tuple[float, ...]:
@@ -281,17 +150,6 @@ def partial_sentence(refused: dict[str, tuple[int, bytes]]) -> str:
     """The Delivery detail when some recipients were refused and the others got the email."""
     who = ", ".join(f"{addr} ({_reply_text(c, t)})" for addr, (c, t) in refused.items())
     return f"The mail server refused {who} while the others got the email; correct those addresses."
-
-
-def _slug(text: str) -> str:
-    words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).casefold())
-    return words.strip("-")[:40].strip("-") or "project"
-
-
-def outbox_stem(msg: Message, when: datetime) -> str:
-    """``YYYYmmdd-HHMMSS-<project slug>-<short id>``: sortable, readable, one per Message-ID."""
-    short = hashlib.sha256(msg.message_id.encode()).hexdigest()[:8]
-    return f"{when:%Y%m%d-%H%M%S}-{_slug(msg.project)}-{short}"
 
 
 def _failed(msg: Message, detail: str) -> Delivery:

@@ -25,10 +25,9 @@ from sheetsync.mail import (
     SmtpSettings,
     SmtpTransport,
     backoff_delays,
-    build_mime,
-    mime_bytes,
     open_transport,
 )
+from sheetsync.mime import build_mime, mime_bytes
 from sheetsync.model import Message
 from tests.fixtures_smtp import (
     LoopbackSmtpServer,
