@@ -77,6 +77,33 @@ class _Reader:
         self.report(sheet.tab.name, row, col, sheet.tab.value(row, col), result.code, **facts)
 
 
+@dataclass
+class _RowReader:
+    """One data row of a tab while it is read: each cell goes through its parser; a ``Bad``
+    becomes a problem and its field is remembered as ``unreadable``."""
+
+    sheet: _Sheet
+    row: int
+    reader: _Reader
+    unreadable: set[str] = field(default_factory=set)
+
+    def get(self, key: str, parse: Callable[[Any], Any], choices: Any = None) -> Any:
+        result = parse(self.sheet.value(self.row, key))
+        if isinstance(result, Bad):
+            self.reader.bad(self.sheet, self.row, key, result, choices)
+            self.unreadable.add(key)
+            return None
+        return result
+
+    def word(self, key: str, table: dict[Any, tuple[str, ...]]) -> Any:
+        """A value from a list of words (Status, Owner, Type...); a wrong one names them."""
+        return self.get(key, lambda v: cells.parse_word(v, table), table)
+
+    def date(self, key: str) -> Any:
+        """A date, read in the project's Date order."""
+        return self.get(key, lambda v: cells.parse_date(v, self.reader.date_order))
+
+
 # --------------------------------------------------------------------------- tabs and headers
 
 
@@ -244,53 +271,41 @@ def _milestones(sheet: _Sheet | None, reader: _Reader) -> tuple[Milestone, ...]:
     out: list[Milestone] = []
     first_row: dict[str, int] = {}
     for row in _data_rows(sheet, skip=schema.JOB_OWNED_COLUMNS):
-        unreadable: set[str] = set()
-
-        def get(key: str, parse: Callable[[Any], Any], choices: Any = None,
-                row: int = row, unreadable: set[str] = unreadable) -> Any:
-            result = parse(sheet.value(row, key))
-            if isinstance(result, Bad):
-                reader.bad(sheet, row, key, result, choices)
-                unreadable.add(key)
-                return None
-            return result
-
-        key = get("id", cells.parse_id)
+        cell = _RowReader(sheet, row, reader)
+        key = cell.get("id", cells.parse_id)
         if not key:
-            if "id" not in unreadable:
+            if "id" not in cell.unreadable:
                 reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
             continue
         if key in first_row:
             reader.report(sheet.tab.name, row, sheet.columns["id"], key, "duplicate_id",
                           id=key, first=str(first_row[key]))
         first_row.setdefault(key, row)
-        title = get("title", cells.parse_text)
-        if title is None and "title" not in unreadable and "title" in sheet.columns:
+        title = cell.get("title", cells.parse_text)
+        if title is None and "title" not in cell.unreadable and "title" in sheet.columns:
             reader.report(sheet.tab.name, row, sheet.columns["title"], None, "required",
                           column=schema.header(schema.MILESTONES, "title", reader.language))
-        status = get("status", lambda v: cells.parse_word(v, schema.STATUSES), schema.STATUSES)
-        status = status or Status.NOT_STARTED
-        due = get("due", lambda v: cells.parse_date(v, reader.date_order))
-        if due is None and "due" not in unreadable and status is not Status.CANCELLED:
+        status = cell.word("status", schema.STATUSES) or Status.NOT_STARTED
+        due = cell.date("due")
+        if due is None and "due" not in cell.unreadable and status is not Status.CANCELLED:
             reader.report(sheet.tab.name, row, sheet.columns.get("due", 0), None, "required",
                           column=schema.header(schema.MILESTONES, "due", reader.language))
-            unreadable.add("due")
+            cell.unreadable.add("due")
         out.append(Milestone(
             id=key,
             row=row,
             title=title or "",
-            owner=get("owner", lambda v: cells.parse_word(v, schema.OWNERS), schema.OWNERS)
-            or Owner.TEAM,
+            owner=cell.word("owner", schema.OWNERS) or Owner.TEAM,
             status=status,
-            start=get("start", lambda v: cells.parse_date(v, reader.date_order)),
+            start=cell.date("start"),
             due=due,
-            acceptance=get("acceptance", cells.parse_text) or "",
-            done_on=get("done_on", lambda v: cells.parse_date(v, reader.date_order)),
-            client_confirmed=get("client_confirmed", cells.parse_yes_no, schema.YES_NO),
-            confirmed_on=get("confirmed_on", lambda v: cells.parse_date(v, reader.date_order)),
-            depends_on=get("depends_on", cells.parse_ids) or (),
-            notes=get("notes", cells.parse_text) or "",
-            unreadable=frozenset(unreadable),
+            acceptance=cell.get("acceptance", cells.parse_text) or "",
+            done_on=cell.date("done_on"),
+            client_confirmed=cell.get("client_confirmed", cells.parse_yes_no, schema.YES_NO),
+            confirmed_on=cell.date("confirmed_on"),
+            depends_on=cell.get("depends_on", cells.parse_ids) or (),
+            notes=cell.get("notes", cells.parse_text) or "",
+            unreadable=frozenset(cell.unreadable),
         ))
     return tuple(out)
 
@@ -333,29 +348,18 @@ def _updates(sheet: _Sheet | None, known: set[str], reader: _Reader) -> tuple[Up
         return ()
     out: list[Update] = []
     for row in _data_rows(sheet):
-        failed: set[str] = set()
-
-        def get(key: str, parse: Callable[[Any], Any], choices: Any = None,
-                row: int = row, failed: set[str] = failed) -> Any:
-            result = parse(sheet.value(row, key))
-            if isinstance(result, Bad):
-                reader.bad(sheet, row, key, result, choices)
-                failed.add(key)
-                return None
-            return result
-
-        when = get("date", lambda v: cells.parse_date(v, reader.date_order))
-        kind = get("type", lambda v: cells.parse_word(v, schema.UPDATE_TYPES),
-                   schema.UPDATE_TYPES)
-        text = get("text", cells.parse_text)
-        milestone = get("milestone", cells.parse_id) or ""
-        by = get("by", cells.parse_text) or ""
-        internal = get("internal", cells.parse_yes_no, schema.YES_NO)
+        cell = _RowReader(sheet, row, reader)
+        when = cell.date("date")
+        kind = cell.word("type", schema.UPDATE_TYPES)
+        text = cell.get("text", cells.parse_text)
+        milestone = cell.get("milestone", cells.parse_id) or ""
+        by = cell.get("by", cells.parse_text) or ""
+        internal = cell.get("internal", cells.parse_yes_no, schema.YES_NO)
         for key, value in (("date", when), ("type", kind), ("text", text)):
-            if value is None and key not in failed and key in sheet.columns:
+            if value is None and key not in cell.unreadable and key in sheet.columns:
                 reader.report(sheet.tab.name, row, sheet.columns[key], None, "required",
                               column=schema.header(schema.UPDATES, key, reader.language))
-                failed.add(key)
+                cell.unreadable.add(key)
         if milestone and milestone not in known:
             reader.report(sheet.tab.name, row, sheet.columns["milestone"], milestone,
                           "unknown_milestone", id=milestone)
@@ -363,7 +367,7 @@ def _updates(sheet: _Sheet | None, known: set[str], reader: _Reader) -> tuple[Up
             continue
         out.append(Update(row=row, date=when, type=kind, text=text, milestone=milestone, by=by,
                           # an unreadable Internal keeps the row out of client emails
-                          internal=bool(internal) or "internal" in failed))
+                          internal=bool(internal) or "internal" in cell.unreadable))
     return tuple(out)
 
 
@@ -376,36 +380,24 @@ def _changes(sheet: _Sheet | None, milestones: tuple[Milestone, ...],
         by_id.setdefault(m.id, m)
     out: list[Change] = []
     for row in _data_rows(sheet):
-
-        def get(key: str, parse: Callable[[Any], Any], choices: Any = None,
-                row: int = row) -> Any:
-            result = parse(sheet.value(row, key))
-            if isinstance(result, Bad):
-                reader.bad(sheet, row, key, result, choices)
-                return None
-            return result
-
-        def day(v: Any) -> Any:
-            return cells.parse_date(v, reader.date_order)
-
-        key = get("id", cells.parse_id)
+        cell = _RowReader(sheet, row, reader)
+        key = cell.get("id", cells.parse_id)
         if not key:
             reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
             continue
-        milestone = get("milestone", cells.parse_id) or ""
+        milestone = cell.get("milestone", cells.parse_id) or ""
         if milestone and milestone not in by_id:
             reader.report(sheet.tab.name, row, sheet.columns["milestone"], milestone,
                           "unknown_milestone", id=milestone)
         change = Change(
-            id=key, row=row, date=get("date", day),
-            requested_by=get("requested_by", cells.parse_text) or "",
-            change=get("change", cells.parse_text) or "",
-            impact=get("impact", cells.parse_text) or "",
-            milestone=milestone, old_due=get("old_due", day), new_due=get("new_due", day),
-            status=get("status", lambda v: cells.parse_word(v, schema.CHANGE_STATUSES),
-                       schema.CHANGE_STATUSES) or ChangeStatus.PROPOSED,
-            client_approved=get("client_approved", cells.parse_yes_no, schema.YES_NO),
-            decided_on=get("decided_on", day),
+            id=key, row=row, date=cell.date("date"),
+            requested_by=cell.get("requested_by", cells.parse_text) or "",
+            change=cell.get("change", cells.parse_text) or "",
+            impact=cell.get("impact", cells.parse_text) or "",
+            milestone=milestone, old_due=cell.date("old_due"), new_due=cell.date("new_due"),
+            status=cell.word("status", schema.CHANGE_STATUSES) or ChangeStatus.PROPOSED,
+            client_approved=cell.get("client_approved", cells.parse_yes_no, schema.YES_NO),
+            decided_on=cell.date("decided_on"),
         )
         target = by_id.get(milestone)
         if (change.status is ChangeStatus.APPROVED and change.new_due and target is not None
