@@ -25,20 +25,17 @@ from sheetsync.reminders import Kind as ItemKind
 from sheetsync.report import (
     Agreed,
     Ask,
-    BarStatus,
     ChangeRef,
     Entry,
     Kind,
     Reason,
-    Ref,
     Report,
-    Row,
     State,
-    Timeline,
     Waiting,
-    Week,
     build_report,
 )
+from sheetsync.report_facts import Ref
+from sheetsync.timeline import BarStatus, Row, Timeline, Week
 
 TEXT_WIDTH = 76  # wrap of the text/plain part
 

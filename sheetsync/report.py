@@ -4,6 +4,7 @@
 ``as_of`` (``as_of - 6`` .. ``as_of``, both included). It is pure: the as-of date and the
 flags come in as arguments; nothing reads a clock, a file or the network. Everything here is
 language-free (IDs, titles, dates, day counts and codes); ``render.py`` turns it into words.
+The timeline is ``timeline.py``'s; what both read of the milestones is ``report_facts.py``.
 
 Rules the sections follow (docs/report.md says the same for people):
 
@@ -25,30 +26,24 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sheetsync import graph
 from sheetsync.model import (
     Assessment,
     Change,
     ChangeStatus,
     Flag,
-    Milestone,
     Owner,
     Project,
     Status,
     Update,
     UpdateType,
 )
+from sheetsync.report_facts import LATE, Facts, Ref, facts_of, shift
+from sheetsync.timeline import Timeline, timeline
 
 WEEK_DAYS = 7
 NEXT_DAYS = 14  # "next two weeks": open milestones due as_of .. as_of + 14
-DEFAULT_SPAN_DAYS = 14  # a bar with no Start and no dated dependency starts this long before
-TIMELINE_WEEKS = 10  # most week columns in the timeline (fits a 375 px phone)
-MIN_TIMELINE_WEEKS = 6  # fewest, so a short project still reads as a calendar
-WEEKS_BEFORE = 3  # past weeks shown before the current one when the project is longer
-
-LATE = frozenset({Flag.OVERDUE, Flag.CLIENT_OVERDUE})
 
 
 class State(enum.StrEnum):
@@ -96,26 +91,6 @@ class Ask(enum.StrEnum):
 
 
 ASK_ORDER = tuple(Ask)  # most pressing first
-
-
-class BarStatus(enum.StrEnum):
-    """The colour of a timeline bar."""
-
-    DONE = "done"
-    LATE = "late"
-    BLOCKED = "blocked"
-    AT_RISK = "at_risk"
-    CLIENT = "client"  # open, owned by the client, not late
-    ACTIVE = "active"  # In progress
-    PLANNED = "planned"  # Not started
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A milestone as the client sees it: ID and title ("" for an ID not in Milestones)."""
-
-    id: str
-    title: str
 
 
 @dataclass(frozen=True)
@@ -203,39 +178,6 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class Week:
-    start: date  # a Monday
-    current: bool = False  # holds the as-of date
-
-
-@dataclass(frozen=True)
-class Row:
-    """One milestone on the timeline; ``cells`` has one bool per week column."""
-
-    milestone: Ref
-    status: BarStatus
-    start: date | None
-    end: date | None
-    start_guessed: bool  # no Start in the sheet: derived from dependencies or the default
-    weeks: int  # calendar weeks the bar touches (0 without dates)
-    cells: tuple[bool, ...]
-    before: bool = False  # the bar starts before the first column
-    after: bool = False  # the bar ends after the last column
-    client: bool = False
-
-
-@dataclass(frozen=True)
-class Timeline:
-    weeks: tuple[Week, ...]
-    rows: tuple[Row, ...]
-
-    @property
-    def current(self) -> int:
-        """The index of the as-of week among the columns, -1 when it is not shown."""
-        return next((i for i, w in enumerate(self.weeks) if w.current), -1)
-
-
-@dataclass(frozen=True)
 class Report:
     """The report of one project for the week ``week_start`` .. ``as_of``."""
 
@@ -255,43 +197,6 @@ class Report:
 # --------------------------------------------------------------------------- helpers
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What every section reads: the milestones by ID (first row wins) and their flags."""
-
-    rows: tuple[Assessment, ...]  # first row of each ID, sheet order, cancelled left out
-    by_id: Mapping[str, Assessment]
-    deps: Mapping[str, tuple[str, ...]]
-
-    def ref(self, mid: str) -> Ref:
-        a = self.by_id.get(mid)
-        return Ref(mid, a.milestone.title if a else "")
-
-    def open_downstream(self, mid: str) -> tuple[Ref, ...]:
-        """Open milestones that wait on ``mid``, directly or through others, nearest first."""
-        return tuple(self.ref(d) for d in graph.downstream(self.deps, mid)
-                     if d in self.by_id and not self.by_id[d].milestone.closed)
-
-
-def _facts(project: Project, assessments: Iterable[Assessment]) -> _Facts:
-    """Index the assessments by ID; the flags of rows that are not in the project are kept."""
-    first: dict[str, Assessment] = {}
-    for a in assessments:
-        first.setdefault(a.milestone.id, a)
-    rows = tuple(a for a in first.values() if a.milestone.status is not Status.CANCELLED)
-    deps = {mid: a.milestone.depends_on for mid, a in first.items()}
-    return _Facts(rows, {a.milestone.id: a for a in rows}, deps)
-
-
-def shift(day: date, days: int) -> date:
-    """``day`` moved by ``days``, held at the ends of the calendar instead of overflowing
-    (a Due typed as 9999-12-31 must not break the report)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max if days > 0 else date.min
-
-
 def _in_week(day: date | None, as_of: date) -> bool:
     return day is not None and shift(as_of, 1 - WEEK_DAYS) <= day <= as_of
 
@@ -302,7 +207,7 @@ def week_updates(updates: Iterable[Update], as_of: date, kind: UpdateType) -> tu
     return tuple(sorted(found, key=lambda u: (u.date, u.row)))
 
 
-def _update_entries(facts: _Facts, updates: Iterable[Update]) -> tuple[Entry, ...]:
+def _update_entries(facts: Facts, updates: Iterable[Update]) -> tuple[Entry, ...]:
     return tuple(Entry(Kind.UPDATE, facts.ref(u.milestone) if u.milestone else None,
                        text=u.text, on=u.date, by=u.by) for u in updates)
 
@@ -318,7 +223,7 @@ def _entry(a: Assessment, kind: Kind, ref: Ref, on: date | None, days: int = 0) 
 # --------------------------------------------------------------------------- sections
 
 
-def completed(project: Project, facts: _Facts, as_of: date) -> tuple[Entry, ...]:
+def completed(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
     """Done updates of the week, then milestones whose Done on falls in the week."""
     updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.DONE))
     done = sorted((a for a in facts.rows
@@ -328,7 +233,7 @@ def completed(project: Project, facts: _Facts, as_of: date) -> tuple[Entry, ...]
         _entry(a, Kind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on) for a in done)
 
 
-def problems(project: Project, facts: _Facts, as_of: date) -> tuple[Entry, ...]:
+def problems(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
     """Problem updates of the week, then late (most days first) and blocked milestones, then
     the milestones at risk, one entry for each set of late milestones they wait on."""
     updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.PROBLEM))
@@ -349,7 +254,7 @@ def problems(project: Project, facts: _Facts, as_of: date) -> tuple[Entry, ...]:
     return updates + tuple(late) + tuple(blocked) + grouped
 
 
-def next_steps(project: Project, facts: _Facts, as_of: date) -> tuple[Entry, ...]:
+def next_steps(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
     """Next updates of the week, then open milestones due from as_of to as_of + 14 days.
 
     A milestone due on the as-of day itself is still open work and is listed ("due today").
@@ -378,7 +283,7 @@ def _milestone_ask(a: Assessment) -> Ask | None:
     return None
 
 
-def _milestone_waiting(a: Assessment, ask: Ask, facts: _Facts, window: int,
+def _milestone_waiting(a: Assessment, ask: Ask, facts: Facts, window: int,
                        impact: Mapping[str, int]) -> Waiting:
     m = a.milestone
     if ask in (Ask.UNCONFIRMED, Ask.CONFIRM):
@@ -411,7 +316,7 @@ def _change_ref(c: Change) -> ChangeRef:
                      staff_approved=c.status is ChangeStatus.APPROVED)
 
 
-def _change_waiting(c: Change, facts: _Facts) -> Waiting:
+def _change_waiting(c: Change, facts: Facts) -> Waiting:
     """A change awaiting the client. Its effect on dates is its own Old due -> New due (in
     ``change``) and the open milestones that wait on it; it has no lateness slip."""
     ref = facts.ref(c.milestone) if c.milestone else None
@@ -422,7 +327,7 @@ def _change_waiting(c: Change, facts: _Facts) -> Waiting:
     return Waiting(Ask.APPROVE_CHANGE, ref, change=_change_ref(c), due=c.new_due, holds_up=held)
 
 
-def changes_agreed(project: Project, facts: _Facts, as_of: date) -> tuple[Agreed, ...]:
+def changes_agreed(project: Project, facts: Facts, as_of: date) -> tuple[Agreed, ...]:
     """Change requests agreed in the week (``agreed_in_week``), oldest Date first."""
     found = sorted((c for c in project.changes if agreed_in_week(c, as_of)),
                    key=lambda c: (c.date or as_of, c.row))
@@ -430,7 +335,7 @@ def changes_agreed(project: Project, facts: _Facts, as_of: date) -> tuple[Agreed
                  for c in found)
 
 
-def waiting_on_you(project: Project, facts: _Facts,
+def waiting_on_you(project: Project, facts: Facts,
                    impact: Mapping[str, int]) -> tuple[Waiting, ...]:
     """Client items overdue or due soon, deliveries to confirm, changes to approve.
 
@@ -452,7 +357,7 @@ def waiting_on_you(project: Project, facts: _Facts,
     return tuple(w for *_, w in sorted(items, key=lambda t: t[:3]))
 
 
-def _reasons(facts: _Facts) -> tuple[tuple[Reason, tuple[Ref, ...]], ...]:
+def _reasons(facts: Facts) -> tuple[tuple[Reason, tuple[Ref, ...]], ...]:
     found: dict[Reason, list[Ref]] = {r: [] for r in Reason}
     for a in facts.rows:
         ref, flags = facts.ref(a.milestone.id), set(a.flags)
@@ -476,7 +381,7 @@ def state_of(reasons: Iterable[Reason]) -> State:
     return State.AT_RISK if given else State.ON_TRACK
 
 
-def summary(project: Project, facts: _Facts, as_of: date, done_in_week: int, due_next: int,
+def summary(project: Project, facts: Facts, as_of: date, done_in_week: int, due_next: int,
             waiting: int) -> Summary:
     """The overall state, why, the counts, and the Note updates of the week."""
     reasons = _reasons(facts)
@@ -495,98 +400,6 @@ def summary(project: Project, facts: _Facts, as_of: date, done_in_week: int, due
     return Summary(state_of(r for r, _ in reasons), counts, reasons, notes)
 
 
-# --------------------------------------------------------------------------- timeline
-
-
-def monday(day: date) -> date:
-    return shift(day, -day.weekday())
-
-
-def bar_status(a: Assessment) -> BarStatus:
-    """The colour of a milestone's bar: the worst of its flags, else its Status and Owner."""
-    m, flags = a.milestone, set(a.flags)
-    if m.status is Status.DONE:
-        return BarStatus.DONE
-    if flags & LATE:
-        return BarStatus.LATE
-    if Flag.BLOCKED in flags or m.status is Status.BLOCKED:
-        return BarStatus.BLOCKED
-    if Flag.AT_RISK in flags:
-        return BarStatus.AT_RISK
-    if m.owner is Owner.CLIENT:
-        return BarStatus.CLIENT
-    return BarStatus.ACTIVE if m.status is Status.IN_PROGRESS else BarStatus.PLANNED
-
-
-def bar_end(m: Milestone) -> date | None:
-    """Where a bar ends: Done on for delivered work, else Due."""
-    if m.status is Status.DONE and m.done_on is not None:
-        return m.done_on
-    return m.due
-
-
-def bar_span(m: Milestone, ends: Mapping[str, date | None]) -> tuple[date | None, date | None,
-                                                                    bool]:
-    """(start, end, start guessed) of a milestone's bar.
-
-    End: ``bar_end``. Start: the sheet's Start; else the latest end among its dependencies
-    (work begins when what it waits on is finished) if that is before the end; else the end
-    minus ``DEFAULT_SPAN_DAYS``. Without an end, a Start alone makes a one-day bar; with
-    neither there is no bar. A Start after the end is drawn from the end.
-    """
-    end = bar_end(m)
-    if end is None:
-        return m.start, m.start, False
-    if m.start is not None:
-        return min(m.start, end), end, False
-    dep_ends = [d for d in (ends.get(i) for i in m.depends_on) if d is not None and d < end]
-    if dep_ends:
-        return max(dep_ends), end, True
-    return shift(end, -DEFAULT_SPAN_DAYS), end, True
-
-
-def timeline_weeks(spans: Iterable[tuple[date, date]], as_of: date) -> tuple[Week, ...]:
-    """The week columns (Mondays): the whole project when it fits ``TIMELINE_WEEKS``, else
-    ``WEEKS_BEFORE`` weeks before the as-of week and the rest after, kept inside the project.
-    At least ``MIN_TIMELINE_WEEKS`` columns."""
-    now = monday(as_of)
-    starts, ends = [now], [now]
-    for start, end in spans:
-        starts.append(monday(start))
-        ends.append(monday(end))
-    lo, hi = min(starts), max(ends)
-    count = (hi - lo).days // 7 + 1
-    if count <= TIMELINE_WEEKS:
-        first, count = lo, max(count, MIN_TIMELINE_WEEKS)
-    else:
-        first = shift(now, -7 * WEEKS_BEFORE)
-        first = max(lo, min(first, shift(hi, -7 * (TIMELINE_WEEKS - 1))))
-        count = TIMELINE_WEEKS
-    weeks = dict.fromkeys(monday(shift(first, 7 * i)) for i in range(count))
-    return tuple(Week(w, w == now) for w in weeks)
-
-
-def timeline(facts: _Facts, as_of: date) -> Timeline:
-    """Every milestone that is not cancelled, in sheet order, as a bar over week columns."""
-    ends = {mid: bar_end(a.milestone) for mid, a in facts.by_id.items()}
-    spans = {a.milestone.id: bar_span(a.milestone, ends) for a in facts.rows}
-    dated = [(s, e) for s, e, _ in spans.values() if s is not None and e is not None]
-    weeks = timeline_weeks(dated, as_of)
-    first, last = weeks[0].start, weeks[-1].start
-    rows = []
-    for a in facts.rows:
-        start, end, guessed = spans[a.milestone.id]
-        if start is None or end is None:
-            cells, span, before, after = tuple(False for _ in weeks), 0, False, False
-        else:
-            s, e = monday(start), monday(end)
-            cells = tuple(s <= w.start <= e for w in weeks)
-            span, before, after = (e - s).days // 7 + 1, s < first, e > last
-        rows.append(Row(facts.ref(a.milestone.id), bar_status(a), start, end, guessed, span,
-                        cells, before, after, a.milestone.owner is Owner.CLIENT))
-    return Timeline(weeks, tuple(rows))
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -598,7 +411,7 @@ def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: d
     the days its downstream would move (from a schedule-impact module); it fills
     ``Waiting.slip_days`` of overdue client items (never of a change request).
     """
-    facts = _facts(project, assessments)
+    facts = facts_of(project, assessments)
     done = completed(project, facts, as_of)
     probs = problems(project, facts, as_of)
     nxt = next_steps(project, facts, as_of)

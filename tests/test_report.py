@@ -21,17 +21,16 @@ from sheetsync.model import (
     UpdateType,
 )
 from sheetsync.report import (
-    TIMELINE_WEEKS,
     Ask,
-    BarStatus,
     Kind,
     Reason,
-    Ref,
     Report,
     State,
     build_report,
     state_of,
 )
+from sheetsync.report_facts import Ref
+from sheetsync.timeline import TIMELINE_WEEKS, BarStatus
 
 AS_OF = date(2026, 11, 27)  # a Friday; the week is Sat 21 Nov .. Fri 27 Nov
 FIRST_DAY = AS_OF - timedelta(days=6)
