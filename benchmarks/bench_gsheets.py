@@ -32,7 +32,8 @@ from google.oauth2.service_account import Credentials
 
 from sheetsync import pipeline, rules, writeplan
 from sheetsync.backends import Backend
-from sheetsync.backends.gsheets import SCOPES, GoogleSheet, SheetsHTTPClient
+from sheetsync.backends.gsheets import GoogleSheet
+from sheetsync.backends.gsheets_http import SCOPES, SheetsHTTPClient
 from sheetsync.parse import parse_workbook
 from tests.sheets_emulator import AcceleratedClock, SheetsEmulator
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from sheetsync import config, delivery, mail, schema
 from sheetsync.backends import is_google_source
-from sheetsync.backends.gsheets import GoogleSheet, RetryPolicy, load_credentials
+from sheetsync.backends.gsheets import GoogleSheet
+from sheetsync.backends.gsheets_http import RetryPolicy, load_credentials
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.errors import ConfigError, SheetsyncError
 

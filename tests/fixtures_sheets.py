@@ -21,7 +21,8 @@ import gspread
 import pytest
 from google.oauth2.service_account import Credentials
 
-from sheetsync.backends.gsheets import SCOPES, GoogleSheet, RetryPolicy, SheetsHTTPClient
+from sheetsync.backends.gsheets import GoogleSheet
+from sheetsync.backends.gsheets_http import SCOPES, RetryPolicy, SheetsHTTPClient
 from tests.sheets_emulator import SheetsEmulator
 
 SERVICE_ACCOUNT = "sheetsync-bot@sheetsync-test.iam.gserviceaccount.com"

@@ -17,13 +17,8 @@ import google.auth._exponential_backoff
 import pytest
 
 from sheetsync.backends import open_backend
-from sheetsync.backends.gsheets import (
-    GoogleSheet,
-    RetryPolicy,
-    doctor_sheet,
-    quote_sheet,
-    spreadsheet_id,
-)
+from sheetsync.backends.gsheets import GoogleSheet, doctor_sheet, quote_sheet, spreadsheet_id
+from sheetsync.backends.gsheets_http import RetryPolicy
 from sheetsync.errors import (
     AccessDenied,
     BackendError,

@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 from openpyxl.chart import BarChart, Reference
 
 from sheetsync import blueprint, config, doctor
-from sheetsync.backends.gsheets import GoogleSheet, RetryPolicy
+from sheetsync.backends.gsheets import GoogleSheet
+from sheetsync.backends.gsheets_http import RetryPolicy
 from sheetsync.backends.gsheets_template import GRID_FIELDS, count_dropdowns, init_sheet
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.cli import main

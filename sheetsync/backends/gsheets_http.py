@@ -1,0 +1,194 @@
+"""How sheetsync talks HTTP to Google Sheets, and signs in to do so.
+
+Owns ``SheetsHTTPClient`` (gspread 6's own HTTP client, pointed at the configured endpoint,
+counting every request and retrying 429, 5xx and dropped connections under a ``RetryPolicy``
+of bounded exponential backoff with jitter), where the endpoint and the key file come from
+(``sheets_endpoint``, ``key_path``), and ``load_credentials``: a service-account key file
+read, checked and cached once per process, for the spreadsheets scope only.
+
+It knows nothing of workbooks, tabs or plans: ``gsheets.GoogleSheet`` sends its requests
+through this client and turns what retries could not fix into sheetsync's errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from google.auth.credentials import Credentials as BaseCredentials
+from google.auth.exceptions import GoogleAuthError
+from google.oauth2.service_account import Credentials
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient, ParamsType
+
+from sheetsync.errors import ConfigError
+
+SHEETS_URL = "https://sheets.googleapis.com"
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+DEFAULT_KEY_FILE = "credentials.json"
+
+
+# =========================================================================== HTTP
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff with jitter for 429 and 5xx answers.
+
+    The n-th retry waits ``min(base * 2**(n-1) + uniform(0, base), max_delay)`` seconds (at
+    least what a ``Retry-After`` header asks); a request is given up after ``max_tries``
+    attempts, or when the next wait would take the total past ``max_total_wait``.
+    """
+
+    max_tries: int = 8
+    max_total_wait: float = 120.0
+    base_delay: float = 1.0
+    max_delay: float = 32.0
+
+    def delay(self, retry: int, rng: random.Random, retry_after: float = 0.0) -> float:
+        wait = self.base_delay * 2 ** (retry - 1) + rng.uniform(0, self.base_delay)
+        return max(min(wait, self.max_delay), retry_after)
+
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class SheetsHTTPClient(HTTPClient):
+    """gspread's HTTP client pointed at ``endpoint``, counting and retrying requests.
+
+    Pass the class as ``gspread.Client(..., http_client=SheetsHTTPClient)``, then set
+    ``endpoint``, ``retry`` and ``sleep`` on the instance. ``api_requests`` counts every
+    HTTP request sent to the Sheets API, retries included (token requests are not counted).
+    After the last try the error is re-raised as gspread raised it (``APIError``), with
+    ``tries`` and ``waited`` telling how hard it tried.
+    """
+
+    def __init__(self, auth: BaseCredentials, session: requests.Session | None = None) -> None:
+        super().__init__(auth, session)
+        self.endpoint = SHEETS_URL
+        self.retry = RetryPolicy()
+        self.sleep: Callable[[float], None] = time.sleep
+        self.rng = random.Random()
+        self.api_requests = 0
+        self.tries = 0
+        self.waited = 0.0
+
+    def url(self, endpoint: str) -> str:
+        if endpoint.startswith(SHEETS_URL):
+            return self.endpoint.rstrip("/") + endpoint[len(SHEETS_URL):]
+        return endpoint
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: ParamsType | None = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        url = self.url(endpoint)
+        self.tries, self.waited = 0, 0.0
+        while True:
+            self.tries += 1
+            self.api_requests += 1
+            try:
+                return super().request(method, url, params=params, data=data, json=json,
+                                       files=files, headers=headers)
+            except APIError as err:
+                if err.response.status_code not in RETRY_STATUSES:
+                    raise
+                pause = self._pause(_retry_after(err.response))
+                if pause is None:
+                    raise
+            except (requests.ConnectionError, requests.Timeout):
+                pause = self._pause(0.0)
+                if pause is None:
+                    raise
+            self.sleep(pause)
+            self.waited += pause
+
+    def _pause(self, retry_after: float) -> float | None:
+        """How long to wait before the next try, or None to give up."""
+        if self.tries >= self.retry.max_tries:
+            return None
+        pause = self.retry.delay(self.tries, self.rng, retry_after)
+        if self.waited + pause > self.retry.max_total_wait:
+            return None
+        return pause
+
+
+def _retry_after(response: requests.Response) -> float:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", 0)))
+    except ValueError:
+        return 0.0
+
+
+# =========================================================================== endpoint & key
+
+
+def key_path(credentials: Path | str | None = None) -> Path:
+    """The service-account key file: the argument, else $SHEETSYNC_CREDENTIALS, else default."""
+    return Path(credentials or os.environ.get("SHEETSYNC_CREDENTIALS") or DEFAULT_KEY_FILE)
+
+
+def sheets_endpoint(endpoint: str | None = None) -> str:
+    return (endpoint or os.environ.get("SHEETSYNC_SHEETS_ENDPOINT") or SHEETS_URL).rstrip("/")
+
+
+_HOW_TO_GET_A_KEY = ("download a JSON key for a service account (Google Cloud console, IAM, "
+                     "Service accounts, Keys) and point SHEETSYNC_CREDENTIALS at it")
+
+
+_CACHE: dict[tuple[str, int, int], Credentials] = {}
+_CACHE_SIZE = 8
+
+
+def load_credentials(path: Path) -> Credentials:
+    """The service account of a key file, for the spreadsheets scope only.
+
+    One key file gives one Credentials object per process (while the file is unchanged), so
+    a run over many projects signs in once and reuses the token until it expires.
+    """
+    try:
+        stat = path.stat()
+        cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        cache_key = None
+    if cache_key is not None and cache_key in _CACHE:
+        return _CACHE[cache_key]
+    creds = _read_key_file(path)
+    if cache_key is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[cache_key] = creds
+    return creds
+
+
+def _read_key_file(path: Path) -> Credentials:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"There is no Google service-account key at {path}: "
+                          f"{_HOW_TO_GET_A_KEY}.") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path} is not a readable JSON key file ({exc}): "
+                          f"{_HOW_TO_GET_A_KEY}.") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise ConfigError(f"{path} is not a service-account key (its type is "
+                          f"{info.get('type') if isinstance(info, dict) else 'unknown'!r}): "
+                          f"{_HOW_TO_GET_A_KEY}.")
+    try:
+        return Credentials.from_service_account_info(info, scopes=SCOPES)
+    except (ValueError, KeyError, TypeError, GoogleAuthError) as exc:
+        raise ConfigError(f"The service-account key {path} is damaged ({exc}): "
+                          f"{_HOW_TO_GET_A_KEY}.") from None
