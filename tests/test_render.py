@@ -21,15 +21,8 @@ from sheetsync.model import (
     Update,
     UpdateType,
 )
-from sheetsync.render import (
-    Rendered,
-    bullet,
-    display_width,
-    environment,
-    one_line,
-    render_report,
-    weekly_email,
-)
+from sheetsync.phrases import bullet, display_width, one_line
+from sheetsync.render import Rendered, environment, render_report, weekly_email
 from sheetsync.report import build_report
 
 AS_OF = date(2026, 11, 27)  # a Friday
