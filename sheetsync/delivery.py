@@ -104,13 +104,15 @@ def deliver(loaded: Loaded, draft: Draft, run: Run, *, force: bool = False,
         if not force and (status.state == "sent" or logged):
             return _with(base, loaded, message_id=status.message_id or logged,
                          detail=f"already sent for {period}")
-        recent = _sent_within(loaded, run, draft)
-        if not force and recent:
-            detail = (f"already sent this week (for {recent[0].isoformat()}); "
+        if not force and (near := _near_period(loaded, run, draft)) is not None:
+            day, near_status = near
+            if near_status.state == "unknown":  # it may have reached the client: never resend
+                return _unknown(base, loaded, run, near_status, replace(draft, period=day))
+            detail = (f"already sent this week (for {day.isoformat()}); "
                       "use --force to send again")
             run.ledger.done(source, draft.job, period, at=run.now, result="skipped",
                             detail=detail)
-            return _with(base, loaded, message_id=recent[1], detail=detail)
+            return _with(base, loaded, message_id=near_status.message_id, detail=detail)
         if not force and status.state == "unknown":
             return _unknown(base, loaded, run, status, draft)
         run.ledger.intend(source, draft.job, period, at=run.now, message_id=message.message_id,
@@ -127,17 +129,34 @@ def deliver(loaded: Loaded, draft: Draft, run: Run, *, force: bool = False,
         return _log(sent, loaded, run, draft.job)
 
 
-def _sent_within(loaded: Loaded, run: Run, draft: Draft) -> tuple[date, str] | None:
-    """An email of this job sent for another period less than ``once_in_days`` away."""
+def _near_period(loaded: Loaded, run: Run,
+                 draft: Draft) -> tuple[date, ledger_mod.Status] | None:
+    """Another period less than ``once_in_days`` away whose email was sent, or may have
+    been (an intent with no outcome), by the ledger or the sheet's Log tab."""
     if draft.once_in_days <= 1:
         return None
     source = loaded.backend.source
-    sent = set(run.ledger.sent_periods(source, draft.job))
-    if loaded.project.layout is not None:
-        sent |= set(history.logged_periods(loaded.project.layout.log, draft.job))
-    near = sorted((day, mid) for day, mid in sent
-                  if day != draft.period and abs((day - draft.period).days) < draft.once_in_days)
-    return near[-1] if near else None
+    days = {date.fromisoformat(r.period) for r in run.ledger.records(source)
+            if r.job == draft.job and _is_day(r.period)}
+    logged = dict(history.logged_periods(loaded.project.layout.log, draft.job)
+                  if loaded.project.layout is not None else ())
+    for day in sorted(days | set(logged), reverse=True):
+        if day == draft.period or abs((day - draft.period).days) >= draft.once_in_days:
+            continue
+        status = run.ledger.status(source, draft.job, day.isoformat())
+        if status.state in ("sent", "unknown"):
+            return day, status
+        if day in logged:
+            return day, ledger_mod.Status("sent", logged[day])
+    return None
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _failed_today(status: ledger_mod.Status, day: date) -> bool:

@@ -211,17 +211,6 @@ class Ledger:
         self._append(source, Record("done", job, period, at.isoformat(), result=result,
                                     detail=detail))
 
-    def sent_periods(self, source: str, job: str) -> tuple[tuple[date, str], ...]:
-        """(period day, Message-ID) of every email of a job that went out, oldest first."""
-        out = []
-        for r in self.records(source):
-            if r.job == job and r.kind == "outcome" and r.result == "sent":
-                try:
-                    out.append((date.fromisoformat(r.period), r.message_id))
-                except ValueError:
-                    continue
-        return tuple(out)
-
     def sent_items(self, source: str, job: str) -> tuple[tuple[date, tuple[str, ...]], ...]:
         """(period day, items) of every email of a job that went out, oldest first."""
         out = []

@@ -444,11 +444,6 @@ def test_crash_between_send_and_record_is_never_resent_by_itself(
     assert forced.one["message_id"] != lost
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "delivery.deliver: _sent_within (one report in any 7 days) only counts periods whose "
-    "outcome is 'sent'; an interrupted send (intent, no outcome) for Thu 26 Nov is ignored, "
-    "so Friday's report goes out as a second email of the week and the unknown is never "
-    "logged"))
 def test_an_interrupted_send_earlier_in_the_week_is_not_followed_by_another(
         smtp_server: LoopbackSmtpServer, book: Path, state: Path) -> None:
     lost = "<sheetsync.report.crashed.0002@studio.example>"
