@@ -14,8 +14,8 @@ Rules the sections follow (docs/report.md says the same for people):
 * State: ``late`` when a milestone is OVERDUE or CLIENT_OVERDUE; else ``at_risk`` when one is
   BLOCKED, AT_RISK or UNCONFIRMED, or team work that has not started is DUE_SOON; else
   ``on_track``.
-* Changes agreed this week: Status Approved and Client approved Yes, with the change's Date
-  (the only date a change has) in the week. One approved by the team alone still waits on
+* Changes agreed this week: Status Approved and Client approved Yes, with the change's
+  Decided on (else its Date) in the week. One approved by the team alone still waits on
   the client and is in Waiting on you instead.
 * A projected slip (``impact``) is said of late client milestones only: an undecided change
   does not slip by lateness, its effect is its Old due -> New due.
