@@ -375,3 +375,18 @@ READERS = [
 @pytest.mark.parametrize("reader", READERS)
 def test_every_reader_says_a_formula_without_result_is_unreadable(reader) -> None:
     assert code(reader(Unreadable("no saved result", "=A1"))) == "unreadable"
+
+
+@pytest.mark.parametrize(("text", "order", "expected"), [
+    ("11/27/2026 14:30:00", "MDY", date(2026, 11, 27)),  # how Google shows a date-time cell
+    ("27/11/2026 9:05", "DMY", date(2026, 11, 27)),
+    ("11/27/2026 2:30 PM", "MDY", date(2026, 11, 27)),
+    ("2026年11月27日 14:30", None, date(2026, 11, 27)),
+])
+def test_a_date_with_a_time_of_day_reads_as_its_date(text: str, order: str | None,
+                                                      expected: date) -> None:
+    assert cells.parse_date(text, order) == expected
+
+
+def test_a_date_followed_by_something_else_is_still_not_a_date() -> None:
+    assert isinstance(cells.parse_date("11/27/2026 later", "MDY"), Bad)
