@@ -100,10 +100,12 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_js
         click.echo(json.dumps(views.check_json(results, day), ensure_ascii=False, indent=2))
     else:
         for r in results:
-            click.echo(views.check_line(r))
+            if r.error is None:  # a failure is said once, on stderr, below
+                click.echo(views.check_line(r))
     for r in results:
         if r.error is not None:
-            click.echo(f"sheetsync: {r.source}: {r.error}", err=True)
+            where = "" if r.source in str(r.error) else f"{r.source}: "
+            click.echo(f"sheetsync: {where}{r.error}", err=True)
             if isinstance(r.error, ConfigError):
                 sys.exit(2)
     _finish(any(r.error is not None for r in results))
@@ -159,7 +161,8 @@ def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
         click.echo(json.dumps({"projects": projects}, ensure_ascii=False, indent=2))
     else:
         for r in results:
-            click.echo(views.sent_line(r, job))
+            if r.result != "failed":  # a failure is said once, on stderr, below
+                click.echo(views.sent_line(r, job))
     for r in results:
         if r.result == "failed":
             click.echo(f"sheetsync: {r.project}: {r.detail}", err=True)
