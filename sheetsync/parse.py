@@ -58,6 +58,7 @@ class _Reader:
 
     language: str = "en"
     date_order: str | None = None
+    order_clash: dict[str, str] = field(default_factory=dict)  # Date order vs sheet locale
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, tab: str, row: int, col: int, value: object, code: str, /,
@@ -100,8 +101,15 @@ class _RowReader:
         return self.get(key, lambda v: cells.parse_word(v, table), table)
 
     def date(self, key: str) -> Any:
-        """A date, read in the project's Date order."""
-        return self.get(key, lambda v: cells.parse_date(v, self.reader.date_order))
+        """A date, read in the project's Date order (see ``_date_order_against_locale``)."""
+        def parse(value: Any) -> Any:
+            result = cells.parse_date(value, self.reader.date_order)
+            if isinstance(result, Bad) and result.code == "ambiguous_date" and (
+                    self.reader.order_clash):
+                return Bad("ambiguous_locale", self.reader.order_clash)
+            return result
+
+        return self.get(key, parse)
 
 
 # --------------------------------------------------------------------------- tabs and headers
@@ -246,6 +254,7 @@ def _settings(sheet: _Sheet | None, raw: RawWorkbook, reader: _Reader) -> Settin
         date_order=date_order or cells.locale_date_order(raw.locale),
         reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
     )
+    _date_order_against_locale(settings, raw, reader)
     if not settings.client_emails:
         tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
         if sheet and "client_emails" in found:
@@ -256,6 +265,17 @@ def _settings(sheet: _Sheet | None, raw: RawWorkbook, reader: _Reader) -> Settin
             row, col = 1, 1
         reader.report(tab, row, col, found.get("client_emails", (0, None))[1], "no_recipients")
     return settings
+
+
+def _date_order_against_locale(settings: Settings, raw: RawWorkbook, reader: _Reader) -> None:
+    """A Google Sheet shows picked dates in its locale's order (unless a column is
+    formatted otherwise, as ``sheetsync init`` does with yyyy-mm-dd). Where Date order
+    says the other day/month order, a numeric date that reads two ways may be either, so
+    it becomes a problem that names the clash, never a guess."""
+    shown = cells.locale_date_order(raw.locale)
+    if settings.date_order and shown in ("DMY", "MDY") and settings.date_order != shown:
+        reader.order_clash = {"order": settings.date_order, "locale": raw.locale or "",
+                              "shown": shown}
 
 
 def _or(value: int | None, default: int) -> int:
@@ -470,7 +490,7 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     tabs = _find_tabs(raw, reader)
     project_sheet = _sheet(tabs, schema.PROJECT, reader, required=True)
     settings = _settings(project_sheet, raw, reader)
-    reader.date_order = settings.date_order
+    reader.date_order = None if reader.order_clash else settings.date_order
     ms_sheet = _sheet(tabs, schema.MILESTONES, reader, required=True)
     milestones = _dependency_problems(ms_sheet, _milestones(ms_sheet, reader), reader)
     known = {m.id for m in milestones}

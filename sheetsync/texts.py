@@ -38,6 +38,14 @@ PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
                "Type the whole date with its year, e.g. 2026-11-27."),
         "zh": ("日期不完整（缺少年、月或日）", "请填写包含年份的完整日期，例如 2026-11-27。"),
     },
+    "ambiguous_locale": {
+        "en": ("could be read two ways: Date order says {order}, but this Google Sheet's "
+               "locale ({locale}) shows dates {shown}",
+               "Type the date as 2026-11-27, or make the sheet's locale (File > Settings) and "
+               "Date order in the Project tab agree."),
+        "zh": ("可以有两种理解：“日期顺序”为 {order}，但此 Google 表格的语言区域（{locale}）按 {shown} 显示日期",
+               "请按 2026-11-27 格式填写，或让表格的语言区域（文件 > 设置）与“项目”表中的“日期顺序”一致。"),
+    },
     "not_in_list": {
         "en": ("not one of the allowed values", "Use one of: {choices}."),
         "zh": ("不是允许的值", "请使用以下之一：{choices}。"),

@@ -481,3 +481,33 @@ def test_every_problem_in_chinese_is_filled_in() -> None:
     for problem in p.problems:
         assert problem.problem and problem.how_to_fix and "{" not in problem.problem
         assert not problem.problem.isascii(), problem
+
+
+# --------------------------------------------------------------------------- Google locale
+
+
+def _google(order: str | None, locale: str, due: str) -> Project:
+    project_rows = [["Field", "Value"], EMAILS] + ([["Date order", order]] if order else [])
+    tabs = {"Project": project_rows,
+            "Milestones": [HEADER, ["M1", "Kick-off", "Team", due, "Done"]]}
+    base = raw("acme", **tabs)
+    return parse_workbook(RawWorkbook(base.title, base.tabs, locale=locale), "gsheet:abc")
+
+
+def test_without_date_order_a_google_sheet_reads_dates_in_its_locale_order() -> None:
+    assert _google(None, "en_US", "03/04/2026").milestones[0].due == date(2026, 3, 4)
+    assert _google(None, "en_GB", "03/04/2026").milestones[0].due == date(2026, 4, 3)
+
+
+def test_a_date_order_against_the_locale_reads_nothing_two_ways() -> None:
+    project = _google("DMY", "en_US", "03/04/2026")
+    assert project.milestones[0].due is None  # 3 Apr as typed, or 4 Mar as picked: a problem
+    problem = only_problem(project)
+    assert problem.cell == "D2" and "en_US" in problem.problem and "locale" in problem.how_to_fix
+    assert _google("DMY", "en_US", "27/11/2026").milestones[0].due == date(2026, 11, 27)
+    assert _google("DMY", "en_US", "2026-11-27").problems == ()  # ISO: no clash, no problem
+
+
+def test_a_date_order_that_agrees_with_the_locale_is_fine() -> None:
+    project = _google("DMY", "en_GB", "03/04/2026")
+    assert project.problems == () and project.milestones[0].due == date(2026, 4, 3)
