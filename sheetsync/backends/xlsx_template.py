@@ -137,9 +137,8 @@ def _render_tab(ws: Worksheet, tab: Tab, hint: Callable[[tuple[str, ...]], str])
         cell.comment = _note(column.note)
         letter = column_letter(col)
         ws.column_dimensions[letter].width = column.width
-        if column.date:
-            for row in range(FIRST_ROW, LAST_ROW + 1):
-                ws.cell(row, col).number_format = DATE_FORMAT
+        if column.date:  # a column style, not 999 styled empty cells: saves stay small
+            ws.column_dimensions[letter].number_format = DATE_FORMAT
         if column.words:
             _dropdown(ws, f"{letter}{FIRST_ROW}:{letter}{LAST_ROW}", column.words, hint)
     for row, values in enumerate(tab.rows, start=FIRST_ROW):
@@ -149,6 +148,8 @@ def _render_tab(ws: Worksheet, tab: Tab, hint: Callable[[tuple[str, ...]], str])
             cell = ws.cell(row, col, value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even if it starts with '='
+            elif column.date:
+                cell.number_format = DATE_FORMAT
             if column.help:
                 cell.font = HELP_STYLE
     for dropdown in tab.cell_dropdowns:
