@@ -29,7 +29,8 @@ def opener(config: Config) -> Opener:
 
     def open_source(source: str) -> Backend:
         return open_backend(source, credentials=Path(config.credentials),
-                            endpoint=config.sheets_endpoint or None)
+                            endpoint=config.sheets_endpoint or None,
+                            lock_dir=Path(config.state_dir) / "locks")
 
     return open_source
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import zipfile
 from datetime import UTC, date, datetime
@@ -704,3 +705,20 @@ def test_one_read_then_two_writes_keeps_both_and_the_formula_results(tmp_path: P
     assert read_values(path, "Log")[1][1] == "report"
     assert openpyxl.load_workbook(path, data_only=True)["Milestones"]["D2"].value == 46346
     assert not check(path).written
+
+
+def test_with_a_state_dir_the_write_lock_lives_there_not_beside_the_workbook(
+        tmp_path: Path) -> None:
+    from sheetsync import rules, writeplan
+    from sheetsync.backends.xlsx import XlsxFile
+    from sheetsync.parse import parse_workbook
+
+    folder = tmp_path / "shared-drive"
+    folder.mkdir()
+    book = folder / "acme.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "examples" / "acme-rollout.xlsx", book)
+    backend = XlsxFile(book, lock_dir=tmp_path / "state" / "locks")
+    project = parse_workbook(backend.read(), str(book))
+    backend.apply(writeplan.build(project, rules.assess(project, date(2026, 11, 27))))
+    assert sorted(p.name for p in folder.iterdir()) == ["acme.xlsx"]
+    assert [p.suffix for p in (tmp_path / "state" / "locks").iterdir()] == [".lock"]

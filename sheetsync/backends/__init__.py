@@ -42,7 +42,7 @@ def is_google_source(source: str) -> bool:
 
 
 def open_backend(source: str, *, credentials: Path | None = None,
-                 endpoint: str | None = None) -> Backend:
+                 endpoint: str | None = None, lock_dir: Path | None = None) -> Backend:
     """The backend for a SOURCE: an .xlsx path, a Google Sheet URL or ``gsheet:<id>``."""
     if is_google_source(source):
         from sheetsync.backends.gsheets import GoogleSheet
@@ -55,4 +55,4 @@ def open_backend(source: str, *, credentials: Path | None = None,
         )
     from sheetsync.backends.xlsx import XlsxFile
 
-    return XlsxFile(source)
+    return XlsxFile(source, lock_dir=lock_dir)

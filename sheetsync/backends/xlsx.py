@@ -8,16 +8,17 @@ kept, so a check that writes does not load the file a second time.
 
 Writing changes only the job-owned cells of the plan in that workbook (or in a fresh load,
 if the file changed since the read), and saves to a temporary file that replaces the
-original atomically, under a lock beside the file. openpyxl writes formulas without their
-cached results, so ``formula_cache`` puts the results read before back into the saved XML:
-the next read, and any program that does not recalculate, still sees them. openpyxl also
-drops charts, images and shapes, so a workbook holding any is never written
-(``RawWorkbook.can_write`` is False and ``apply`` raises ``WriteRefused``); it is read in
-openpyxl's quicker read-only mode instead.
+original atomically, under a lock in the state dir (beside the file when there is none).
+openpyxl writes formulas without their cached results, so ``formula_cache`` puts the
+results read before back into the saved XML: the next read, and any program that does not
+recalculate, still sees them. openpyxl also drops charts, images and shapes, so a workbook
+holding any is never written (``RawWorkbook.can_write`` is False and ``apply`` raises
+``WriteRefused``); it is read in openpyxl's quicker read-only mode instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import warnings
@@ -34,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheetsync import schema
 from sheetsync.backends import formula_cache
-from sheetsync.errors import LockBusy, SourceError, WriteRefused
+from sheetsync.errors import ConfigError, LockBusy, SourceError, WriteRefused
 from sheetsync.model import CellValue, RawTab, RawWorkbook, WritePlan, cell_text
 from sheetsync.writeplan import remap
 
@@ -50,9 +51,11 @@ class XlsxFile:
 
     api_requests = 0
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str],
+                 lock_dir: str | os.PathLike[str] | None = None) -> None:
         self.source = str(path)
         self.path = Path(path)
+        self.lock_dir = Path(lock_dir) if lock_dir is not None else None
         self._formulas: formula_cache.Cache = {}
         # The workbook as read, with formulas and styles, and the file it came from: apply
         # saves it rather than loading the file a second time, while the file is unchanged.
@@ -125,7 +128,7 @@ class XlsxFile:
     def apply(self, plan: WritePlan) -> None:
         if plan.empty:
             return
-        lock = FileLock(str(self.path.with_name(f".{self.path.name}.sheetsync.lock")))
+        lock = FileLock(str(self._lock_path()))
         try:
             with lock.acquire(timeout=LOCK_TIMEOUT):
                 self._apply_locked(plan)
@@ -136,6 +139,19 @@ class XlsxFile:
             raise SourceError(f"{self.path} could not be saved ({exc.strerror or exc}); make "
                               "sure its folder is writable and has free space, then run "
                               "check again.") from exc
+
+    def _lock_path(self) -> Path:
+        """In the state dir when there is one (CONTRACT §5), else hidden beside the file."""
+        if self.lock_dir is None:
+            return self.path.with_name(f".{self.path.name}.sheetsync.lock")
+        digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:16]
+        try:
+            self.lock_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"the lock folder {self.lock_dir} cannot be created "
+                              f"({exc.strerror}); set SHEETSYNC_STATE_DIR to a folder this "
+                              "user can write.") from exc
+        return self.lock_dir / f"{self.path.stem[:40]}-{digest}.xlsx.lock"
 
     def _apply_locked(self, plan: WritePlan) -> None:
         with self._archive() as archive:
