@@ -1,7 +1,6 @@
 """From a ``RawWorkbook`` to a ``Project`` and its problems (CONTRACT section 1).
 
-Tabs and headers are found by any alias, in any order and case; unknown tabs and columns
-are left alone; blank rows are skipped. Every cell that cannot be read becomes a
+Tabs, headers and rows are found by ``tables``. Every cell that cannot be read becomes a
 ``Problem`` (tab, A1 cell, value, what is wrong, how to fix) in the project's language, and
 the milestone it belongs to remembers which field was unreadable so the rules mark it
 ``INVALID`` rather than guess.
@@ -10,13 +9,12 @@ the milestone it belongs to remembers which field was unreadable so the rules ma
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from sheetsync import cells, graph, schema, texts
+from sheetsync import cells, graph, schema
 from sheetsync.cells import Bad
 from sheetsync.model import (
-    CellValue,
     Change,
     ChangeStatus,
     FlagCells,
@@ -24,181 +22,27 @@ from sheetsync.model import (
     Milestone,
     OwnedTab,
     Owner,
-    Problem,
     Project,
     RawTab,
     RawWorkbook,
     Settings,
     Status,
     Update,
-    a1,
     blank,
     cell_text,
 )
-
-HEADER_SCAN_ROWS = 10  # a header row may sit below a title or a note
-
-
-@dataclass
-class _Sheet:
-    """One recognised tab while it is being read: where its columns are."""
-
-    tab: RawTab
-    header_row: int
-    columns: dict[str, int]  # column key -> 1-based column
-
-    def value(self, row: int, key: str) -> Any:
-        col = self.columns.get(key)
-        return self.tab.value(row, col) if col else None
-
-
-@dataclass
-class _Reader:
-    """Collects problems while a workbook is read; the one mutable thing in this module."""
-
-    language: str = "en"
-    date_order: str | None = None
-    order_clash: dict[str, str] = field(default_factory=dict)  # Date order vs sheet locale
-    problems: list[Problem] = field(default_factory=list)
-
-    def report(self, tab: str, row: int, col: int, value: object, code: str, /,
-               **facts: str) -> None:  # positional-only: "tab" is also a fact of some texts
-        problem, fix = texts.problem_text(code, self.language, **facts)
-        ref = a1(row, col) if row and col else ""
-        shown = cell_text(value) if isinstance(value, CellValue) else str(value or "")
-        self.problems.append(Problem(tab, ref, shown,
-                                     problem, fix))
-
-    def bad(self, sheet: _Sheet, row: int, key: str, result: Bad,
-            choices: dict[Any, tuple[str, ...]] | None = None) -> None:
-        facts = dict(result.facts)
-        if choices is not None:
-            facts["choices"] = schema.choices(choices, self.language)
-        col = sheet.columns.get(key, 0)
-        self.report(sheet.tab.name, row, col, sheet.tab.value(row, col), result.code, **facts)
-
-
-@dataclass
-class _RowReader:
-    """One data row of a tab while it is read: each cell goes through its parser; a ``Bad``
-    becomes a problem and its field is remembered as ``unreadable``."""
-
-    sheet: _Sheet
-    row: int
-    reader: _Reader
-    unreadable: set[str] = field(default_factory=set)
-
-    def get(self, key: str, parse: Callable[[Any], Any], choices: Any = None) -> Any:
-        result = parse(self.sheet.value(self.row, key))
-        if isinstance(result, Bad):
-            self.reader.bad(self.sheet, self.row, key, result, choices)
-            self.unreadable.add(key)
-            return None
-        return result
-
-    def word(self, key: str, table: dict[Any, tuple[str, ...]]) -> Any:
-        """A value from a list of words (Status, Owner, Type...); a wrong one names them."""
-        return self.get(key, lambda v: cells.parse_word(v, table), table)
-
-    def date(self, key: str) -> Any:
-        """A date, read in the project's Date order (see ``_date_order_against_locale``)."""
-        def parse(value: Any) -> Any:
-            result = cells.parse_date(value, self.reader.date_order)
-            if isinstance(result, Bad) and result.code == "ambiguous_date" and (
-                    self.reader.order_clash):
-                return Bad("ambiguous_locale", self.reader.order_clash)
-            return result
-
-        return self.get(key, parse)
-
-
-# --------------------------------------------------------------------------- tabs and headers
-
-
-def _find_tabs(raw: RawWorkbook, reader: _Reader) -> dict[str, RawTab]:
-    found: dict[str, RawTab] = {}
-    for tab in raw.tabs:
-        key = schema.canonical_tab(tab.name)
-        if key is None:
-            continue
-        if key in found:
-            reader.report(tab.name, 1, 1, None, "duplicate_tab", tab=found[key].name)
-            continue
-        found[key] = tab
-    return found
-
-
-def _find_header(tab: RawTab, kind: str, reader: _Reader) -> _Sheet | None:
-    best: tuple[int, int] = (0, 0)  # (recognised headers, row)
-    for row in range(1, min(HEADER_SCAN_ROWS, len(tab.rows)) + 1):
-        hits = {schema.column_key(kind, v) for v in tab.rows[row - 1] if not blank(v)}
-        hits.discard(None)
-        if len(hits) > best[0]:
-            best = (len(hits), row)
-    if not best[0]:
-        return None
-    row = best[1]
-    columns: dict[str, int] = {}
-    for col, value in enumerate(tab.rows[row - 1], start=1):
-        key = schema.column_key(kind, value) if not blank(value) else None
-        if key is None:
-            continue
-        if key in columns:
-            reader.report(tab.name, row, col, value, "duplicate_column",
-                          column=schema.header(kind, key, reader.language))
-            continue
-        columns[key] = col
-    return _Sheet(tab, row, columns)
-
-
-def _sheet(tabs: dict[str, RawTab], kind: str, reader: _Reader, *,
-           required: bool) -> _Sheet | None:
-    tab = tabs.get(kind)
-    if tab is None:
-        if required:
-            reader.report(schema.tab_title(kind, reader.language), 1, 1, None, "missing_tab",
-                          tab=schema.tab_title(kind, reader.language))
-        return None
-    sheet = _find_header(tab, kind, reader)
-    if sheet is None:
-        sheet = _Sheet(tab, 0, {})
-    if kind == schema.PROJECT:
-        return sheet  # without Field and Value headers, _settings reads columns A and B
-    row = sheet.header_row or 1
-    header = tab.rows[row - 1] if len(tab.rows) >= row else ()
-    col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
-    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
-        # past the Flag columns a check adds at the right, so the cell stays put once they exist
-        col += sum(1 for key in schema.JOB_OWNED_COLUMNS if key not in sheet.columns)
-    for key in schema.REQUIRED_COLUMNS.get(kind, ()):
-        if key not in sheet.columns:  # said at the header cell where the column can go
-            reader.report(tab.name, row, col, None, "missing_column",
-                          column=schema.header(kind, key, reader.language))
-            col += 1
-    return sheet
-
-
-def _data_rows(sheet: _Sheet, skip: tuple[str, ...] = ()) -> list[int]:
-    """Rows below the header with anything in a column sheetsync reads."""
-    cols = [c for k, c in sheet.columns.items() if k not in skip]
-    rows: list[int] = []
-    for row in range(sheet.header_row + 1, len(sheet.tab.rows) + 1):
-        values = sheet.tab.rows[row - 1]
-        if any(c <= len(values) and not blank(values[c - 1]) for c in cols):
-            rows.append(row)
-    return rows
-
+from sheetsync.tables import Reader, RowReader, Sheet, data_rows, find_tabs, sheet_of
 
 # --------------------------------------------------------------------------- Project tab
 
 
-def _settings(sheet: _Sheet | None, raw: RawWorkbook, reader: _Reader) -> Settings:
+def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings:
     found: dict[str, tuple[int, Any]] = {}  # field key -> (row, value)
     if sheet is not None:
         if "field" not in sheet.columns:  # no header: Field and Value are columns A and B
-            sheet = _Sheet(sheet.tab, 0, {"field": 1, "value": 2})
+            sheet = Sheet(sheet.tab, 0, {"field": 1, "value": 2})
         sheet.columns.setdefault("value", sheet.columns["field"] + 1)
-        for row in _data_rows(sheet):
+        for row in data_rows(sheet):
             key = schema.field_key(sheet.value(row, "field"))
             if key is not None and key not in found:
                 found[key] = (row, sheet.value(row, "value"))
@@ -260,14 +104,14 @@ def _settings(sheet: _Sheet | None, raw: RawWorkbook, reader: _Reader) -> Settin
         if sheet and "client_emails" in found:
             row, col = found["client_emails"][0], sheet.columns["value"]
         elif sheet:  # the Field cell of the first row below the settings, where it goes
-            row, col = max(_data_rows(sheet), default=sheet.header_row) + 1, sheet.columns["field"]
+            row, col = max(data_rows(sheet), default=sheet.header_row) + 1, sheet.columns["field"]
         else:
             row, col = 1, 1
         reader.report(tab, row, col, found.get("client_emails", (0, None))[1], "no_recipients")
     return settings
 
 
-def _date_order_against_locale(settings: Settings, raw: RawWorkbook, reader: _Reader) -> None:
+def _date_order_against_locale(settings: Settings, raw: RawWorkbook, reader: Reader) -> None:
     """A Google Sheet shows picked dates in its locale's order (unless a column is
     formatted otherwise, as ``sheetsync init`` does with yyyy-mm-dd). Where Date order
     says the other day/month order, a numeric date that reads two ways may be either, so
@@ -285,13 +129,13 @@ def _or(value: int | None, default: int) -> int:
 # --------------------------------------------------------------------------- Milestones
 
 
-def _milestones(sheet: _Sheet | None, reader: _Reader) -> tuple[Milestone, ...]:
+def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
     if sheet is None or "id" not in sheet.columns:
         return ()
     out: list[Milestone] = []
     first_row: dict[str, int] = {}
-    for row in _data_rows(sheet, skip=schema.JOB_OWNED_COLUMNS):
-        cell = _RowReader(sheet, row, reader)
+    for row in data_rows(sheet, skip=schema.JOB_OWNED_COLUMNS):
+        cell = RowReader(sheet, row, reader)
         key = cell.get("id", cells.parse_id)
         if not key:
             if "id" not in cell.unreadable:
@@ -330,8 +174,8 @@ def _milestones(sheet: _Sheet | None, reader: _Reader) -> tuple[Milestone, ...]:
     return tuple(out)
 
 
-def _dependency_problems(sheet: _Sheet | None, milestones: tuple[Milestone, ...],
-                         reader: _Reader) -> tuple[Milestone, ...]:
+def _dependency_problems(sheet: Sheet | None, milestones: tuple[Milestone, ...],
+                         reader: Reader) -> tuple[Milestone, ...]:
     """Unknown IDs, self-dependencies and cycles; their rows cannot judge AT_RISK."""
     if sheet is None:
         return milestones
@@ -363,12 +207,12 @@ def _dependency_problems(sheet: _Sheet | None, milestones: tuple[Milestone, ...]
 # --------------------------------------------------------------------------- Updates, Changes
 
 
-def _updates(sheet: _Sheet | None, known: set[str], reader: _Reader) -> tuple[Update, ...]:
+def _updates(sheet: Sheet | None, known: set[str], reader: Reader) -> tuple[Update, ...]:
     if sheet is None:
         return ()
     out: list[Update] = []
-    for row in _data_rows(sheet):
-        cell = _RowReader(sheet, row, reader)
+    for row in data_rows(sheet):
+        cell = RowReader(sheet, row, reader)
         when = cell.date("date")
         kind = cell.word("type", schema.UPDATE_TYPES)
         text = cell.get("text", cells.parse_text)
@@ -391,16 +235,16 @@ def _updates(sheet: _Sheet | None, known: set[str], reader: _Reader) -> tuple[Up
     return tuple(out)
 
 
-def _changes(sheet: _Sheet | None, milestones: tuple[Milestone, ...],
-             reader: _Reader) -> tuple[Change, ...]:
+def _changes(sheet: Sheet | None, milestones: tuple[Milestone, ...],
+             reader: Reader) -> tuple[Change, ...]:
     if sheet is None or "id" not in sheet.columns:
         return ()
     by_id: dict[str, Milestone] = {}
     for m in milestones:
         by_id.setdefault(m.id, m)
     out: list[Change] = []
-    for row in _data_rows(sheet):
-        cell = _RowReader(sheet, row, reader)
+    for row in data_rows(sheet):
+        cell = RowReader(sheet, row, reader)
         key = cell.get("id", cells.parse_id)
         if not key:
             reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
@@ -449,7 +293,7 @@ def _trim(row: tuple[str, ...]) -> tuple[str, ...]:
     return row[:end]
 
 
-def _flag_cells(sheet: _Sheet | None, language: str) -> FlagCells | None:
+def _flag_cells(sheet: Sheet | None, language: str) -> FlagCells | None:
     if sheet is None or "id" not in sheet.columns or not sheet.header_row:
         return None
     header = sheet.tab.rows[sheet.header_row - 1]
@@ -479,23 +323,23 @@ def _flag_cells(sheet: _Sheet | None, language: str) -> FlagCells | None:
 
 def _language(raw: RawWorkbook) -> str:
     """The project's language, read first so that every problem is said in it."""
-    quiet = _Reader()
-    sheet = _sheet(_find_tabs(raw, quiet), schema.PROJECT, quiet, required=False)
+    quiet = Reader()
+    sheet = sheet_of(find_tabs(raw, quiet), schema.PROJECT, quiet, required=False)
     return _settings(sheet, raw, quiet).language
 
 
 def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     """Read every tab sheetsync knows; never raises on what staff typed."""
-    reader = _Reader(language=_language(raw))
-    tabs = _find_tabs(raw, reader)
-    project_sheet = _sheet(tabs, schema.PROJECT, reader, required=True)
+    reader = Reader(language=_language(raw))
+    tabs = find_tabs(raw, reader)
+    project_sheet = sheet_of(tabs, schema.PROJECT, reader, required=True)
     settings = _settings(project_sheet, raw, reader)
     reader.date_order = None if reader.order_clash else settings.date_order
-    ms_sheet = _sheet(tabs, schema.MILESTONES, reader, required=True)
+    ms_sheet = sheet_of(tabs, schema.MILESTONES, reader, required=True)
     milestones = _dependency_problems(ms_sheet, _milestones(ms_sheet, reader), reader)
     known = {m.id for m in milestones}
-    updates = _updates(_sheet(tabs, schema.UPDATES, reader, required=False), known, reader)
-    changes = _changes(_sheet(tabs, schema.CHANGES, reader, required=False), milestones, reader)
+    updates = _updates(sheet_of(tabs, schema.UPDATES, reader, required=False), known, reader)
+    changes = _changes(sheet_of(tabs, schema.CHANGES, reader, required=False), milestones, reader)
     if not raw.can_write:
         reader.report(raw.title, 0, 0, None, "write_refused", reason=raw.write_refusal)
     layout = Layout(

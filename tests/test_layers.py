@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"model", "errors"}
-CORE = {"schema", "cells", "parse", "rules", "graph", "impact", "reminders", "report",
+CORE = {"schema", "cells", "tables", "parse", "rules", "graph", "impact", "reminders", "report",
         "report_facts", "timeline", "render", "phrases", "i18n", "texts", "writeplan",
         "history", "due", "blueprint", "blueprint_notes", "example_project", "mime"}
 EDGES = {"backends", "mail", "ledger", "config"}
