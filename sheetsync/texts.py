@@ -134,11 +134,6 @@ PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
                                                   "leave it empty."),
         "zh": ("{id} 不是里程碑中的编号", "请填写里程碑“编号”列中的编号，或留空。"),
     },
-    "done_without_date": {
-        "en": ("Done without a Done on date", "Type the day it was delivered in Done on, so "
-                                              "the client's confirmation window can be counted."),
-        "zh": ("状态为完成但没有完成日期", "请在“完成日期”中填写交付日期，以便计算客户确认期限。"),
-    },
     "approved_change_not_applied": {
         "en": ("{change} was approved with New due {new_due}, but {milestone} is still due "
                "{due}", "Update Due of {milestone} to {new_due} as approved in {change}."),
