@@ -335,12 +335,12 @@ def init_cmd(ctx: click.Context, source: str, language: str) -> None:
     from pathlib import Path
 
     from sheetsync import blueprint, workbooks
-    from sheetsync.backends import is_google_source
     from sheetsync.errors import SourceError
+    from sheetsync.sources import is_google
 
     lang = language.lower()
     cfg = _config(ctx)
-    if is_google_source(source):
+    if is_google(source):
         from sheetsync.backends.gsheets import GoogleSheet
         from sheetsync.backends.gsheets_template import init_sheet
 

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sheetsync import config, delivery, mail, schema
-from sheetsync.backends import is_google_source
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_http import RetryPolicy, load_credentials
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.sources import is_google
 
 OPTIONAL_TABS = (schema.UPDATES, schema.CHANGES)
 DOCTOR_RETRY = RetryPolicy(max_tries=2, max_total_wait=5)  # a doctor answers quickly
@@ -84,11 +84,11 @@ def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
     if not todo:
         result.findings.append(good("No SOURCE given and no projects in the config file: "
                                     "only the settings were checked."))
-    google = [s for s in todo if is_google_source(s)]
+    google = [s for s in todo if is_google(s)]
     key = check_key(Path(cfg.credentials), needed=bool(google))
     result.findings.append(key)
     for source in todo:
-        if is_google_source(source):
+        if is_google(source):
             result.findings.extend(check_gsheet(source, cfg, key_ok=key.ok))
         else:
             result.findings.extend(check_xlsx(Path(source)))

@@ -30,12 +30,10 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from sheetsync import sources
 from sheetsync.errors import ConfigError, LockBusy
 
 LOCK_WAIT = 5.0  # seconds; a second process waits this long, then leaves the project alone
-
-
-_SHEET_URL = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 
 def canonical_source(source: str) -> str:
@@ -44,11 +42,9 @@ def canonical_source(source: str) -> str:
     ``a.xlsx``, ``./a.xlsx`` and ``/srv/p/a.xlsx`` are one project, and so are a Sheet's
     URL and its ``gsheet:`` id: they must share one lock and one journal.
     """
-    if source.startswith("gsheet:"):
-        return source
-    match = _SHEET_URL.search(source)
-    if match:
-        return f"gsheet:{match.group(1)}"
+    if sources.is_google(source):
+        key = sources.google_id(source)
+        return f"gsheet:{key}" if key else source
     if source.startswith(("http://", "https://")):
         return source
     return str(Path(source).expanduser().resolve())

@@ -11,9 +11,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"model", "errors"}
-CORE = {"schema", "cells", "tables", "parse", "rules", "graph", "impact", "reminders", "report",
-        "report_facts", "timeline", "render", "phrases", "i18n", "texts", "writeplan",
-        "history", "due", "blueprint", "blueprint_notes", "example_project", "mime"}
+CORE = {"sources", "schema", "cells", "tables", "parse", "rules", "graph", "impact",
+        "reminders", "report", "report_facts", "timeline", "render", "phrases", "i18n",
+        "texts", "writeplan", "history", "due", "blueprint", "blueprint_notes",
+        "example_project", "mime"}
 EDGES = {"backends", "mail", "ledger", "config"}
 SHELL = {"pipeline", "delivery", "runner", "alerts", "doctor", "workbooks", "views"}
 FACE = {"cli", "service", "demo", "__main__", "__init__"}

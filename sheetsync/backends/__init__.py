@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from sheetsync import sources
 from sheetsync.errors import ConfigError
 from sheetsync.model import RawWorkbook, WritePlan
 
@@ -37,14 +38,10 @@ class Backend(Protocol):
     def apply(self, plan: WritePlan) -> None: ...
 
 
-def is_google_source(source: str) -> bool:
-    return source.startswith("gsheet:") or "docs.google.com/spreadsheets/" in source
-
-
 def open_backend(source: str, *, credentials: Path | None = None,
                  endpoint: str | None = None, lock_dir: Path | None = None) -> Backend:
     """The backend for a SOURCE: an .xlsx path, a Google Sheet URL or ``gsheet:<id>``."""
-    if is_google_source(source):
+    if sources.is_google(source):
         from sheetsync.backends.gsheets import GoogleSheet
 
         return GoogleSheet.open(source, credentials=credentials, endpoint=endpoint)

@@ -26,7 +26,6 @@ retries could not fix into sheetsync's errors, each one sentence that says what 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 
-from sheetsync import schema
+from sheetsync import schema, sources
 from sheetsync.backends.gsheets_http import (
     RetryPolicy,
     SheetsHTTPClient,
@@ -79,8 +78,6 @@ META_FIELDS = ("properties(title,locale,timeZone),"
 FORMULA_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
                             "#N/A", "#ERROR!", "#SPILL!", "#CALC!", "Loading..."})
 NEW_TAB_ROWS, NEW_TAB_COLS = 1000, 26  # Google's own default grid for a new tab
-_ID = re.compile(r"[A-Za-z0-9_-]+")
-_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 T = TypeVar("T")
 
@@ -90,12 +87,9 @@ T = TypeVar("T")
 
 def spreadsheet_id(source: str) -> str:
     """The spreadsheet ID in ``gsheet:<id>`` or a docs.google.com/spreadsheets/d/<id> URL."""
-    if source.startswith("gsheet:"):
-        key = source[len("gsheet:"):].strip()
-        if _ID.fullmatch(key):
-            return key
-    elif m := _URL_ID.search(source):
-        return m.group(1)
+    key = sources.google_id(source)
+    if key:
+        return key
     raise ConfigError(f"{source} is not a Google Sheet address; give gsheet:<spreadsheet id> "
                       "or the sheet's docs.google.com/spreadsheets/d/... URL.")
 
