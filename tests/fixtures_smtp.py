@@ -22,6 +22,7 @@ import email
 import email.policy
 import ipaddress
 import logging
+import os
 import ssl
 import threading
 from collections.abc import Iterator
@@ -329,3 +330,14 @@ def smtp_server() -> Iterator[LoopbackSmtpServer]:
     """A plain (no TLS, no AUTH) loopback SMTP server, fresh for each test."""
     with start_smtp_server() as server:
         yield server
+
+
+def sheetsync_env(server: LoopbackSmtpServer, state: Path, sender: str) -> dict[str, str]:
+    """The environment of a ``sheetsync`` process that mails through ``server``: this
+    process's, less any SHEETSYNC_ setting, plus the SMTP host and port (no TLS, no login),
+    the From address and the state dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.update(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
+               SHEETSYNC_SMTP_SECURITY="none", SHEETSYNC_FROM=sender,
+               SHEETSYNC_STATE_DIR=str(state))
+    return env

@@ -13,7 +13,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from typing import Any, cast
 import openpyxl
 import pytest
 
-from tests.fixtures_smtp import LoopbackSmtpServer, start_smtp_server
+from tests.fixtures_smtp import LoopbackSmtpServer, sheetsync_env, start_smtp_server
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
@@ -47,11 +46,7 @@ EVERY = 3
 
 
 def env_for(server: LoopbackSmtpServer, state: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env.update(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
-               SHEETSYNC_SMTP_SECURITY="none", SHEETSYNC_FROM=SENDER,
-               SHEETSYNC_STATE_DIR=str(state))
-    return env
+    return sheetsync_env(server, state, SENDER)
 
 
 def sheetsync(cwd: Path, env: dict[str, str], *args: str) -> dict[str, Any]:

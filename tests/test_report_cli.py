@@ -10,7 +10,6 @@ accounts@studio.example. Two-project runs use small workbooks built with ``xlsx_
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ import openpyxl
 import pytest
 
 from sheetsync import ledger
-from tests.fixtures_smtp import LoopbackSmtpServer
+from tests.fixtures_smtp import LoopbackSmtpServer, sheetsync_env
 from tests.xlsx_factory import make_workbook, project_tabs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,11 +67,7 @@ class Result:
 
 
 def env_for(server: LoopbackSmtpServer, state: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env.update(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
-               SHEETSYNC_SMTP_SECURITY="none", SHEETSYNC_FROM=SENDER,
-               SHEETSYNC_STATE_DIR=str(state))
-    return env
+    return sheetsync_env(server, state, SENDER)
 
 
 def cli(server: LoopbackSmtpServer, state: Path, *args: str | Path, job: str = "report",
