@@ -87,6 +87,8 @@ class Ledger:
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
         self.root = Path(state_dir)
         self._held: dict[str, int] = {}  # project key -> depth, so a flow may lock again inside
+        # the last journal parsed, by (path, mtime, size): a run asks it many times
+        self._parsed: tuple[tuple[str, int, int], tuple[Record, ...]] | None = None
 
     @contextmanager
     def _io(self) -> Iterator[None]:
@@ -139,9 +141,15 @@ class Ledger:
     # ------------------------------------------------------------------ journal
 
     def records(self, source: str) -> tuple[Record, ...]:
+        """Every record of a project's journal, oldest first (parsed once per file state)."""
         path = self._dir(source) / "journal.jsonl"
-        if not path.exists():
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
             return ()
+        stamp = (str(path), stat.st_mtime_ns, stat.st_size)
+        if self._parsed is not None and self._parsed[0] == stamp:
+            return self._parsed[1]
         out = []
         with self._io():
             text = path.read_text(encoding="utf-8")
@@ -154,7 +162,8 @@ class Ledger:
                 data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
                 out.append(Record(**{k: v for k, v in data.items()
                                      if k in Record.__dataclass_fields__}))
-        return tuple(out)
+        self._parsed = (stamp, tuple(out))
+        return self._parsed[1]
 
     def _append(self, source: str, record: Record) -> None:
         data: dict[str, Any] = {k: v for k, v in record.__dict__.items()
