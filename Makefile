@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m sheetsync.demo
+	$(BIN)/python -m sheetsync.cli.demo
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 templates: $(STAMP)
-	$(BIN)/python -m sheetsync.workbooks sheet_templates
+	$(BIN)/python -m sheetsync.shell.workbooks sheet_templates
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -223,8 +223,8 @@ def child(kind: str, path: str) -> None:
         extra: dict[str, Any] = {}
     else:
         import sheetsync.backends.xlsx  # noqa: F401 - imported before the clock, as openpyxl is
-        from sheetsync import pipeline
         from sheetsync.backends import open_backend
+        from sheetsync.shell import pipeline
 
         base = _rss_kb()
         started = time.perf_counter()

@@ -30,11 +30,12 @@ from typing import Any
 import gspread
 from google.oauth2.service_account import Credentials
 
-from sheetsync import pipeline, rules, writeplan
 from sheetsync.backends import Backend
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_http import SCOPES, SheetsHTTPClient
-from sheetsync.parse import parse_workbook
+from sheetsync.core import rules, writeplan
+from sheetsync.core.parse import parse_workbook
+from sheetsync.shell import pipeline
 from tests.sheets_emulator import AcceleratedClock, SheetsEmulator
 
 AS_OF = date(2026, 11, 27)

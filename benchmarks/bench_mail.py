@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yagmail
 
-from sheetsync.mail import SmtpSettings, SmtpTransport
+from sheetsync.mail.transport import SmtpSettings, SmtpTransport
 from sheetsync.model import Message
 from tests.fixtures_smtp import (
     LoopbackSmtpServer,

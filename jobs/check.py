@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sheetsync import due, pipeline, views
-from sheetsync.delivery import Run
+from sheetsync.core import calendar as due
 from sheetsync.model import Settings
-from sheetsync.runner import Action, Due, Job
+from sheetsync.shell import pipeline
+from sheetsync.shell import summaries as views
+from sheetsync.shell.delivery import Run
+from sheetsync.shell.reconcile import Action, Due, Job
 
 
 def when(settings: Settings, now: datetime) -> Due:

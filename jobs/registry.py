@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import check, remind, weekly_report
-from sheetsync.runner import Job
+from sheetsync.jobs import check, remind, weekly_report
+from sheetsync.shell.reconcile import Job
 
 JOBS: tuple[Job, ...] = (check.JOB, weekly_report.JOB, remind.JOB)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sheetsync import delivery, due
+from sheetsync.core import calendar as due
 from sheetsync.model import Settings
-from sheetsync.pipeline import Loaded
-from sheetsync.runner import Action, Due, Job
+from sheetsync.shell import delivery
+from sheetsync.shell.pipeline import Loaded
+from sheetsync.shell.reconcile import Action, Due, Job
 
 
 def when(settings: Settings, now: datetime) -> Due | None:

@@ -1,5 +1,5 @@
 """``python -m sheetsync`` is the ``sheetsync`` command."""
 
-from sheetsync.cli import main
+from sheetsync.cli.main import main
 
 main()

@@ -32,11 +32,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from sheetsync import blueprint
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_template import init_sheet
 from sheetsync.backends.xlsx_template import write_template
-from sheetsync.cli import main
+from sheetsync.blueprint import layout as blueprint
+from sheetsync.cli.main import main
 from tests.sheets_emulator import Fmt, SheetsEmulator
 from tests.xlsx_factory import read_values
 

@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from sheetsync import cells, schema
-from sheetsync.cells import Bad
+from sheetsync.core import cells, schema
+from sheetsync.core.cells import Bad
 from sheetsync.model import ChangeStatus, Owner, Status, Unreadable, UpdateType
 
 NOV_27 = date(2026, 11, 27)

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheetsync import cli, config
+from sheetsync.cli import main as cli
 from sheetsync.errors import ConfigError
+from sheetsync.host import config
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import openpyxl
 
-from sheetsync import delivery
-from sheetsync.config import Config
-from sheetsync.ledger import Ledger
-from sheetsync.mail import SmtpSettings, SmtpTransport
-from sheetsync.pipeline import opener
+from sheetsync.host.config import Config
+from sheetsync.host.ledger import Ledger
+from sheetsync.mail.transport import SmtpSettings, SmtpTransport
+from sheetsync.shell import delivery
+from sheetsync.shell.pipeline import opener
 from tests.fixtures_smtp import LoopbackSmtpServer
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "acme-rollout.xlsx"

@@ -1,4 +1,4 @@
-"""The calendar rules behind ``sheetsync run`` (``sheetsync.due``): pure, no clock, no I/O.
+"""The calendar rules behind ``sheetsync run`` (``sheetsync.core.calendar``): pure, no I/O.
 
 Every moment is an aware datetime given in UTC (as a cron host would see it); the rules
 must answer in the project's own time zone.
@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from jobs import check, remind, weekly_report
-from sheetsync import due
+from sheetsync.core import calendar as due
+from sheetsync.jobs import check, remind, weekly_report
 from sheetsync.model import Settings
-from sheetsync.runner import Due
+from sheetsync.shell.reconcile import Due
 
 LONDON = Settings("Acme", time_zone="Europe/London")  # Friday 16:00 by default
 NEW_YORK = Settings("Acme", time_zone="America/New_York")

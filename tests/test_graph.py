@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheetsync import graph
+from sheetsync.core import graph
 
 # M4 waits on M2 and M3, which both wait on M1; M9 is an ID nobody has.
 DIAMOND = {"M1": (), "M2": ("M1",), "M3": ("M1", "M9"), "M4": ("M2", "M3")}

@@ -19,6 +19,7 @@ import pytest
 from sheetsync.backends import open_backend
 from sheetsync.backends.gsheets import GoogleSheet, doctor_sheet, quote_sheet, spreadsheet_id
 from sheetsync.backends.gsheets_http import RetryPolicy
+from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import (
     AccessDenied,
     BackendError,
@@ -27,7 +28,6 @@ from sheetsync.errors import (
     SourceError,
 )
 from sheetsync.model import CellWrite, Unreadable, WritePlan
-from sheetsync.parse import parse_workbook
 from tests.sheets_emulator import Formula, SheetsEmulator
 
 SID = "1AcmeRolloutSheet_0123456789"

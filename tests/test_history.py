@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sheetsync import history
+from sheetsync.core import logtab as history
 from sheetsync.model import OwnedTab
 
 HEADER = ("Time", "Job", "Project", "Recipients", "Subject", "Result", "Message-ID", "Detail")

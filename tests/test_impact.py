@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from sheetsync import impact
+from sheetsync.core import impact
 from sheetsync.model import Milestone, Owner, Project, Settings, Status
 
 AS_OF = date(2026, 11, 26)  # a Thursday

@@ -12,14 +12,16 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl.chart import BarChart, Reference
 
-from sheetsync import blueprint, config, doctor
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_http import RetryPolicy
 from sheetsync.backends.gsheets_template import GRID_FIELDS, count_dropdowns, init_sheet
 from sheetsync.backends.xlsx import XlsxFile
-from sheetsync.cli import main
+from sheetsync.blueprint import layout as blueprint
+from sheetsync.cli.main import main
+from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import BackendError
-from sheetsync.parse import parse_workbook
+from sheetsync.host import config
+from sheetsync.shell import doctor
 from tests.fixtures_sheets import SERVICE_ACCOUNT
 from tests.fixtures_smtp import LoopbackSmtpServer, start_smtp_server
 from tests.sheets_emulator import SheetsEmulator

@@ -1,4 +1,4 @@
-"""The state dir (``sheetsync.ledger``): the journal that makes "at most once" true, and the
+"""The state dir (``sheetsync.host.ledger``): the journal that makes "at most once" true, and the
 per-project locks that make it true side by side. Real files, real processes."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from filelock import FileLock
 
 from sheetsync.errors import ConfigError, LockBusy
-from sheetsync.ledger import Ledger, canonical_source, project_key
+from sheetsync.host.ledger import Ledger, canonical_source, project_key
 
 NOW = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
 SOURCE = "/srv/projects/acme.xlsx"

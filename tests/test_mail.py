@@ -19,7 +19,8 @@ import pytest
 import yagmail.oauth2
 
 from sheetsync.errors import ConfigError, PermanentDeliveryError
-from sheetsync.mail import (
+from sheetsync.mail.mime import build_mime, mime_bytes
+from sheetsync.mail.transport import (
     MAX_BACKOFF,
     OutboxTransport,
     SmtpSettings,
@@ -27,7 +28,6 @@ from sheetsync.mail import (
     backoff_delays,
     open_transport,
 )
-from sheetsync.mime import build_mime, mime_bytes
 from sheetsync.model import Message
 from tests.fixtures_smtp import (
     LoopbackSmtpServer,

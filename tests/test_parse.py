@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from sheetsync.core.parse import parse_workbook
 from sheetsync.model import (
     ChangeStatus,
     Owner,
@@ -21,7 +22,6 @@ from sheetsync.model import (
     Unreadable,
     UpdateType,
 )
-from sheetsync.parse import parse_workbook
 
 EMAILS = ["Client emails", "ann@acme.example"]
 HEADER = ["ID", "Milestone", "Owner", "Due", "Status", "Done on", "Client confirmed",

@@ -11,11 +11,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetsync import rules, schema, writeplan
 from sheetsync.backends.xlsx import XlsxFile
+from sheetsync.core import rules, schema, writeplan
+from sheetsync.core.parse import parse_workbook
+from sheetsync.lang.texts import PROBLEMS as PROBLEM_TEXTS
 from sheetsync.model import RawTab, RawWorkbook, Unreadable
-from sheetsync.parse import parse_workbook
-from sheetsync.texts import PROBLEMS as PROBLEM_TEXTS
 from tests.xlsx_factory import make_workbook
 
 # Words that steer the parser down its real paths: headers, fields, value words, IDs.

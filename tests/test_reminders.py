@@ -8,7 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from sheetsync import i18n, reminders, rules
+from sheetsync.core import reminders, rules
+from sheetsync.core.parse import parse_workbook
+from sheetsync.core.reminders import FIRM, FIRMER, FRIENDLY, HeldUp, Item, Kind, Move, Reminder
+from sheetsync.lang import words as i18n
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -20,9 +23,7 @@ from sheetsync.model import (
     Settings,
     Status,
 )
-from sheetsync.parse import parse_workbook
-from sheetsync.reminders import FIRM, FIRMER, FRIENDLY, HeldUp, Item, Kind, Move, Reminder
-from sheetsync.render import render_reminder
+from sheetsync.render.emails import render_reminder
 
 AS_OF = date(2026, 11, 26)  # a Thursday; the report day is Friday
 EVERY = 3

@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 from jinja2 import StrictUndefined
 
-from sheetsync import i18n, impact, rules
+from sheetsync.core import impact, rules
+from sheetsync.core.report import build_report
+from sheetsync.lang import words as i18n
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -21,9 +23,8 @@ from sheetsync.model import (
     Update,
     UpdateType,
 )
-from sheetsync.phrases import bullet, display_width, one_line
-from sheetsync.render import Rendered, environment, render_report, weekly_email
-from sheetsync.report import build_report
+from sheetsync.render.emails import Rendered, environment, render_report, weekly_email
+from sheetsync.render.phrases import bullet, display_width, one_line
 
 AS_OF = date(2026, 11, 27)  # a Friday
 IMPACT = {"M4": 7}

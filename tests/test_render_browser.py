@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync import rules
-from sheetsync.render import Rendered, weekly_email
+from sheetsync.core import rules
+from sheetsync.render.emails import Rendered, weekly_email
 from tests.test_render import AS_OF, IMPACT, example_project
 
 CHROMIUM = "/usr/bin/chromium"

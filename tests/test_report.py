@@ -6,7 +6,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from sheetsync import rules
+from sheetsync.core import rules
+from sheetsync.core.report import (
+    Ask,
+    Kind,
+    Reason,
+    Report,
+    State,
+    build_report,
+    state_of,
+)
+from sheetsync.core.report_facts import Ref
+from sheetsync.core.timeline import TIMELINE_WEEKS, BarStatus
 from sheetsync.model import (
     Assessment,
     Change,
@@ -20,17 +31,6 @@ from sheetsync.model import (
     Update,
     UpdateType,
 )
-from sheetsync.report import (
-    Ask,
-    Kind,
-    Reason,
-    Report,
-    State,
-    build_report,
-    state_of,
-)
-from sheetsync.report_facts import Ref
-from sheetsync.timeline import TIMELINE_WEEKS, BarStatus
 
 AS_OF = date(2026, 11, 27)  # a Friday; the week is Sat 21 Nov .. Fri 27 Nov
 FIRST_DAY = AS_OF - timedelta(days=6)
@@ -448,8 +448,8 @@ def test_a_projected_slip_belongs_to_late_client_work_never_to_a_change() -> Non
 
 
 def test_a_change_agreed_this_week_is_found_by_its_decided_on_date() -> None:
+    from sheetsync.core.report import agreed_in_week
     from sheetsync.model import Change, ChangeStatus
-    from sheetsync.report import agreed_in_week
 
     friday = date(2026, 11, 27)
     old_request = Change("CR9", 2, date=date(2026, 10, 1), status=ChangeStatus.APPROVED,

@@ -25,7 +25,7 @@ from typing import Any, cast
 import openpyxl
 import pytest
 
-from sheetsync import ledger
+from sheetsync.host import ledger
 from tests.fixtures_smtp import LoopbackSmtpServer, sheetsync_env
 from tests.xlsx_factory import make_workbook, project_tabs
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from sheetsync.core.rules import assess
 from sheetsync.model import Assessment, Flag, Milestone, Owner, Project, Settings, Status
-from sheetsync.rules import assess
 
 D = date(2026, 11, 27)  # the as-of date
 F = Flag

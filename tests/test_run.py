@@ -29,8 +29,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheetsync import cli, render
-from sheetsync.ledger import Ledger
+from sheetsync.cli import main as cli
+from sheetsync.host.ledger import Ledger
+from sheetsync.render import emails as render
 from tests.fixtures_smtp import LoopbackSmtpServer
 from tests.xlsx_factory import read_values
 
@@ -484,7 +485,7 @@ def test_a_killed_run_leaves_no_lock_behind(env: dict[str, str], book: Path, tmp
 
 HOLD_LOCK = """
 import sys, time
-from sheetsync.ledger import Ledger
+from sheetsync.host.ledger import Ledger
 with Ledger(sys.argv[1]).lock(sys.argv[2]):
     print("held", flush=True)
     time.sleep(120)

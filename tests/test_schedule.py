@@ -23,8 +23,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jobs import check
-from sheetsync import config, delivery, runner, service
+from sheetsync.cli import loop as service
+from sheetsync.host import config
+from sheetsync.jobs import check
+from sheetsync.shell import delivery
+from sheetsync.shell import reconcile as runner
 from tests.fixtures_smtp import LoopbackSmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,13 +16,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sheetsync import blueprint, rules, schema, workbooks, writeplan
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.backends.xlsx_template import write_template
-from sheetsync.cells import parse_word
+from sheetsync.blueprint import layout as blueprint
+from sheetsync.core import rules, schema, writeplan
+from sheetsync.core.cells import parse_word
+from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import ConfigError, SourceError
 from sheetsync.model import ChangeStatus, Flag, Project, UpdateType
-from sheetsync.parse import parse_workbook
+from sheetsync.shell import workbooks
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("en", "zh")

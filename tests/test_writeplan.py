@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sheetsync import writeplan
+from sheetsync.core import writeplan
 from sheetsync.model import (
     Assessment,
     CellWrite,

@@ -19,12 +19,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sheetsync import pipeline, rules, writeplan
 from sheetsync.backends import xlsx
 from sheetsync.backends.xlsx import XlsxFile
+from sheetsync.core import rules, writeplan
+from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import LockBusy, SourceError, WriteRefused
 from sheetsync.model import LogEntry, Unreadable
-from sheetsync.parse import parse_workbook
+from sheetsync.shell import pipeline
 from tests.xlsx_factory import (
     build,
     make_workbook,
@@ -709,9 +710,9 @@ def test_one_read_then_two_writes_keeps_both_and_the_formula_results(tmp_path: P
 
 def test_with_a_state_dir_the_write_lock_lives_there_not_beside_the_workbook(
         tmp_path: Path) -> None:
-    from sheetsync import rules, writeplan
     from sheetsync.backends.xlsx import XlsxFile
-    from sheetsync.parse import parse_workbook
+    from sheetsync.core import rules, writeplan
+    from sheetsync.core.parse import parse_workbook
 
     folder = tmp_path / "shared-drive"
     folder.mkdir()

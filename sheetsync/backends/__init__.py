@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from sheetsync import sources
+from sheetsync.core import sources
 from sheetsync.errors import ConfigError
 from sheetsync.model import RawWorkbook, WritePlan
 

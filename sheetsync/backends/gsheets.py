@@ -36,7 +36,6 @@ import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 
-from sheetsync import schema, sources
 from sheetsync.backends.gsheets_http import (
     RetryPolicy,
     SheetsHTTPClient,
@@ -44,6 +43,8 @@ from sheetsync.backends.gsheets_http import (
     load_credentials,
     sheets_endpoint,
 )
+from sheetsync.core import schema, sources
+from sheetsync.core.writeplan import remap
 from sheetsync.errors import (
     AccessDenied,
     BackendError,
@@ -64,7 +65,6 @@ from sheetsync.model import (
     column_letter,
 )
 from sheetsync.model import a1 as cell_a1
-from sheetsync.writeplan import remap
 
 # How values are read, everywhere (the ID column re-read included).
 RENDER: dict[str, str] = {

@@ -33,9 +33,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sheetsync import schema
 from sheetsync.backends.gsheets import GoogleSheet, quote_sheet
-from sheetsync.blueprint import (
+from sheetsync.blueprint.layout import (
     DATE_FORMAT,
     FIRST_ROW,
     HELP_FONT,
@@ -48,6 +47,7 @@ from sheetsync.blueprint import (
     Highlight,
     Tab,
 )
+from sheetsync.core import schema
 from sheetsync.errors import SourceError
 from sheetsync.model import CellValue, a1
 

@@ -33,11 +33,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheetsync import schema
 from sheetsync.backends import formula_cache
+from sheetsync.core import schema
+from sheetsync.core.writeplan import remap
 from sheetsync.errors import ConfigError, LockBusy, SourceError, WriteRefused
 from sheetsync.model import CellValue, RawTab, RawWorkbook, WritePlan, cell_text
-from sheetsync.writeplan import remap
 
 LOST_ON_SAVE = ("xl/drawings/drawing", "xl/charts/", "xl/media/", "xl/diagrams/",
                 "xl/embeddings/", "xl/activeX/", "xl/ctrlProps/")

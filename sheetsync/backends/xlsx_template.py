@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from sheetsync.backends.xlsx import JOB_FILL, JOB_FONT
-from sheetsync.blueprint import (
+from sheetsync.blueprint.layout import (
     DATE_FORMAT,
     FIRST_ROW,
     HELP_FONT,

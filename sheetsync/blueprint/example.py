@@ -1,0 +1,216 @@
+"""What the generated workbooks hold besides their structure: settings and example rows.
+
+``template_sample(language)`` is the "Example project" a template starts with, a few rows
+for staff to overwrite, in English or Chinese; ``ACME`` is the Acme website rollout demo
+(English) whose milestones raise every flag on ``blueprint.EXAMPLE_AS_OF``. Rows are keyed
+by schema column keys; ``blueprint.build`` lays them into tabs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sheetsync.blueprint.notes import Say
+from sheetsync.model import ChangeStatus, Owner, Status, UpdateType
+
+Row = Mapping[str, Any]  # column key -> an enum, bool, date, Say or plain value
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a workbook holds besides its structure: settings and example rows by key."""
+
+    title: str
+    settings: Row  # Project field key -> value
+    milestones: tuple[Row, ...] = ()
+    updates: tuple[Row, ...] = ()
+    changes: tuple[Row, ...] = ()
+
+
+def template_sample(language: str) -> Content:
+    """The sample content of the template in ``language``."""
+    zh = language == "zh"
+    return Content(
+        title=Say("sheetsync project template", "sheetsync 项目模板")(language),
+        settings={
+            "name": Say("Example project", "示例项目"),
+            "client": Say("Example Client Ltd", "示例客户有限公司"),
+            "client_emails": "client@example.com",
+            "sponsor_email": "sponsor@example.com",
+            "pm_name": Say("Alex Morgan", "王芳"),
+            "pm_email": "pm@example.com",
+            "time_zone": "Asia/Shanghai" if zh else "Europe/London",
+            "language": language,
+            "report_day": 4,
+            "report_time": "16:00",
+            "due_soon_days": 7,
+            "confirm_within_days": 5,
+            "reminder_every_days": 3,
+            "date_order": "YMD" if zh else None,
+            "reports_paused": False,
+        },
+        milestones=(
+            {"id": "M1", "title": Say("Kick-off meeting", "项目启动会"), "owner": Owner.TEAM,
+             "start": date(2026, 3, 2), "due": date(2026, 3, 6), "status": Status.DONE,
+             "acceptance": Say("Plan and contacts agreed", "确认计划与联系人"),
+             "done_on": date(2026, 3, 5), "client_confirmed": True,
+             "confirmed_on": date(2026, 3, 9)},
+            {"id": "M2", "title": Say("Designs", "设计稿"), "owner": Owner.TEAM,
+             "start": date(2026, 3, 9), "due": date(2026, 3, 27), "status": Status.IN_PROGRESS,
+             "acceptance": Say("Client signs off the designs", "客户签字确认设计稿"),
+             "depends_on": "M1"},
+            {"id": "M3", "title": Say("Texts and photos from the client", "客户提供文字和图片"),
+             "owner": Owner.CLIENT, "due": date(2026, 4, 3), "status": Status.NOT_STARTED,
+             "depends_on": "M1"},
+            {"id": "M4", "title": Say("Launch", "上线"), "owner": Owner.TEAM,
+             "due": date(2026, 4, 24), "status": Status.NOT_STARTED,
+             "depends_on": Say("M2, M3", "M2、M3"),
+             "notes": Say("Launch on a Tuesday morning", "周二上午上线")},
+        ),
+        updates=(
+            {"date": date(2026, 3, 5), "type": UpdateType.DONE, "milestone": "M1",
+             "text": Say("Kick-off held; plan agreed.", "启动会已召开，计划已确认。"),
+             "by": Say("Alex Morgan", "王芳"), "internal": False},
+            {"date": date(2026, 3, 6), "type": UpdateType.PROBLEM, "milestone": "M3",
+             "text": Say("Photos may arrive a week late.", "图片可能晚到一周。"),
+             "by": Say("Alex Morgan", "王芳"), "internal": False},
+            {"date": date(2026, 3, 6), "type": UpdateType.NEXT, "milestone": "M2",
+             "text": Say("First designs on Friday.", "周五提交第一版设计稿。"),
+             "by": Say("Alex Morgan", "王芳"), "internal": False},
+            {"date": date(2026, 3, 6), "type": UpdateType.NOTE,
+             "text": Say("Designer on leave 20-24 March.", "设计师 3 月 20-24 日休假。"),
+             "by": Say("Alex Morgan", "王芳"), "internal": True},
+        ),
+        changes=(
+            {"id": "CR-1", "date": date(2026, 3, 4), "requested_by": Say("Client", "客户"),
+             "change": Say("Add a contact form", "增加联系表单"),
+             "impact": Say("+2 days on the designs", "设计稿延后 2 天"), "milestone": "M2",
+             "old_due": date(2026, 3, 25), "new_due": date(2026, 3, 27),
+             "status": ChangeStatus.APPROVED, "client_approved": True},
+        ),
+    )
+
+
+def _m(ident: str, title: str, owner: Owner, status: Status, due: object, *,
+       start: date | None = None, done_on: date | None = None, confirmed: bool | None = None,
+       confirmed_on: date | None = None, depends: str = "", acceptance: str = "",
+       notes: str = "") -> Row:
+    return {"id": ident, "title": title, "owner": owner, "status": status, "start": start,
+            "due": due, "done_on": done_on, "client_confirmed": confirmed,
+            "confirmed_on": confirmed_on, "depends_on": depends or None,
+            "acceptance": acceptance or None, "notes": notes or None}
+
+
+def _u(day: date, kind: UpdateType, text: str, milestone: str = "", by: str = "Sam Lee",
+       internal: bool = False) -> Row:
+    return {"date": day, "type": kind, "text": text, "milestone": milestone or None,
+            "by": by, "internal": internal}
+
+
+_TEAM, _CLIENT = Owner.TEAM, Owner.CLIENT
+
+# As of Friday 2026-11-27 (Due soon days 7, Confirm within days 5), the flags are:
+#   M4 UNCONFIRMED, M5 CLIENT_OVERDUE, M6 OVERDUE, M7 DUE_SOON, M8 AWAITING_CONFIRMATION,
+#   M9 BLOCKED + DUE_SOON + AT_RISK, M10 and M11 AT_RISK (M11 through M10), M12 INVALID
+#   (its Due 31/02/2026 does not exist: the one deliberate problem), M13 AT_RISK.
+ACME = Content(
+    title="Acme website rollout",
+    settings={
+        "name": "Acme website rollout",
+        "client": "Acme Corp",
+        "client_emails": "maria.chen@acme.example, ops@acme.example",
+        "sponsor_email": "robert.kim@acme.example",
+        "pm_name": "Sam Lee",
+        "pm_email": "sam.lee@studio.example",
+        "cc": "accounts@studio.example",
+        "time_zone": "Europe/London",
+        "language": "en",
+        "report_day": 4,
+        "report_time": "16:00",
+        "due_soon_days": 7,
+        "confirm_within_days": 5,
+        "reminder_every_days": 3,
+        "date_order": "DMY",
+        "reports_paused": False,
+    },
+    milestones=(
+        _m("M1", "Kick-off workshop", _TEAM, Status.DONE, date(2026, 9, 11),
+           start=date(2026, 9, 7), done_on=date(2026, 9, 10), confirmed=True,
+           confirmed_on=date(2026, 9, 14), acceptance="Goals, scope and contacts agreed"),
+        _m("M2", "Brand guidelines and content brief", _CLIENT, Status.DONE, date(2026, 9, 25),
+           start=date(2026, 9, 14), done_on=date(2026, 9, 24),
+           notes="Maria sent the brand book and the tone-of-voice guide"),
+        _m("M3", "Sitemap and wireframes", _TEAM, Status.DONE, date(2026, 10, 16),
+           start=date(2026, 9, 28), done_on=date(2026, 10, 15), confirmed=True,
+           confirmed_on=date(2026, 10, 20), depends="M1, M2",
+           acceptance="Maria signs off the sitemap and 12 wireframes"),
+        _m("M4", "Visual design: home, product and checkout", _TEAM, Status.DONE,
+           date(2026, 11, 6), start=date(2026, 10, 19), done_on=date(2026, 11, 13), depends="M3",
+           acceptance="Acme marketing signs off the designs in Figma",
+           notes="Delivered a week late; sign-off chased on 20 Nov"),
+        _m("M5", "Homepage and product copy", _CLIENT, Status.IN_PROGRESS, date(2026, 11, 20),
+           start=date(2026, 11, 2), depends="M2",
+           acceptance="Final copy for 40 product pages in the shared folder"),
+        _m("M6", "CMS build and page templates", _TEAM, Status.IN_PROGRESS, date(2026, 11, 24),
+           start=date(2026, 11, 9), depends="M4",
+           acceptance="All templates on staging, editable by Acme editors",
+           notes="New due agreed in CR-1 (store locator)"),
+        _m("M7", "Hosting, domain and SSL", _TEAM, Status.IN_PROGRESS, date(2026, 12, 1),
+           start=date(2026, 11, 16), acceptance="www.acme.example served over HTTPS"),
+        _m("M8", "Analytics and cookie consent", _TEAM, Status.DONE, date(2026, 11, 27),
+           start=date(2026, 11, 18), done_on=date(2026, 11, 25),
+           acceptance="Consent banner live; GA4 events visible to Acme"),
+        _m("M9", "Product catalogue import", _TEAM, Status.BLOCKED, date(2026, 12, 4),
+           start=date(2026, 11, 23), depends="M6",
+           notes="Waiting for the product export from Acme's ERP"),
+        _m("M10", "Content entry", _TEAM, Status.NOT_STARTED, date(2026, 12, 9), depends="M5, M9",
+           acceptance="Every page of the sitemap filled in"),
+        _m("M11", "User acceptance testing", _CLIENT, Status.NOT_STARTED, date(2026, 12, 16),
+           depends="M10", acceptance="Acme's test list passed, no blocking bugs"),
+        _m("M12", "Editor training", _TEAM, Status.NOT_STARTED, "31/02/2026",
+           notes="Date to agree with Maria"),
+        _m("M13", "Go-live", _TEAM, Status.NOT_STARTED, date(2026, 12, 18),
+           depends="M7, M11, M12", acceptance="Site live, redirects checked, monitoring on"),
+    ),
+    updates=(
+        _u(date(2026, 11, 13), UpdateType.DONE, "Visual designs sent to Acme for sign-off.",
+           "M4"),
+        _u(date(2026, 11, 16), UpdateType.NEXT, "CMS build continues; hosting set-up starts.",
+           "M6", by="Priya Shah"),
+        _u(date(2026, 11, 23), UpdateType.PROBLEM,
+           "Product page templates took longer than planned; the CMS build runs 3 days late.",
+           "M6", by="Priya Shah"),
+        _u(date(2026, 11, 24), UpdateType.NOTE,
+           "Acme asked for a French version of the site; raised as change request CR-2."),
+        _u(date(2026, 11, 25), UpdateType.DONE,
+           "Analytics and the cookie consent banner are live on staging.", "M8",
+           by="Priya Shah"),
+        _u(date(2026, 11, 26), UpdateType.PROBLEM,
+           "The product export from Acme's ERP has not arrived, so the catalogue import is on "
+           "hold.", "M9"),
+        _u(date(2026, 11, 26), UpdateType.NOTE,
+           "Priya is off on Monday; Tom covers the CMS templates.", "M6", internal=True),
+        _u(date(2026, 11, 27), UpdateType.NEXT,
+           "Finish the CMS templates by Tuesday; SSL certificate goes live on Monday.", "M6"),
+        _u(date(2026, 11, 27), UpdateType.NEXT,
+           "Please send the homepage and product copy by Wednesday 2 December.", "M5"),
+    ),
+    changes=(
+        {"id": "CR-1", "date": date(2026, 11, 5), "requested_by": "Maria Chen",
+         "change": "Add a store locator page with a map", "impact": "+1 week on the CMS build",
+         "milestone": "M6", "old_due": date(2026, 11, 17), "new_due": date(2026, 11, 24),
+         "status": ChangeStatus.APPROVED, "client_approved": True},
+        {"id": "CR-2", "date": date(2026, 11, 23), "requested_by": "Maria Chen",
+         "change": "Add a French version of the whole site",
+         "impact": "+3 weeks and a translation budget; go-live moves to January",
+         "milestone": "M13", "old_due": date(2026, 12, 18), "new_due": date(2027, 1, 8),
+         "status": ChangeStatus.PROPOSED},
+        {"id": "CR-3", "date": date(2026, 10, 28), "requested_by": "Acme IT",
+         "change": "Switch the checkout to a new payment provider",
+         "impact": "+4 weeks on the CMS build", "milestone": "M6",
+         "status": ChangeStatus.REJECTED, "client_approved": False},
+    ),
+)

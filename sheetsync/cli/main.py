@@ -1,0 +1,380 @@
+"""The ``sheetsync`` command (CONTRACT section 4): arguments, output, exit codes.
+
+Exit status: 0 done (flags and problems are still success), 1 a project failed while the
+others were processed, 2 a usage or configuration error. Errors are one plain sentence on
+stderr; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, NoReturn
+
+import click
+
+from sheetsync import __version__
+from sheetsync.cli import loop as service
+from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.host import config
+from sheetsync.jobs import registry
+from sheetsync.shell import alerts, delivery, pipeline
+from sheetsync.shell import reconcile as runner
+from sheetsync.shell import summaries as views
+from sheetsync.shell.delivery import Sent
+from sheetsync.shell.reconcile import ProjectRun
+
+
+class _Group(click.Group):
+    """Turns a SheetsyncError into one sentence and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetsyncError as exc:
+            if ctx.meta.get("sheetsync.debug"):
+                traceback.print_exc()
+            click.echo(f"sheetsync: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH",
+              help="Config file (default: ./sheetsync.toml when present).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(__version__, prog_name="sheetsync")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+    """Keep client projects moving: flag a project workbook, report to the client."""
+    ctx.meta["sheetsync.debug"] = debug
+    ctx.obj = config_path
+
+
+def _config(ctx: click.Context) -> config.Config:
+    return config.load(ctx.find_root().obj)
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.",
+                                 param_hint="--as-of") from None
+
+
+def _sources(given: tuple[str, ...], cfg: config.Config) -> list[str]:
+    if given:
+        return list(given)
+    if not cfg.projects:
+        raise ConfigError("no SOURCE given and no projects in the config file; name an .xlsx "
+                          "file or gsheet:<id>, or list projects in sheetsync.toml.")
+    return [p.source for p in cfg.projects]
+
+
+def now_utc() -> datetime:
+    """The one place the command line reads the clock."""
+    return datetime.now(UTC)
+
+
+def _finish(failed: bool) -> NoReturn:
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Judge as of this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--dry-run", is_flag=True, help="Write nothing to the sheet.")
+@click.pass_context
+def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
+          dry_run: bool) -> None:
+    """Validate, compute flags, and write Flag, Flag detail and Problems."""
+    day = _as_of(as_of)
+    cfg = _config(ctx)
+    open_source = pipeline.opener(cfg)
+    now = now_utc()
+    results = [pipeline.check(s, open_source, now=now, as_of=day, dry_run=dry_run)
+               for s in _sources(sources, cfg)]
+    if as_json:
+        click.echo(json.dumps(views.check_json(results, day), ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if r.error is None:  # a failure is said once, on stderr, below
+                click.echo(views.check_line(r))
+    for r in results:
+        if r.error is not None:
+            where = "" if r.source in str(r.error) else f"{r.source}: "
+            click.echo(f"sheetsync: {where}{r.error}", err=True)
+            if isinstance(r.error, ConfigError):
+                sys.exit(2)
+    _finish(any(r.error is not None for r in results))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The week that ends on this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--dry-run", is_flag=True, help="Render, but send and write nothing.")
+@click.option("--force", is_flag=True, help="Send again even if this week's report went out.")
+@click.pass_context
+def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
+           dry_run: bool, force: bool) -> None:
+    """Send each project's weekly client report, at most once a week."""
+    day = _as_of(as_of)
+    cfg = _config(ctx)
+    run = delivery.run_for(cfg, now_utc())
+    with run.transport:
+        results = [delivery.report(s, run, as_of=day, force=force, dry_run=dry_run)
+                   for s in _sources(sources, cfg)]
+    _print_sent(results, as_json, "report")
+    _finish(any(r.result == "failed" for r in results))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Remind as of this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--dry-run", is_flag=True, help="Render, but send and write nothing.")
+@click.pass_context
+def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
+           dry_run: bool) -> None:
+    """Remind each client of what waits on them: at most one email a project and day."""
+    day = _as_of(as_of)
+    cfg = _config(ctx)
+    run = delivery.run_for(cfg, now_utc())
+    with run.transport:
+        results = [delivery.remind(s, run, as_of=day, dry_run=dry_run)
+                   for s in _sources(sources, cfg)]
+    _print_sent(results, as_json, "remind")
+    _finish(any(r.result == "failed" for r in results))
+
+
+def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
+    if as_json:
+        projects = []
+        for r in results:
+            data = views.sent_json(r)
+            if job != "report":
+                data["items"] = list(r.items)
+            projects.append(data)
+        click.echo(json.dumps({"projects": projects}, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if r.result != "failed":  # a failure is said once, on stderr, below
+                click.echo(views.sent_line(r, job))
+    for r in results:
+        if r.result == "failed":
+            click.echo(f"sheetsync: {r.project}: {r.detail}", err=True)
+
+
+def _now(value: str | None) -> datetime:
+    if value is None:
+        return now_utc()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} is not a moment with its offset; write it as "
+                                 "YYYY-MM-DDTHH:MM+HH:MM, e.g. 2026-11-27T16:05+00:00.",
+                                 param_hint="--now")
+    return moment
+
+
+def _log_line(as_json: bool, event: dict[str, Any], text: str) -> None:
+    """One line on stderr per noteworthy event: plain, or JSON with --log-json."""
+    click.echo(json.dumps(event, ensure_ascii=False) if as_json else text, err=True)
+
+
+def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress: bool,
+              log_json: bool, stop: Callable[[], bool] = lambda: False) -> list[ProjectRun]:
+    """One reconciliation over every project: the body of ``run`` and of each tick."""
+    run_ctx = delivery.run_for(cfg, now)
+    bar = None
+    if progress:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=Console(stderr=True))  # stdout keeps the summary
+        task = bar.add_task("projects", total=len(sources))
+        bar.start()
+
+    def seen(result: ProjectRun) -> None:
+        if bar is not None:
+            bar.advance(task)
+        if result.failed or any(a.unknown for a in result.actions):
+            for line in runner.summarise([result]).lines:
+                _log_line(log_json, {"event": "problem", "project": result.project,
+                                     "source": result.source, "detail": line}, line)
+
+    try:
+        with run_ctx.transport:
+            results = runner.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
+                                           stop=stop)
+            try:
+                told = alerts.alert(results, run_ctx, cfg.admin_email)
+                why = told.detail if told is not None and told.result != "sent" else ""
+            except SheetsyncError as exc:
+                why = str(exc)
+            if why:
+                _log_line(log_json, {"event": "alert-failed", "detail": why},
+                          f"sheetsync: the admin alert could not be sent: {why}")
+    finally:
+        if bar is not None:
+            bar.stop()
+    return results
+
+
+def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
+    return {"now": now.isoformat(), "projects": [
+        {"project": r.project, "source": r.source,
+         "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
+                     for a in r.actions], "api_requests": r.api_requests,
+         **({"error": r.error} if r.error else {})}
+        for r in results]}
+
+
+@main.command("run")
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM±HH:MM",
+              help="Pretend it is this moment (default: the current time).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--log-json", is_flag=True, help="Log lines on stderr as JSON objects.")
+@click.pass_context
+def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, as_json: bool,
+            log_json: bool) -> None:
+    """Do whatever is due for each project, and nothing twice (for cron, every 15 minutes)."""
+    now = _now(now_text)
+    cfg = _config(ctx)
+    todo = _sources(sources, cfg)
+    log_json = log_json or cfg.json_logs
+    results = _run_once(cfg, todo, now, log_json=log_json,
+                        progress=len(todo) > 1 and sys.stderr.isatty() and not as_json)
+    if as_json:
+        click.echo(json.dumps(_run_json(now, results), ensure_ascii=False, indent=2))
+    elif log_json:
+        click.echo(json.dumps(_summary_event(now, runner.summarise(results)),
+                              ensure_ascii=False))
+    else:
+        click.echo(runner.summarise(results).line())
+    _finish(any(r.failed for r in results))
+
+
+def _summary_event(now: datetime, summary: runner.Summary) -> dict[str, Any]:
+    """The summary line as a JSON log event (``--log-json``, ``json_logs = true``)."""
+    return {"event": "run", "now": now.isoformat(),
+            **{k: v for k, v in summary.__dict__.items() if k != "lines"}}
+
+
+@main.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--every", "every", type=click.IntRange(1, 1440), default=None,
+              metavar="MINUTES", help="Minutes between runs (default 15).")
+@click.option("--log-json", is_flag=True, help="Log lines on stderr as JSON objects.")
+@click.pass_context
+def schedule(ctx: click.Context, sources: tuple[str, ...], every: int | None,
+             log_json: bool) -> None:
+    """Stay running and do what `run` does every --every minutes; SIGTERM exits cleanly."""
+    cfg = _config(ctx)
+    todo = _sources(sources, cfg)
+    minutes = every or cfg.every_minutes
+    log_json = log_json or cfg.json_logs
+    stop = threading.Event()
+    service.install_stop_handlers(stop)
+
+    def tick() -> None:
+        now = now_utc()
+        results = _run_once(cfg, todo, now, progress=False, log_json=log_json, stop=stop.is_set)
+        summary = runner.summarise(results)
+        _log_line(log_json, _summary_event(now, summary), summary.line())
+
+    _log_line(log_json, {"event": "start", "every_minutes": minutes, "projects": len(todo)},
+              f"sheetsync schedule: {len(todo)} projects, every {minutes} minutes; "
+              "Ctrl-C or SIGTERM to stop")
+    service.serve(tick, minutes, stop, lambda tb: _log_line(
+        log_json, {"event": "error", "detail": tb}, f"sheetsync: unexpected error:\n{tb}"))
+    _log_line(log_json, {"event": "stop"}, "sheetsync schedule: stopped")
+    sys.exit(0)
+
+
+@main.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def config_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Show the effective settings (file, then environment), secrets redacted."""
+    cfg = _config(ctx)
+    data = cfg.redacted()
+    data["email_goes_to"] = (f"outbox folder {cfg.outbox_dir}" if cfg.uses_outbox
+                             else f"SMTP {cfg.smtp.host}")
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"config file: {cfg.path or '(none: defaults and environment only)'}")
+    for key, value in data.items():
+        if key in ("projects", "path"):
+            continue
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                click.echo(f"{key}.{sub}: {subvalue}")
+        else:
+            click.echo(f"{key}: {value}")
+    click.echo(f"projects: {len(cfg.projects)}")
+    for p in cfg.projects:
+        click.echo(f"  - {p.name or p.source}: {p.source}")
+
+
+@main.command("init")
+@click.argument("source")
+@click.option("--language", default="en", show_default=True,
+              type=click.Choice(["en", "zh"], case_sensitive=False),
+              help="Language of the headers, notes and example rows.")
+@click.pass_context
+def init_cmd(ctx: click.Context, source: str, language: str) -> None:
+    """Lay the template on a new Google Sheet shared with sheetsync, or create a new .xlsx."""
+    from pathlib import Path
+
+    from sheetsync.blueprint import layout as blueprint
+    from sheetsync.core.sources import is_google
+    from sheetsync.errors import SourceError
+    from sheetsync.shell import workbooks
+
+    lang = language.lower()
+    cfg = _config(ctx)
+    if is_google(source):
+        from sheetsync.backends.gsheets import GoogleSheet
+        from sheetsync.backends.gsheets_template import init_sheet
+
+        sheet = GoogleSheet.open(source, credentials=Path(cfg.credentials),
+                                 endpoint=cfg.sheets_endpoint or None)
+        for line in init_sheet(sheet, blueprint.template(lang)).lines():
+            click.echo(line)
+        return
+    if source.startswith(("http://", "https://")):
+        raise ConfigError(f"{source} is not a Google Sheet address; give a "
+                          "docs.google.com/spreadsheets URL, gsheet:<id>, or a new .xlsx path.")
+    if Path(source).exists():
+        raise SourceError(f"{source} already exists and init never overwrites a workbook; "
+                          "give the path of a new .xlsx file.")
+    path = workbooks.init_xlsx(source, lang)
+    tabs = blueprint.template(lang).tabs
+    click.echo(f"Created {path} ({lang} template): tabs {', '.join(t.title for t in tabs)}, "
+               f"with example rows to overwrite.")
+
+
+@main.command("doctor")
+@click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.pass_context
+def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Check the config, key file, sources, SMTP login and state folder; say how to fix each."""
+    from sheetsync.shell import doctor
+
+    diagnosis = doctor.diagnose(ctx.find_root().obj, sources)
+    for line in diagnosis.lines():
+        click.echo(line)
+    sys.exit(diagnosis.exit_code)

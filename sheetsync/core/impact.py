@@ -1,0 +1,111 @@
+"""Schedule impact: how far each open milestone's date moves if what it waits on stays late.
+
+Pure forward projection through the ``Depends on`` graph, from the lateness on the as-of
+date D:
+
+- an open milestone that is past its Due is assumed done no earlier than D, so it slips by
+  ``D - Due`` days (its *own* slip);
+- a milestone keeps its planned gap after each milestone it depends on, so it slips at
+  least as far as the furthest-slipping of them: ``slip(m) = max(own slip, slip(deps))``;
+- Done and Cancelled milestones do not slip, and pass no slip on;
+- a milestone without a readable Due has no projection and passes none on;
+- a cycle in ``Depends on`` (a problem in the sheet) is walked once, never followed forever.
+
+``projected_due = Due + slip``. This is the "Build and Go-live move by 6 days" behind the
+reminders, the report's "Waiting on you" and ``check --json``'s ``projected_due``.
+
+``moved_by(project, D, item)`` answers the reminder's question, "what does this one item
+hold up, and by how much": the same projection with only ``item``'s own slip, so other late
+work upstream of the same milestones is never blamed on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sheetsync.core import graph
+from sheetsync.model import Milestone, Project
+
+
+@dataclass(frozen=True)
+class Projection:
+    id: str
+    due: date | None
+    projected_due: date | None
+    slip_days: int
+
+
+def first_rows(project: Project) -> dict[str, Milestone]:
+    """Each ID's first row, in sheet order (a duplicated ID is a problem; its first row wins)."""
+    first: dict[str, Milestone] = {}
+    for m in project.milestones:
+        first.setdefault(m.id, m)
+    return first
+
+
+def own_slip(m: Milestone, as_of: date) -> int:
+    """Days an open milestone is past its Due on ``as_of``; 0 when closed, undated or on time."""
+    if m.closed or m.due is None:
+        return 0
+    return max(0, (as_of - m.due).days)
+
+
+def propagate(milestones: Mapping[str, Milestone], seeds: Mapping[str, int]) -> dict[str, int]:
+    """Every milestone's slip when the milestones in ``seeds`` slip by their own days.
+
+    One pass in dependency order (``graph.topological``); members of a cycle come last and
+    take what their dependencies had so far, so nothing loops.
+    """
+    deps = {key: m.depends_on for key, m in milestones.items()}
+    slip: dict[str, int] = {}
+    for key in graph.topological(deps):
+        m = milestones[key]
+        if m.closed or m.due is None:
+            slip[key] = 0
+            continue
+        inherited = max((slip.get(d, 0) for d in m.depends_on if d in milestones and d != key),
+                        default=0)
+        slip[key] = max(seeds.get(key, 0), inherited)
+    return slip
+
+
+def shifted(day: date, days: int) -> date:
+    """``day`` plus ``days``, held at the end of the calendar (a Due of 9999-12-31 is no crash)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
+def project_dates(project: Project, as_of: date) -> dict[str, Projection]:
+    """Every milestone's projection (first row of a duplicated ID), by ID, in sheet order."""
+    first = first_rows(project)
+    slip = propagate(first, {key: own_slip(m, as_of) for key, m in first.items()})
+    out: dict[str, Projection] = {}
+    for key, m in first.items():
+        if m.due is None:
+            out[key] = Projection(key, None, None, 0)
+        elif m.closed:
+            out[key] = Projection(key, m.due, m.due, 0)
+        else:
+            out[key] = Projection(key, m.due, shifted(m.due, slip[key]), slip[key])
+    return out
+
+
+def slips(project: Project, as_of: date) -> dict[str, int]:
+    """For each late milestone, how many days the milestones waiting on it move."""
+    projections = project_dates(project, as_of)
+    return {key: p.slip_days for key, p in projections.items() if p.slip_days > 0}
+
+
+def moved_by(project: Project, as_of: date, item: str) -> dict[str, int]:
+    """The milestones downstream of ``item`` that its own lateness moves, and by how many
+    days, nearest first. Empty when ``item`` is on time, closed, undated or unknown."""
+    first = first_rows(project)
+    if item not in first:
+        return {}
+    slip = propagate(first, {item: own_slip(first[item], as_of)})
+    downstream = graph.downstream({k: m.depends_on for k, m in first.items()}, item)
+    return {key: slip[key] for key in downstream if slip.get(key, 0) > 0}

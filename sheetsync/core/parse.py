@@ -1,0 +1,352 @@
+"""From a ``RawWorkbook`` to a ``Project`` and its problems (CONTRACT section 1).
+
+Tabs, headers and rows are found by ``tables``. Every cell that cannot be read becomes a
+``Problem`` (tab, A1 cell, value, what is wrong, how to fix) in the project's language, and
+the milestone it belongs to remembers which field was unreadable so the rules mark it
+``INVALID`` rather than guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from sheetsync.core import cells, graph, schema
+from sheetsync.core.cells import Bad
+from sheetsync.core.tables import Reader, RowReader, Sheet, data_rows, find_tabs, sheet_of
+from sheetsync.model import (
+    Change,
+    ChangeStatus,
+    FlagCells,
+    Layout,
+    Milestone,
+    OwnedTab,
+    Owner,
+    Project,
+    RawTab,
+    RawWorkbook,
+    Settings,
+    Status,
+    Update,
+    blank,
+    cell_text,
+)
+
+# --------------------------------------------------------------------------- Project tab
+
+
+def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings:
+    found: dict[str, tuple[int, Any]] = {}  # field key -> (row, value)
+    if sheet is not None:
+        if "field" not in sheet.columns:  # no header: Field and Value are columns A and B
+            sheet = Sheet(sheet.tab, 0, {"field": 1, "value": 2})
+        sheet.columns.setdefault("value", sheet.columns["field"] + 1)
+        for row in data_rows(sheet):
+            key = schema.field_key(sheet.value(row, "field"))
+            if key is not None and key not in found:
+                found[key] = (row, sheet.value(row, "value"))
+
+    def read(key: str, parse: Callable[[Any], Any], choices: Any = None) -> Any:
+        if key not in found:
+            return None
+        row, value = found[key]
+        result = parse(value)
+        if isinstance(result, Bad):
+            assert sheet is not None
+            reader.bad(sheet, row, "value", result, choices)
+            return None
+        return result
+
+    language = read("language", lambda v: cells.parse_word(v, schema.LANGUAGES),
+                    schema.LANGUAGES) or "en"
+
+    def addresses(key: str) -> tuple[str, ...]:
+        result = read(key, cells.parse_addresses)
+        if not result:
+            return ()
+        good, bad = result
+        assert sheet is not None
+        for text, why in bad:
+            reader.report(sheet.tab.name, found[key][0], sheet.columns["value"], text, why.code)
+        return tuple(good)
+
+    def one_address(key: str) -> str:
+        found_addresses = addresses(key)
+        return found_addresses[0] if found_addresses else ""
+
+    raw_zone = raw.time_zone if raw.time_zone and not isinstance(
+        cells.parse_time_zone(raw.time_zone), Bad) else None
+    date_order = read("date_order", cells.parse_date_order, schema.DATE_ORDERS)
+    settings = Settings(
+        name=read("name", cells.parse_text) or raw.title,
+        client=read("client", cells.parse_text) or "",
+        client_emails=addresses("client_emails"),
+        sponsor_email=one_address("sponsor_email"),
+        pm_name=read("pm_name", cells.parse_text) or "",
+        pm_email=one_address("pm_email"),
+        cc=addresses("cc"),
+        time_zone=read("time_zone", cells.parse_time_zone) or raw_zone or "UTC",
+        language=language,
+        report_day=_or(read("report_day", lambda v: cells.parse_word(v, schema.WEEKDAYS),
+                            schema.WEEKDAYS), 4),
+        report_time=read("report_time", cells.parse_time) or Settings.report_time,
+        due_soon_days=_or(read("due_soon_days", cells.parse_int), 7),
+        confirm_within_days=_or(read("confirm_within_days", cells.parse_int), 5),
+        reminder_every_days=_or(read("reminder_every_days",
+                                     lambda v: cells.parse_int(v, 1, 365)), 3),
+        date_order=date_order or cells.locale_date_order(raw.locale),
+        reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
+    )
+    _date_order_against_locale(settings, raw, reader)
+    if not settings.client_emails:
+        tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
+        if sheet and "client_emails" in found:
+            row, col = found["client_emails"][0], sheet.columns["value"]
+        elif sheet:  # the Field cell of the first row below the settings, where it goes
+            row, col = max(data_rows(sheet), default=sheet.header_row) + 1, sheet.columns["field"]
+        else:
+            row, col = 1, 1
+        reader.report(tab, row, col, found.get("client_emails", (0, None))[1], "no_recipients")
+    return settings
+
+
+def _date_order_against_locale(settings: Settings, raw: RawWorkbook, reader: Reader) -> None:
+    """A Google Sheet shows picked dates in its locale's order (unless a column is
+    formatted otherwise, as ``sheetsync init`` does with yyyy-mm-dd). Where Date order
+    says the other day/month order, a numeric date that reads two ways may be either, so
+    it becomes a problem that names the clash, never a guess."""
+    shown = cells.locale_date_order(raw.locale)
+    if settings.date_order and shown in ("DMY", "MDY") and settings.date_order != shown:
+        reader.order_clash = {"order": settings.date_order, "locale": raw.locale or "",
+                              "shown": shown}
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+# --------------------------------------------------------------------------- Milestones
+
+
+def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
+    if sheet is None or "id" not in sheet.columns:
+        return ()
+    out: list[Milestone] = []
+    first_row: dict[str, int] = {}
+    for row in data_rows(sheet, skip=schema.JOB_OWNED_COLUMNS):
+        cell = RowReader(sheet, row, reader)
+        key = cell.get("id", cells.parse_id)
+        if not key:
+            if "id" not in cell.unreadable:
+                reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
+            continue
+        if key in first_row:
+            reader.report(sheet.tab.name, row, sheet.columns["id"], key, "duplicate_id",
+                          id=key, first=str(first_row[key]))
+        first_row.setdefault(key, row)
+        title = cell.get("title", cells.parse_text)
+        if title is None and "title" not in cell.unreadable and "title" in sheet.columns:
+            reader.report(sheet.tab.name, row, sheet.columns["title"], None, "required",
+                          column=schema.header(schema.MILESTONES, "title", reader.language))
+        status = cell.word("status", schema.STATUSES) or Status.NOT_STARTED
+        due = cell.date("due")
+        if due is None and "due" not in cell.unreadable and status is not Status.CANCELLED:
+            reader.report(sheet.tab.name, row, sheet.columns.get("due", 0), None, "required",
+                          column=schema.header(schema.MILESTONES, "due", reader.language))
+            cell.unreadable.add("due")
+        out.append(Milestone(
+            id=key,
+            row=row,
+            title=title or "",
+            owner=cell.word("owner", schema.OWNERS) or Owner.TEAM,
+            status=status,
+            start=cell.date("start"),
+            due=due,
+            acceptance=cell.get("acceptance", cells.parse_text) or "",
+            done_on=cell.date("done_on"),
+            client_confirmed=cell.get("client_confirmed", cells.parse_yes_no, schema.YES_NO),
+            confirmed_on=cell.date("confirmed_on"),
+            depends_on=cell.get("depends_on", cells.parse_ids) or (),
+            notes=cell.get("notes", cells.parse_text) or "",
+            unreadable=frozenset(cell.unreadable),
+        ))
+    return tuple(out)
+
+
+def _dependency_problems(sheet: Sheet | None, milestones: tuple[Milestone, ...],
+                         reader: Reader) -> tuple[Milestone, ...]:
+    """Unknown IDs, self-dependencies and cycles; their rows cannot judge AT_RISK."""
+    if sheet is None:
+        return milestones
+    known = {m.id for m in milestones}
+    col = sheet.columns.get("depends_on", 0)
+    bad_rows: set[int] = set()
+    for m in milestones:
+        for dep in m.depends_on:
+            if dep == m.id:
+                reader.report(sheet.tab.name, m.row, col, sheet.tab.value(m.row, col),
+                              "self_dependency", id=dep)
+            elif dep not in known:
+                reader.report(sheet.tab.name, m.row, col, sheet.tab.value(m.row, col),
+                              "unknown_dependency", id=dep)
+                bad_rows.add(m.row)
+    first: dict[str, Milestone] = {}
+    for m in milestones:
+        first.setdefault(m.id, m)
+    for loop in graph.cycles({k: m.depends_on for k, m in first.items()}):
+        head = first[loop[0]]
+        arrow = " → "
+        reader.report(sheet.tab.name, head.row, col, sheet.tab.value(head.row, col),
+                      "dependency_cycle", cycle=arrow.join((*loop, loop[0])))
+        bad_rows.update(first[k].row for k in loop)
+    return tuple(replace(m, unreadable=m.unreadable | {"depends_on"}) if m.row in bad_rows
+                 else m for m in milestones)
+
+
+# --------------------------------------------------------------------------- Updates, Changes
+
+
+def _updates(sheet: Sheet | None, known: set[str], reader: Reader) -> tuple[Update, ...]:
+    if sheet is None:
+        return ()
+    out: list[Update] = []
+    for row in data_rows(sheet):
+        cell = RowReader(sheet, row, reader)
+        when = cell.date("date")
+        kind = cell.word("type", schema.UPDATE_TYPES)
+        text = cell.get("text", cells.parse_text)
+        milestone = cell.get("milestone", cells.parse_id) or ""
+        by = cell.get("by", cells.parse_text) or ""
+        internal = cell.get("internal", cells.parse_yes_no, schema.YES_NO)
+        for key, value in (("date", when), ("type", kind), ("text", text)):
+            if value is None and key not in cell.unreadable and key in sheet.columns:
+                reader.report(sheet.tab.name, row, sheet.columns[key], None, "required",
+                              column=schema.header(schema.UPDATES, key, reader.language))
+                cell.unreadable.add(key)
+        if milestone and milestone not in known:
+            reader.report(sheet.tab.name, row, sheet.columns["milestone"], milestone,
+                          "unknown_milestone", id=milestone)
+        if when is None or kind is None or text is None:
+            continue
+        out.append(Update(row=row, date=when, type=kind, text=text, milestone=milestone, by=by,
+                          # an unreadable Internal keeps the row out of client emails
+                          internal=bool(internal) or "internal" in cell.unreadable))
+    return tuple(out)
+
+
+def _changes(sheet: Sheet | None, milestones: tuple[Milestone, ...],
+             reader: Reader) -> tuple[Change, ...]:
+    if sheet is None or "id" not in sheet.columns:
+        return ()
+    by_id: dict[str, Milestone] = {}
+    for m in milestones:
+        by_id.setdefault(m.id, m)
+    out: list[Change] = []
+    for row in data_rows(sheet):
+        cell = RowReader(sheet, row, reader)
+        key = cell.get("id", cells.parse_id)
+        if not key:
+            reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
+            continue
+        milestone = cell.get("milestone", cells.parse_id) or ""
+        if milestone and milestone not in by_id:
+            reader.report(sheet.tab.name, row, sheet.columns["milestone"], milestone,
+                          "unknown_milestone", id=milestone)
+        change = Change(
+            id=key, row=row, date=cell.date("date"),
+            requested_by=cell.get("requested_by", cells.parse_text) or "",
+            change=cell.get("change", cells.parse_text) or "",
+            impact=cell.get("impact", cells.parse_text) or "",
+            milestone=milestone, old_due=cell.date("old_due"), new_due=cell.date("new_due"),
+            status=cell.word("status", schema.CHANGE_STATUSES) or ChangeStatus.PROPOSED,
+            client_approved=cell.get("client_approved", cells.parse_yes_no, schema.YES_NO),
+            decided_on=cell.date("decided_on"),
+        )
+        target = by_id.get(milestone)
+        if (change.status is ChangeStatus.APPROVED and change.new_due and target is not None
+                and target.due is not None and target.due != change.new_due):
+            reader.report(sheet.tab.name, row, sheet.columns.get("new_due", 0),
+                          change.new_due, "approved_change_not_applied", change=key,
+                          milestone=milestone, new_due=change.new_due.isoformat(),
+                          due=target.due.isoformat())
+        out.append(change)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- job-owned places
+
+
+def _owned(tab: RawTab | None, kind: str, language: str) -> OwnedTab:
+    if tab is None:
+        return OwnedTab(schema.tab_title(kind, language), exists=False)
+    rows = tuple(_trim(tuple(cell_text(v) for v in row)) for row in tab.rows)
+    while rows and not rows[-1]:
+        rows = rows[:-1]
+    return OwnedTab(tab.name, exists=True, rows=rows)
+
+
+def _trim(row: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
+
+
+def _flag_cells(sheet: Sheet | None, language: str) -> FlagCells | None:
+    if sheet is None or "id" not in sheet.columns or not sheet.header_row:
+        return None
+    header = sheet.tab.rows[sheet.header_row - 1]
+    right = max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
+    flag_col = sheet.columns.get("flag")
+    detail_col = sheet.columns.get("flag_detail")
+    flag_header = detail_header = ""
+    if flag_col is None:
+        right += 1
+        flag_col, flag_header = right, schema.header(schema.MILESTONES, "flag", language)
+    if detail_col is None:
+        right += 1
+        detail_col = right
+        detail_header = schema.header(schema.MILESTONES, "flag_detail", language)
+    current = []
+    for row in range(sheet.header_row + 1, len(sheet.tab.rows) + 1):
+        flag, detail = (cell_text(sheet.tab.value(row, c)) for c in (flag_col, detail_col))
+        ident = cell_text(sheet.tab.value(row, sheet.columns["id"])).strip()
+        if flag or detail or ident:
+            current.append((row, ident, flag, detail))
+    return FlagCells(sheet.tab.name, sheet.header_row, sheet.columns["id"], flag_col, detail_col,
+                     flag_header, detail_header, tuple(current))
+
+
+# --------------------------------------------------------------------------- the whole workbook
+
+
+def _language(raw: RawWorkbook) -> str:
+    """The project's language, read first so that every problem is said in it."""
+    quiet = Reader()
+    sheet = sheet_of(find_tabs(raw, quiet), schema.PROJECT, quiet, required=False)
+    return _settings(sheet, raw, quiet).language
+
+
+def parse_workbook(raw: RawWorkbook, source: str) -> Project:
+    """Read every tab sheetsync knows; never raises on what staff typed."""
+    reader = Reader(language=_language(raw))
+    tabs = find_tabs(raw, reader)
+    project_sheet = sheet_of(tabs, schema.PROJECT, reader, required=True)
+    settings = _settings(project_sheet, raw, reader)
+    reader.date_order = None if reader.order_clash else settings.date_order
+    ms_sheet = sheet_of(tabs, schema.MILESTONES, reader, required=True)
+    milestones = _dependency_problems(ms_sheet, _milestones(ms_sheet, reader), reader)
+    known = {m.id for m in milestones}
+    updates = _updates(sheet_of(tabs, schema.UPDATES, reader, required=False), known, reader)
+    changes = _changes(sheet_of(tabs, schema.CHANGES, reader, required=False), milestones, reader)
+    if not raw.can_write:
+        reader.report(raw.title, 0, 0, None, "write_refused", reason=raw.write_refusal)
+    layout = Layout(
+        flags=_flag_cells(ms_sheet, settings.language),
+        problems=_owned(tabs.get(schema.PROBLEMS), schema.PROBLEMS, settings.language),
+        log=_owned(tabs.get(schema.LOG), schema.LOG, settings.language),
+    )
+    return Project(source=source, settings=settings, milestones=milestones, updates=updates,
+                   changes=changes, problems=tuple(reader.problems), layout=layout)
+

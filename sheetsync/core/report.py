@@ -1,0 +1,435 @@
+"""The weekly client report as data (CONTRACT section 3): what to say, not how to say it.
+
+``build_report(project, assessments, as_of)`` returns a ``Report`` for the 7 days that end on
+``as_of`` (``as_of - 6`` .. ``as_of``, both included). It is pure: the as-of date and the
+flags come in as arguments; nothing reads a clock, a file or the network. Everything here is
+language-free (IDs, titles, dates, day counts and codes); ``render.py`` turns it into words.
+The timeline is ``timeline.py``'s; what both read of the milestones is ``report_facts.py``.
+
+Rules the sections follow (docs/report.md says the same for people):
+
+* Internal updates never appear; Note updates of the week go in the summary.
+* An ID used on two rows counts once, as its first row (the rules flag the second INVALID).
+* Cancelled milestones appear nowhere but are left out of the counts too.
+* State: ``late`` when a milestone is OVERDUE or CLIENT_OVERDUE; else ``at_risk`` when one is
+  BLOCKED, AT_RISK or UNCONFIRMED, or team work that has not started is DUE_SOON; else
+  ``on_track``.
+* Changes agreed this week: Status Approved and Client approved Yes, with the change's
+  Decided on (else its Date) in the week. One approved by the team alone still waits on
+  the client and is in Waiting on you instead.
+* A projected slip (``impact``) is said of late client milestones only: an undecided change
+  does not slip by lateness, its effect is its Old due -> New due.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sheetsync.core.report_facts import LATE, Facts, Ref, facts_of, shift
+from sheetsync.core.timeline import Timeline, timeline
+from sheetsync.model import (
+    Assessment,
+    Change,
+    ChangeStatus,
+    Flag,
+    Owner,
+    Project,
+    Status,
+    Update,
+    UpdateType,
+)
+
+WEEK_DAYS = 7
+NEXT_DAYS = 14  # "next two weeks": open milestones due as_of .. as_of + 14
+
+
+class State(enum.StrEnum):
+    """The overall state in the summary."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    LATE = "late"
+
+
+class Reason(enum.StrEnum):
+    """Why the state is what it is; each names the milestones behind it."""
+
+    OVERDUE = "overdue"
+    CLIENT_OVERDUE = "client_overdue"
+    BLOCKED = "blocked"
+    AT_RISK = "at_risk"
+    UNCONFIRMED = "unconfirmed"
+    NOT_STARTED_DUE_SOON = "not_started_due_soon"
+
+
+LATE_REASONS = frozenset({Reason.OVERDUE, Reason.CLIENT_OVERDUE})
+
+
+class Kind(enum.StrEnum):
+    """What one line of the Completed, Problems or Next steps section is."""
+
+    UPDATE = "update"  # a staff update of the week: ``text``, ``on``, ``by``
+    DONE = "done"  # a milestone delivered in the week: ``on`` = Done on
+    OVERDUE = "overdue"  # team milestone past its Due: ``days`` late, ``on`` = Due
+    CLIENT_OVERDUE = "client_overdue"  # client milestone past its Due
+    BLOCKED = "blocked"  # Status Blocked, not late
+    AT_RISK = "at_risk"  # ``group`` waits on late milestones (``waits_on``), itself not late
+    DUE = "due"  # open, due in the next two weeks: ``days`` to Due, ``on`` = Due
+
+
+class Ask(enum.StrEnum):
+    """What the client is asked to do in one Waiting on you item."""
+
+    CLIENT_OVERDUE = "client_overdue"  # their item is past its Due
+    UNCONFIRMED = "unconfirmed"  # a delivery is past the confirmation window
+    APPROVE_CHANGE = "approve_change"  # a change request needs their yes or no
+    CLIENT_DUE_SOON = "client_due_soon"  # their item is due within Due soon days
+    CONFIRM = "confirm"  # a delivery awaits their confirmation, still in the window
+
+
+ASK_ORDER = tuple(Ask)  # most pressing first
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the Completed, Problems or Next steps section."""
+
+    kind: Kind
+    milestone: Ref | None = None
+    text: str = ""  # the staff's words (updates only)
+    on: date | None = None  # update date, Done on, or Due
+    days: int = 0  # days late (OVERDUE, CLIENT_OVERDUE) or days to Due (DUE)
+    by: str = ""
+    client: bool = False  # the milestone is the client's to do
+    blocked: bool = False
+    confirmed: bool | None = None  # DONE: the Client confirmed cell
+    waits_on: tuple[Ref, ...] = ()  # AT_RISK: the late milestones upstream
+    group: tuple[Ref, ...] = ()  # AT_RISK: every milestone at risk through the same late ones
+
+
+@dataclass(frozen=True)
+class ChangeRef:
+    """A change request as the client sees it."""
+
+    id: str
+    change: str
+    impact: str = ""
+    requested_by: str = ""
+    on: date | None = None
+    old_due: date | None = None
+    new_due: date | None = None
+    staff_approved: bool = False  # Status Approved: only the client's word is missing
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """A change request agreed in the week (shown under Completed this week).
+
+    Agreed means Status Approved and Client approved Yes; its Date is in the week.
+    ``milestone`` is the one it re-dates, ``change.old_due`` -> ``change.new_due`` the move.
+    """
+
+    change: ChangeRef
+    milestone: Ref | None = None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One thing waiting on the client, and what it holds up."""
+
+    ask: Ask
+    milestone: Ref | None = None
+    change: ChangeRef | None = None
+    due: date | None = None  # Due, or the last day of the confirmation window
+    days: int = 0  # days overdue, days to Due, or days past the window
+    on: date | None = None  # Done on, for the confirmations
+    holds_up: tuple[Ref, ...] = ()  # open milestones downstream, nearest first
+    slip_days: int | None = None  # CLIENT_OVERDUE only: projected slip of what it holds up
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers of the summary. Cancelled milestones are not counted anywhere."""
+
+    total: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0  # team and client milestones past Due
+    blocked: int = 0
+    waiting_on_you: int = 0  # items in the Waiting on you section
+    completed_this_week: int = 0  # milestones with Done on in the week
+    due_next_two_weeks: int = 0
+
+    @property
+    def percent_done(self) -> int:
+        """Done milestones as a whole percentage of the total (0 when there are none)."""
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    state: State
+    counts: Counts
+    reasons: tuple[tuple[Reason, tuple[Ref, ...]], ...] = ()  # each reason with its milestones
+    notes: tuple[Entry, ...] = ()  # Note updates of the week
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report of one project for the week ``week_start`` .. ``as_of``."""
+
+    project: str
+    client: str
+    as_of: date
+    week_start: date
+    summary: Summary
+    completed: tuple[Entry, ...]
+    problems: tuple[Entry, ...]
+    next_steps: tuple[Entry, ...]
+    waiting: tuple[Waiting, ...]
+    timeline: Timeline
+    agreed: tuple[Agreed, ...] = ()  # change requests agreed in the week, oldest first
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _in_week(day: date | None, as_of: date) -> bool:
+    return day is not None and shift(as_of, 1 - WEEK_DAYS) <= day <= as_of
+
+
+def week_updates(updates: Iterable[Update], as_of: date, kind: UpdateType) -> tuple[Update, ...]:
+    """The client-visible updates of one type dated in the week, oldest first."""
+    found = [u for u in updates if u.type is kind and not u.internal and _in_week(u.date, as_of)]
+    return tuple(sorted(found, key=lambda u: (u.date, u.row)))
+
+
+def _update_entries(facts: Facts, updates: Iterable[Update]) -> tuple[Entry, ...]:
+    return tuple(Entry(Kind.UPDATE, facts.ref(u.milestone) if u.milestone else None,
+                       text=u.text, on=u.date, by=u.by) for u in updates)
+
+
+def _entry(a: Assessment, kind: Kind, ref: Ref, on: date | None, days: int = 0) -> Entry:
+    """A milestone line: owner, blocked and confirmed come from the row and its flags."""
+    m = a.milestone
+    return Entry(kind, ref, on=on, days=days, client=m.owner is Owner.CLIENT,
+                 blocked=Flag.BLOCKED in a.flags,
+                 confirmed=m.client_confirmed if kind is Kind.DONE else None)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def completed(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
+    """Done updates of the week, then milestones whose Done on falls in the week."""
+    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.DONE))
+    done = sorted((a for a in facts.rows
+                   if a.milestone.status is Status.DONE and _in_week(a.milestone.done_on, as_of)),
+                  key=lambda a: (a.milestone.done_on, a.milestone.row))
+    return updates + tuple(
+        _entry(a, Kind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on) for a in done)
+
+
+def problems(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
+    """Problem updates of the week, then late (most days first) and blocked milestones, then
+    the milestones at risk, one entry for each set of late milestones they wait on."""
+    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.PROBLEM))
+    late, blocked = [], []
+    risky: dict[tuple[str, ...], list[Ref]] = {}
+    for a in facts.rows:
+        m, ref = a.milestone, facts.ref(a.milestone.id)
+        if set(a.flags) & LATE:
+            kind = Kind.CLIENT_OVERDUE if Flag.CLIENT_OVERDUE in a.flags else Kind.OVERDUE
+            late.append(_entry(a, kind, ref, on=m.due, days=a.days_overdue))
+        elif Flag.BLOCKED in a.flags:
+            blocked.append(_entry(a, Kind.BLOCKED, ref, on=m.due))
+        elif Flag.AT_RISK in a.flags:
+            risky.setdefault(a.late_upstream, []).append(ref)
+    late.sort(key=lambda e: -e.days)
+    grouped = tuple(Entry(Kind.AT_RISK, refs[0], waits_on=tuple(facts.ref(i) for i in ids),
+                          group=tuple(refs)) for ids, refs in risky.items())
+    return updates + tuple(late) + tuple(blocked) + grouped
+
+
+def next_steps(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
+    """Next updates of the week, then open milestones due from as_of to as_of + 14 days.
+
+    A milestone due on the as-of day itself is still open work and is listed ("due today").
+    """
+    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.NEXT))
+    last = shift(as_of, NEXT_DAYS)
+    due = sorted((a for a in facts.rows if not a.milestone.closed and a.milestone.due
+                  and as_of <= a.milestone.due <= last),
+                 key=lambda a: (a.milestone.due, a.milestone.row))
+    return updates + tuple(
+        _entry(a, Kind.DUE, facts.ref(a.milestone.id), on=a.milestone.due,
+               days=(a.milestone.due - as_of).days) for a in due if a.milestone.due)
+
+
+def _milestone_ask(a: Assessment) -> Ask | None:
+    """What a milestone asks of the client, by its flags."""
+    flags = set(a.flags)
+    if a.milestone.owner is Owner.CLIENT and Flag.CLIENT_OVERDUE in flags:
+        return Ask.CLIENT_OVERDUE
+    if a.milestone.owner is Owner.CLIENT and Flag.DUE_SOON in flags:
+        return Ask.CLIENT_DUE_SOON
+    if Flag.UNCONFIRMED in flags:
+        return Ask.UNCONFIRMED
+    if Flag.AWAITING_CONFIRMATION in flags:
+        return Ask.CONFIRM
+    return None
+
+
+def _milestone_waiting(a: Assessment, ask: Ask, facts: Facts, window: int,
+                       impact: Mapping[str, int]) -> Waiting:
+    m = a.milestone
+    if ask in (Ask.UNCONFIRMED, Ask.CONFIRM):
+        by = shift(m.done_on, window) if m.done_on else None
+        days = a.days_unconfirmed
+    else:
+        by, days = m.due, a.days_overdue if ask is Ask.CLIENT_OVERDUE else (a.days_to_due or 0)
+    # A slip is the lateness of late work carried downstream: only an overdue client item
+    # has one of its own. (A delivery to confirm or an item not yet due does not slip.)
+    slip = impact.get(m.id) if ask is Ask.CLIENT_OVERDUE else None
+    return Waiting(ask, facts.ref(m.id), due=by, days=days, on=m.done_on,
+                   holds_up=facts.open_downstream(m.id), slip_days=slip)
+
+
+def awaits_client(c: Change) -> bool:
+    """A change request awaits the client while it is Proposed or Approved by staff and the
+    Client approved cell is blank. "No" there is the client's answer; Rejected ends it."""
+    return c.status is not ChangeStatus.REJECTED and c.client_approved is None
+
+
+def agreed_in_week(c: Change, as_of: date) -> bool:
+    """A change request agreed in the week: Status Approved, Client approved Yes, and its
+    Decided on (else its Date) in the 7 days ending on ``as_of``."""
+    return (c.status is ChangeStatus.APPROVED and c.client_approved is True
+            and _in_week(c.decided_on or c.date, as_of))
+
+
+def _change_ref(c: Change) -> ChangeRef:
+    return ChangeRef(c.id, c.change, c.impact, c.requested_by, c.date, c.old_due, c.new_due,
+                     staff_approved=c.status is ChangeStatus.APPROVED)
+
+
+def _change_waiting(c: Change, facts: Facts) -> Waiting:
+    """A change awaiting the client. Its effect on dates is its own Old due -> New due (in
+    ``change``) and the open milestones that wait on it; it has no lateness slip."""
+    ref = facts.ref(c.milestone) if c.milestone else None
+    held: tuple[Ref, ...] = ()
+    if ref is not None and ref.id in facts.by_id:
+        own = () if facts.by_id[ref.id].milestone.closed else (ref,)
+        held = own + facts.open_downstream(ref.id)
+    return Waiting(Ask.APPROVE_CHANGE, ref, change=_change_ref(c), due=c.new_due, holds_up=held)
+
+
+def changes_agreed(project: Project, facts: Facts, as_of: date) -> tuple[Agreed, ...]:
+    """Change requests agreed in the week (``agreed_in_week``), oldest Date first."""
+    found = sorted((c for c in project.changes if agreed_in_week(c, as_of)),
+                   key=lambda c: (c.date or as_of, c.row))
+    return tuple(Agreed(_change_ref(c), facts.ref(c.milestone) if c.milestone else None)
+                 for c in found)
+
+
+def waiting_on_you(project: Project, facts: Facts,
+                   impact: Mapping[str, int]) -> tuple[Waiting, ...]:
+    """Client items overdue or due soon, deliveries to confirm, changes to approve.
+
+    Ordered by how pressing the ask is (``ASK_ORDER``), then most days late / fewest days
+    left, then sheet order.
+    """
+    items: list[tuple[int, int, int, Waiting]] = []
+    window = project.settings.confirm_within_days
+    for a in facts.rows:
+        ask = _milestone_ask(a)
+        if ask is not None:
+            w = _milestone_waiting(a, ask, facts, window, impact)
+            rank = w.days if ask is Ask.CLIENT_DUE_SOON else -w.days
+            items.append((ASK_ORDER.index(ask), rank, a.milestone.row, w))
+    for c in project.changes:
+        if awaits_client(c):
+            items.append((ASK_ORDER.index(Ask.APPROVE_CHANGE), 0, c.row,
+                          _change_waiting(c, facts)))
+    return tuple(w for *_, w in sorted(items, key=lambda t: t[:3]))
+
+
+def _reasons(facts: Facts) -> tuple[tuple[Reason, tuple[Ref, ...]], ...]:
+    found: dict[Reason, list[Ref]] = {r: [] for r in Reason}
+    for a in facts.rows:
+        ref, flags = facts.ref(a.milestone.id), set(a.flags)
+        for flag, reason in ((Flag.OVERDUE, Reason.OVERDUE),
+                             (Flag.CLIENT_OVERDUE, Reason.CLIENT_OVERDUE),
+                             (Flag.BLOCKED, Reason.BLOCKED), (Flag.AT_RISK, Reason.AT_RISK),
+                             (Flag.UNCONFIRMED, Reason.UNCONFIRMED)):
+            if flag in flags:
+                found[reason].append(ref)
+        if (Flag.DUE_SOON in flags and a.milestone.status is Status.NOT_STARTED
+                and a.milestone.owner is Owner.TEAM):
+            found[Reason.NOT_STARTED_DUE_SOON].append(ref)
+    return tuple((r, tuple(refs)) for r, refs in found.items() if refs)
+
+
+def state_of(reasons: Iterable[Reason]) -> State:
+    """``late`` if any reason is a late one, ``at_risk`` if there is any other, else on track."""
+    given = set(reasons)
+    if given & LATE_REASONS:
+        return State.LATE
+    return State.AT_RISK if given else State.ON_TRACK
+
+
+def summary(project: Project, facts: Facts, as_of: date, done_in_week: int, due_next: int,
+            waiting: int) -> Summary:
+    """The overall state, why, the counts, and the Note updates of the week."""
+    reasons = _reasons(facts)
+    ms = [a.milestone for a in facts.rows]
+    counts = Counts(
+        total=len(ms),
+        done=sum(m.status is Status.DONE for m in ms),
+        open=sum(not m.closed for m in ms),
+        overdue=sum(bool(set(a.flags) & LATE) for a in facts.rows),
+        blocked=sum(Flag.BLOCKED in a.flags for a in facts.rows),
+        waiting_on_you=waiting,
+        completed_this_week=done_in_week,
+        due_next_two_weeks=due_next,
+    )
+    notes = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.NOTE))
+    return Summary(state_of(r for r, _ in reasons), counts, reasons, notes)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: date,
+                 impact: Mapping[str, int] | None = None) -> Report:
+    """The weekly report of ``project`` for the 7 days ending on ``as_of``.
+
+    ``assessments`` are ``rules.assess(project, as_of)``. ``impact`` maps a milestone ID to
+    the days its downstream would move (from a schedule-impact module); it fills
+    ``Waiting.slip_days`` of overdue client items (never of a change request).
+    """
+    facts = facts_of(project, assessments)
+    done = completed(project, facts, as_of)
+    probs = problems(project, facts, as_of)
+    nxt = next_steps(project, facts, as_of)
+    waiting = waiting_on_you(project, facts, impact or {})
+    head = summary(project, facts, as_of,
+                   done_in_week=sum(e.kind is Kind.DONE for e in done),
+                   due_next=sum(e.kind is Kind.DUE for e in nxt), waiting=len(waiting))
+    s = project.settings
+    return Report(
+        project=s.name,
+        client=s.client,
+        as_of=as_of,
+        week_start=shift(as_of, 1 - WEEK_DAYS),
+        summary=head,
+        completed=done,
+        problems=probs,
+        next_steps=nxt,
+        waiting=waiting,
+        timeline=timeline(facts, as_of),
+        agreed=changes_agreed(project, facts, as_of),
+    )

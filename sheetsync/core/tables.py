@@ -1,0 +1,172 @@
+"""Finding a table in a raw tab, and reading its rows into values and problems.
+
+Generic over the kinds of tab (CONTRACT section 1): a tab is found by any alias of its
+name, its header row among the first rows by the most recognised headers, its columns by
+any alias in any order and case; unknown tabs and columns are left alone and blank rows
+skipped. ``Reader`` collects problems in the project's language; ``RowReader`` reads one
+row cell by cell, turning every ``Bad`` into a problem and remembering the field as
+unreadable. ``parse`` uses these for each tab.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheetsync.core import cells, schema
+from sheetsync.core.cells import Bad
+from sheetsync.lang import texts
+from sheetsync.model import CellValue, Problem, RawTab, RawWorkbook, a1, blank, cell_text
+
+HEADER_SCAN_ROWS = 10  # a header row may sit below a title or a note
+
+
+@dataclass
+class Sheet:
+    """One recognised tab while it is being read: where its columns are."""
+
+    tab: RawTab
+    header_row: int
+    columns: dict[str, int]  # column key -> 1-based column
+
+    def value(self, row: int, key: str) -> Any:
+        col = self.columns.get(key)
+        return self.tab.value(row, col) if col else None
+
+
+@dataclass
+class Reader:
+    """Collects problems while a workbook is read: the one mutable thing of a parse."""
+
+    language: str = "en"
+    date_order: str | None = None
+    order_clash: dict[str, str] = field(default_factory=dict)  # Date order vs sheet locale
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, tab: str, row: int, col: int, value: object, code: str, /,
+               **facts: str) -> None:  # positional-only: "tab" is also a fact of some texts
+        problem, fix = texts.problem_text(code, self.language, **facts)
+        ref = a1(row, col) if row and col else ""
+        shown = cell_text(value) if isinstance(value, CellValue) else str(value or "")
+        self.problems.append(Problem(tab, ref, shown,
+                                     problem, fix))
+
+    def bad(self, sheet: Sheet, row: int, key: str, result: Bad,
+            choices: dict[Any, tuple[str, ...]] | None = None) -> None:
+        facts = dict(result.facts)
+        if choices is not None:
+            facts["choices"] = schema.choices(choices, self.language)
+        col = sheet.columns.get(key, 0)
+        self.report(sheet.tab.name, row, col, sheet.tab.value(row, col), result.code, **facts)
+
+
+@dataclass
+class RowReader:
+    """One data row of a tab while it is read: each cell goes through its parser; a ``Bad``
+    becomes a problem and its field is remembered as ``unreadable``."""
+
+    sheet: Sheet
+    row: int
+    reader: Reader
+    unreadable: set[str] = field(default_factory=set)
+
+    def get(self, key: str, parse: Callable[[Any], Any], choices: Any = None) -> Any:
+        result = parse(self.sheet.value(self.row, key))
+        if isinstance(result, Bad):
+            self.reader.bad(self.sheet, self.row, key, result, choices)
+            self.unreadable.add(key)
+            return None
+        return result
+
+    def word(self, key: str, table: dict[Any, tuple[str, ...]]) -> Any:
+        """A value from a list of words (Status, Owner, Type...); a wrong one names them."""
+        return self.get(key, lambda v: cells.parse_word(v, table), table)
+
+    def date(self, key: str) -> Any:
+        """A date, read in the project's Date order (see ``_date_order_against_locale``)."""
+        def parse(value: Any) -> Any:
+            result = cells.parse_date(value, self.reader.date_order)
+            if isinstance(result, Bad) and result.code == "ambiguous_date" and (
+                    self.reader.order_clash):
+                return Bad("ambiguous_locale", self.reader.order_clash)
+            return result
+
+        return self.get(key, parse)
+
+
+# --------------------------------------------------------------------------- tabs and headers
+
+
+def find_tabs(raw: RawWorkbook, reader: Reader) -> dict[str, RawTab]:
+    found: dict[str, RawTab] = {}
+    for tab in raw.tabs:
+        key = schema.canonical_tab(tab.name)
+        if key is None:
+            continue
+        if key in found:
+            reader.report(tab.name, 1, 1, None, "duplicate_tab", tab=found[key].name)
+            continue
+        found[key] = tab
+    return found
+
+
+def find_header(tab: RawTab, kind: str, reader: Reader) -> Sheet | None:
+    best: tuple[int, int] = (0, 0)  # (recognised headers, row)
+    for row in range(1, min(HEADER_SCAN_ROWS, len(tab.rows)) + 1):
+        hits = {schema.column_key(kind, v) for v in tab.rows[row - 1] if not blank(v)}
+        hits.discard(None)
+        if len(hits) > best[0]:
+            best = (len(hits), row)
+    if not best[0]:
+        return None
+    row = best[1]
+    columns: dict[str, int] = {}
+    for col, value in enumerate(tab.rows[row - 1], start=1):
+        key = schema.column_key(kind, value) if not blank(value) else None
+        if key is None:
+            continue
+        if key in columns:
+            reader.report(tab.name, row, col, value, "duplicate_column",
+                          column=schema.header(kind, key, reader.language))
+            continue
+        columns[key] = col
+    return Sheet(tab, row, columns)
+
+
+def sheet_of(tabs: dict[str, RawTab], kind: str, reader: Reader, *,
+           required: bool) -> Sheet | None:
+    tab = tabs.get(kind)
+    if tab is None:
+        if required:
+            reader.report(schema.tab_title(kind, reader.language), 1, 1, None, "missing_tab",
+                          tab=schema.tab_title(kind, reader.language))
+        return None
+    sheet = find_header(tab, kind, reader)
+    if sheet is None:
+        sheet = Sheet(tab, 0, {})
+    if kind == schema.PROJECT:
+        return sheet  # without Field and Value headers, _settings reads columns A and B
+    row = sheet.header_row or 1
+    header = tab.rows[row - 1] if len(tab.rows) >= row else ()
+    col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
+    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
+        # past the Flag columns a check adds at the right, so the cell stays put once they exist
+        col += sum(1 for key in schema.JOB_OWNED_COLUMNS if key not in sheet.columns)
+    for key in schema.REQUIRED_COLUMNS.get(kind, ()):
+        if key not in sheet.columns:  # said at the header cell where the column can go
+            reader.report(tab.name, row, col, None, "missing_column",
+                          column=schema.header(kind, key, reader.language))
+            col += 1
+    return sheet
+
+
+def data_rows(sheet: Sheet, skip: tuple[str, ...] = ()) -> list[int]:
+    """Rows below the header with anything in a column sheetsync reads."""
+    cols = [c for k, c in sheet.columns.items() if k not in skip]
+    rows: list[int] = []
+    for row in range(sheet.header_row + 1, len(sheet.tab.rows) + 1):
+        values = sheet.tab.rows[row - 1]
+        if any(c <= len(values) and not blank(values[c - 1]) for c in cols):
+            rows.append(row)
+    return rows

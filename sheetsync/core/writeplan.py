@@ -1,0 +1,121 @@
+"""The write plan: what a job wants written, as the difference from what the sheet holds.
+
+Pure: it takes the parsed ``Project`` (whose ``layout`` says what the job-owned cells hold
+now) and the rules' conclusions, and returns a ``WritePlan`` that names only the cells whose
+text must change. A run on unchanged data therefore plans nothing and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from sheetsync.core import schema
+from sheetsync.lang import texts
+from sheetsync.model import (
+    Assessment,
+    CellWrite,
+    Layout,
+    LogEntry,
+    OwnedTab,
+    Project,
+    WritePlan,
+)
+
+
+def remap(cells: Iterable[CellWrite], ids_by_row: Mapping[int, str]) -> tuple[CellWrite, ...]:
+    """Move keyed cells to the row that holds their ID now; drop those whose ID is lost.
+
+    ``ids_by_row`` is the ID column as re-read just before writing (row -> ID text). Header
+    cells (``key == ""``) and cells whose row still holds their ID stay where they are
+    (so each of two rows sharing an ID keeps its own flags). A cell whose ID moved goes to
+    its new row; one whose ID now stands on no row, or on more than one, is dropped: the
+    next run will write it.
+    """
+    counts = Counter(ids_by_row.values())
+    row_of = {key: row for row, key in ids_by_row.items() if counts[key] == 1}
+    moved: list[CellWrite] = []
+    for cell in cells:
+        if not cell.key or ids_by_row.get(cell.row) == cell.key:
+            moved.append(cell)
+        elif cell.key in row_of:
+            moved.append(CellWrite(row_of[cell.key], cell.col, cell.value, cell.key))
+    return tuple(moved)
+
+
+def _flag_writes(project: Project, assessments: tuple[Assessment, ...]) -> tuple[CellWrite, ...]:
+    layout = project.layout
+    if layout is None or layout.flags is None:
+        return ()
+    cells = layout.flags
+    s = project.settings
+    writes: list[CellWrite] = []
+    if cells.flag_header:
+        writes.append(CellWrite(cells.header_row, cells.flag_col, cells.flag_header))
+    if cells.detail_header:
+        writes.append(CellWrite(cells.header_row, cells.detail_col, cells.detail_header))
+    wanted: dict[int, tuple[str, str, str]] = {}  # row -> (id, flag, detail)
+    for a in assessments:
+        flag = ", ".join(a.flags)
+        detail = texts.flag_detail(a, s.language, s.confirm_within_days) if a.flags else ""
+        wanted[a.milestone.row] = (a.milestone.id, flag, detail)
+    current = {row: (ident, flag, detail) for row, ident, flag, detail in cells.current}
+    for row in sorted(set(wanted) | set(current)):
+        ident, flag, detail = wanted.get(row, ("", "", ""))
+        _, old_flag, old_detail = current.get(row, ("", "", ""))
+        if flag != old_flag:
+            writes.append(CellWrite(row, cells.flag_col, flag, ident))
+        if detail != old_detail:
+            writes.append(CellWrite(row, cells.detail_col, detail, ident))
+    return tuple(writes)
+
+
+def problem_rows(project: Project) -> tuple[tuple[str, ...], ...]:
+    """The Problems tab as it should read: the header, then one row a problem."""
+    head = schema.headers(schema.PROBLEMS, project.settings.language)
+    body = tuple((p.tab, p.cell, p.value, p.problem, p.how_to_fix) for p in project.problems)
+    return (head, *body)
+
+
+def log_row(entry: LogEntry) -> tuple[str, ...]:
+    return (entry.time.isoformat(timespec="seconds"), entry.job, entry.project,
+            ", ".join(entry.recipients), entry.subject, entry.result, entry.message_id,
+            entry.detail)
+
+
+def build(project: Project, assessments: tuple[Assessment, ...] | None = None, *,
+          problems: bool = True, log: tuple[LogEntry, ...] = ()) -> WritePlan:
+    """The cells to write so the sheet shows these flags, problems and log rows, and no more.
+
+    ``assessments=None`` leaves the Flag columns alone and ``problems=False`` the Problems
+    tab (a job that only appends to the Log).
+    """
+    layout = project.layout or Layout(None, OwnedTab("Problems", False), OwnedTab("Log", False))
+    language = project.settings.language
+    rows = problem_rows(project) if problems else None
+    old = layout.problems.rows
+    width = len(schema.COLUMNS[schema.PROBLEMS])  # what staff type beside them is theirs
+    if rows is not None and layout.problems.exists and _same(rows, tuple(r[:width] for r in old)):
+        rows = None
+    return WritePlan(
+        flags_tab=layout.flags.tab if layout.flags else "",
+        id_col=layout.flags.id_col if layout.flags else 0,
+        flag_cells=() if assessments is None else _flag_writes(project, assessments),
+        problems_tab=layout.problems.name,
+        problems_rows=rows,
+        problems_old_height=len(old),
+        log_tab=layout.log.name,
+        log_header=() if layout.log.exists else schema.headers(schema.LOG, language),
+        log_rows=tuple(log_row(e) for e in log),
+    )
+
+
+def _same(new: tuple[tuple[str, ...], ...], old: tuple[tuple[str, ...], ...]) -> bool:
+    def clean(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+        out = [tuple(c.strip() for c in r) for r in rows]
+        out = [r[: max((i + 1 for i, c in enumerate(r) if c), default=0)] for r in out]
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    return clean(new) == clean(old)

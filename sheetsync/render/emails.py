@@ -1,0 +1,180 @@
+"""Client emails: subject, a text/plain part and an email-safe HTML part.
+
+``render_report(report, settings)`` fills the Jinja2 templates in ``sheetsync/templates``
+(HTML autoescaped, every name strict) with a ``Report``, the words of the project's
+language (``i18n``) and the sentences made of them (``phrases``). ``weekly_email(project,
+assessments, as_of)`` builds and renders in one call. ``render_reminder(reminder, settings)``
+does the same for a ``reminders.Reminder``.
+Pure: no clock, no file but the package's own templates, no network.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date
+from typing import NamedTuple
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from sheetsync.core.reminders import Kind as ItemKind
+from sheetsync.core.reminders import Reminder, Tone
+from sheetsync.core.report import Ask, Kind, Report, State, build_report
+from sheetsync.core.timeline import BarStatus
+from sheetsync.lang.words import Words
+from sheetsync.model import Assessment, Project, Settings
+from sheetsync.render.phrases import (
+    Phrases,
+    bullet,
+    months,
+    one_line,
+    reminder_card,
+    reminder_subject,
+    subject_line,
+    underline,
+)
+
+STATE_COLOURS = {  # (strong, pale) per overall state
+    State.ON_TRACK: ("#1e7b34", "#e7f5ea"),
+    State.AT_RISK: ("#9a5b00", "#fff4d6"),
+    State.LATE: ("#b42318", "#fdecea"),
+}
+BAR_COLOURS = {
+    BarStatus.DONE: "#3c9a5f",
+    BarStatus.LATE: "#d64545",
+    BarStatus.BLOCKED: "#e8710a",
+    BarStatus.AT_RISK: "#f2b632",
+    BarStatus.CLIENT: "#8b5cf6",
+    BarStatus.ACTIVE: "#3b82f6",
+    BarStatus.PLANNED: "#a9b7c9",
+}
+KIND_COLOURS = {
+    Kind.UPDATE: "#9aa5b1",
+    Kind.DONE: BAR_COLOURS[BarStatus.DONE],
+    Kind.OVERDUE: BAR_COLOURS[BarStatus.LATE],
+    Kind.CLIENT_OVERDUE: BAR_COLOURS[BarStatus.LATE],
+    Kind.BLOCKED: BAR_COLOURS[BarStatus.BLOCKED],
+    Kind.AT_RISK: BAR_COLOURS[BarStatus.AT_RISK],
+    Kind.DUE: BAR_COLOURS[BarStatus.ACTIVE],
+}
+CHANGE_COLOUR = "#6d3fd6"  # the left rule of a change agreed this week
+URGENT_ASKS = frozenset({Ask.CLIENT_OVERDUE, Ask.UNCONFIRMED})
+
+
+class Rendered(NamedTuple):
+    """What a ``Message`` needs from the report: its subject and its two parts."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@functools.cache
+def environment() -> Environment:
+    """The template environment: HTML autoescaped, undefined names an error."""
+    return Environment(
+        loader=PackageLoader("sheetsync.render", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
+                                     default_for_string=True, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _context(report: Report, settings: Settings, words: Words) -> dict[str, object]:
+    strong, pale = STATE_COLOURS[report.summary.state]
+    return {
+        "report": report,
+        "t": words,
+        "p": Phrases(words),
+        "lang": words.language,
+        "subject": subject_line(report, words),
+        "week": words("week", start=words.date(report.week_start), end=words.full(report.as_of)),
+        "pm": one_line(settings.pm_name),
+        "client": one_line(report.client),
+        "months": months(report.timeline.weeks, words),
+        "state_colour": strong,
+        "state_pale": pale,
+        "bar_colours": {s.value: c for s, c in BAR_COLOURS.items()},
+        "kind_colours": {k.value: c for k, c in KIND_COLOURS.items()},
+        "change_colour": CHANGE_COLOUR,
+        "urgent": {a.value for a in URGENT_ASKS},
+        "shown_bars": [s.value for s in BarStatus
+                       if any(r.status is s for r in report.timeline.rows)],
+        "one_line": one_line,
+        "underline": underline,
+        "bullet": bullet,
+    }
+
+
+def _render(name: str, context: Mapping[str, object]) -> Rendered:
+    """Fill ``<name>.txt.j2`` and ``<name>.html.j2`` with ``context``."""
+    env = environment()
+    text = env.get_template(f"{name}.txt.j2").render(context)
+    html = env.get_template(f"{name}.html.j2").render(context)
+    return Rendered(str(context["subject"]), text, html)
+
+
+def render_report(report: Report, settings: Settings) -> Rendered:
+    """(subject, text, html) of the report in ``settings.language``, signed by the PM."""
+    words = Words(settings.language)
+    return _render("report", _context(report, settings, words))
+
+
+def weekly_email(project: Project, assessments: tuple[Assessment, ...], as_of: date,
+                 impact: Mapping[str, int] | None = None) -> Rendered:
+    """Build the report of the week ending ``as_of`` and render it: Message-ready parts."""
+    report = build_report(project, assessments, as_of, impact)
+    return render_report(report, project.settings)
+
+
+# --------------------------------------------------------------------------- reminders
+
+TONE_COLOURS = {  # (strong, pale) per reminder tone
+    Tone.FRIENDLY: ("#6d3fd6", "#f8f5ff"),
+    Tone.FIRMER: ("#9a5b00", "#fff4d6"),
+    Tone.FIRM: ("#b42318", "#fdecea"),
+}
+KIND_ACCENTS = {
+    ItemKind.CLIENT_OVERDUE: "#b42318",
+    ItemKind.UNCONFIRMED: "#1d4ed8",
+    ItemKind.CHANGE: "#6d3fd6",
+}
+
+
+def _reminder_context(reminder: Reminder, settings: Settings,
+                      words: Words) -> dict[str, object]:
+    strong, pale = TONE_COLOURS[reminder.tone]
+    tone = reminder.tone.value
+    project = one_line(settings.name)
+    pm = one_line(settings.pm_name) or settings.pm_email or words("r_pm")
+    sponsor = settings.sponsor_email if reminder.cc_sponsor else ""
+    return {
+        "t": words,
+        "lang": words.language,
+        "subject": reminder_subject(reminder, settings, words),
+        "project": project,
+        "client": one_line(settings.client),
+        "day": words.full(reminder.as_of),
+        "intro": words.n(f"r_intro_{tone}", len(reminder.items), project=project,
+                         n=len(reminder.items)),
+        "sponsor": words("r_sponsor", sponsor=sponsor) if sponsor else "",
+        "cards": [reminder_card(i, words) for i in reminder.items],
+        "thanks": words(f"r_thanks_{tone}"),
+        "signature": one_line(settings.pm_name) or words("team"),
+        "reply": words("r_reply", pm=pm),
+        "footer": words("r_footer", days=words.days(settings.reminder_every_days)),
+        "tone_colour": strong,
+        "tone_pale": pale,
+        "accents": {k.value: c for k, c in KIND_ACCENTS.items()},
+        "underline": underline,
+        "bullet": bullet,
+    }
+
+
+def render_reminder(reminder: Reminder, settings: Settings) -> Rendered:
+    """(subject, text, html) of a reminder in ``settings.language``, signed by the PM."""
+    words = Words(settings.language)
+    return _render("reminder", _reminder_context(reminder, settings, words))

@@ -1,0 +1,345 @@
+"""``sheetsync doctor``: is everything a run needs in place? One plain line per finding.
+
+Each check returns ``Finding`` objects: ``ok`` and one sentence that says what was found or,
+when something is wrong, what is wrong and how to fix it. ``diagnose`` runs them all in
+order: the config file, the Google key file, each SOURCE, the mail (the SMTP login, or the
+outbox folder), the state folder. Nothing is written anywhere and no email is sent: the
+SMTP check connects, says EHLO, secures the connection and logs in as a send would, then
+says QUIT.
+
+Exit status (``Diagnosis.exit_code``): 0 when every finding is OK, 1 when something is
+wrong, 2 when the config file or the environment cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sheetsync.backends.gsheets import GoogleSheet
+from sheetsync.backends.gsheets_http import RetryPolicy, load_credentials
+from sheetsync.backends.xlsx import XlsxFile
+from sheetsync.core import schema
+from sheetsync.core.sources import is_google
+from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.host import config
+from sheetsync.mail import transport as mail
+from sheetsync.shell import delivery
+
+OPTIONAL_TABS = (schema.UPDATES, schema.CHANGES)
+DOCTOR_RETRY = RetryPolicy(max_tries=2, max_total_wait=5)  # a doctor answers quickly
+SMTP_TIMEOUT = 15.0  # seconds, at most, for the SMTP check
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One checked thing: OK, or what is wrong and how to fix it."""
+
+    ok: bool
+    text: str
+
+    def line(self) -> str:
+        return f"{'OK ' if self.ok else 'FIX'}  {self.text}"
+
+
+def good(text: str) -> Finding:
+    return Finding(True, text)
+
+
+def bad(text: str) -> Finding:
+    return Finding(False, text)
+
+
+@dataclass
+class Diagnosis:
+    """Every finding of one doctor run, and whether the config itself failed to load."""
+
+    findings: list[Finding] = field(default_factory=list)
+    config_error: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.config_error:
+            return 2
+        return 0 if all(f.ok for f in self.findings) else 1
+
+    def lines(self) -> list[str]:
+        return [f.line() for f in self.findings]
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
+    """Run every check: config, key file, sources, mail, state folder."""
+    result = Diagnosis()
+    cfg, finding = check_config(config_path)
+    result.findings.append(finding)
+    if cfg is None:
+        result.config_error = True
+        return result
+    todo = list(sources) or [p.source for p in cfg.projects]
+    if not todo:
+        result.findings.append(good("No SOURCE given and no projects in the config file: "
+                                    "only the settings were checked."))
+    google = [s for s in todo if is_google(s)]
+    key = check_key(Path(cfg.credentials), needed=bool(google))
+    result.findings.append(key)
+    for source in todo:
+        if is_google(source):
+            result.findings.extend(check_gsheet(source, cfg, key_ok=key.ok))
+        else:
+            result.findings.extend(check_xlsx(Path(source)))
+    result.findings.extend(check_mail(cfg))
+    result.findings.append(check_state_dir(Path(cfg.state_dir)))
+    return result
+
+
+def check_config(path: str | None) -> tuple[config.Config | None, Finding]:
+    """The config file and the environment, loaded as every command loads them."""
+    try:
+        cfg = config.load(path)
+    except ConfigError as err:
+        return None, bad(f"Config: {err}")
+    if not cfg.path:
+        return cfg, good(f"Config: no {config.DEFAULT_FILE} here; defaults and SHEETSYNC_* "
+                         "variables are used.")
+    return cfg, good(f"Config: {cfg.path} loads, {len(cfg.projects)} projects listed.")
+
+
+# --------------------------------------------------------------------------- Google
+
+
+def check_key(path: Path, *, needed: bool) -> Finding:
+    """The service-account key file: present, a service-account JSON key, its client_email."""
+    if not path.exists() and not needed:
+        return good(f"Key file: none at {path}; it is only needed for Google Sheet sources.")
+    try:
+        creds = load_credentials(path)
+    except ConfigError as err:
+        return bad(f"Key file: {err}")
+    return good(f"Key file {path}: service account {creds.service_account_email} (share each "
+                "Google Sheet with it as an Editor).")
+
+
+def check_gsheet(source: str, cfg: config.Config, *, key_ok: bool = True) -> list[Finding]:
+    """Access to a Google Sheet through the service account (one request), and its tabs."""
+    if not key_ok:
+        return [bad(f"{source}: not checked; fix the key file first.")]
+    try:
+        sheet = GoogleSheet.open(source, credentials=Path(cfg.credentials),
+                                 endpoint=cfg.sheets_endpoint or None, retry=DOCTOR_RETRY)
+        titles = list(sheet.tabs)
+    except SheetsyncError as err:
+        return [bad(f"{source}: {err}")]
+    opened = good(f'{source}: opens as "{sheet.title}" for {sheet.email}.')
+    return [opened, *tab_findings(source, titles)]
+
+
+# --------------------------------------------------------------------------- .xlsx
+
+
+def check_xlsx(path: Path) -> list[Finding]:
+    """An .xlsx source: exists, readable, writable, its tabs, nothing that blocks writing."""
+    if not path.exists():
+        return [bad(f"{path} does not exist; check the path, or create it with "
+                    f"'sheetsync init {path}'.")]
+    if not os.access(path, os.R_OK):
+        return [bad(f"{path} cannot be read by this user; make it readable (chmod u+r).")]
+    try:
+        raw = XlsxFile(path).read()
+    except (SheetsyncError, OSError) as err:
+        return [bad(f"{path}: {err}")]
+    findings = [good(f"{path}: readable, {len(raw.tabs)} sheetsync tabs.")]
+    findings.append(writable_file(path))
+    if not raw.can_write:
+        findings.append(bad(f"{path}: {raw.write_refusal}, so sheetsync will not write to it; "
+                            "move them to another workbook."))
+    findings.extend(tab_findings(str(path), [t.name for t in raw.tabs]))
+    return findings
+
+
+def writable_file(path: Path) -> Finding:
+    """sheetsync saves beside the file and renames over it: both must be writable."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(path, os.W_OK):
+        return bad(f"{path} is read-only for this user; make it writable (chmod u+w) so "
+                   "sheetsync can write flags, Problems and Log.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return bad(f"The folder {folder} is read-only for this user, and sheetsync saves "
+                   "through a temporary file there; make the folder writable.")
+    return good(f"{path}: writable.")
+
+
+# --------------------------------------------------------------------------- tabs
+
+
+def tab_findings(source: str, titles: Iterable[str]) -> list[Finding]:
+    """Which of sheetsync's tabs a workbook has: Project and Milestones are required."""
+    found: dict[str, list[str]] = {}
+    for title in titles:
+        canonical = schema.canonical_tab(title)
+        if canonical:
+            found.setdefault(canonical, []).append(title)
+    named = [tab if found[tab][0] == tab else f"{tab} ({found[tab][0]!r})"
+             for tab in schema.TABS if tab in found]
+    out = [good(f"{source}: tabs found: {', '.join(named)}.")] if named else []
+    later = [tab for tab in schema.JOB_OWNED_TABS if tab not in found]
+    if later:
+        out.append(good(f"{source}: {' and '.join(later)} missing; sheetsync creates "
+                        f"{'them' if len(later) > 1 else 'it'} on its first write."))
+    for tab in schema.TABS:
+        names = found.get(tab, [])
+        if len(names) > 1:
+            out.append(bad(f"{source}: tabs {', '.join(map(repr, names))} all count as {tab}; "
+                           "keep one and rename the others."))
+        elif not names and tab not in OPTIONAL_TABS + schema.JOB_OWNED_TABS:
+            out.append(bad(f"{source}: there is no {tab} tab; add one (sheetsync init NEW.xlsx "
+                           "shows its layout)."))
+    return out
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def check_mail(cfg: config.Config) -> list[Finding]:
+    """The outbox folder, or the sender address and the SMTP login."""
+    if cfg.uses_outbox:
+        return [check_outbox(cfg.outbox_dir)]
+    try:
+        sender = delivery.sender_for(cfg)
+    except ConfigError as err:
+        return [bad(f"Sender: {err}")]
+    try:
+        settings = smtp_settings(cfg, sender)
+    except ConfigError as err:
+        return [bad(f"SMTP: {err}")]
+    return [good(f"Sender: client emails come from {sender}."), check_smtp(settings)]
+
+
+def check_outbox(folder: Path) -> Finding:
+    """With no SMTP host (or SHEETSYNC_OUTBOX set), emails are .eml files in a folder."""
+    where = writable_dir(folder)
+    if where:
+        return bad(f"The outbox folder {folder} is used, no SMTP, but {where}; make it "
+                   "writable or set SHEETSYNC_OUTBOX to another folder.")
+    return good(f"The outbox folder {folder} is used, no SMTP: emails are written there as "
+                ".eml files (set SHEETSYNC_SMTP_HOST to send them).")
+
+
+def smtp_settings(cfg: config.Config, sender: str) -> mail.SmtpSettings:
+    """The settings a send would use, with the doctor's shorter timeout."""
+    smtp = cfg.smtp
+    return mail.SmtpSettings(host=smtp.host, port=smtp.port, security=smtp.security,
+                             user=smtp.user, password=smtp.password,
+                             oauth2_file=smtp.oauth2_file, sender=sender,
+                             timeout=min(smtp.timeout, SMTP_TIMEOUT))
+
+
+def check_smtp(s: mail.SmtpSettings) -> Finding:
+    """Connect, EHLO, STARTTLS or SSL as configured, log in, QUIT: no email is sent."""
+    if s.user and not s.password and not s.oauth2_file:
+        return bad(f"SMTP: SHEETSYNC_SMTP_USER is {s.user!r} but no password is set; set "
+                   "SHEETSYNC_SMTP_PASSWORD (or store it in the system keyring).")
+    try:
+        login = _smtp_session(s)
+    except (smtplib.SMTPException, OSError) as exc:
+        return bad(smtp_failure(s, exc))
+    return good(f"SMTP {s.where} ({s.security}): connected, {login}, QUIT; no email sent.")
+
+
+def _smtp_session(s: mail.SmtpSettings) -> str:
+    """One SMTP conversation; what the login step did."""
+    context = ssl.create_default_context()
+    assert s.port is not None  # SmtpSettings fills in the usual port
+    smtp = (smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            if s.security == "ssl" else smtplib.SMTP(s.host, s.port, timeout=s.timeout))
+    try:
+        smtp.ehlo()
+        if s.security == "starttls":
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if not s.user:
+            done = "no login configured"
+        elif s.oauth2_file:
+            done = "the OAuth2 login is not tried here (it is checked at the first send)"
+        else:
+            smtp.login(s.user, s.password)
+            done = f"logged in as {s.user}"
+        smtp.quit()
+        return done
+    finally:
+        smtp.close()
+
+
+def smtp_failure(s: mail.SmtpSettings, exc: BaseException) -> str:
+    """One sentence for an SMTP check that failed: what happened and what to change."""
+    where = f"SMTP {s.where} ({s.security})"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        reply = mail.classify(exc)[1]
+        return (f"{where}: the server refused the login of {s.user!r} ({reply}); check "
+                "SHEETSYNC_SMTP_USER and SHEETSYNC_SMTP_PASSWORD (for Gmail, an app password).")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (f"{where}: the server's TLS certificate could not be verified "
+                f"({exc.verify_message}); set SHEETSYNC_SMTP_HOST to the name on its "
+                "certificate.")
+    if isinstance(exc, ssl.SSLError):
+        return (f"{where}: TLS failed ({exc.reason}); check SHEETSYNC_SMTP_SECURITY and "
+                "SHEETSYNC_SMTP_PORT (ssl is usually port 465, starttls 587).")
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
+        return (f"{where}: the server does not offer STARTTLS; set SHEETSYNC_SMTP_SECURITY to "
+                "ssl or none, or use another port.")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return (f"{where}: the server offers no login on this connection; set "
+                "SHEETSYNC_SMTP_SECURITY to starttls or ssl, or leave SHEETSYNC_SMTP_USER "
+                "empty.")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = mail.classify(exc)[1]
+        return (f"{where}: the server answered '{reply}'; check the SMTP settings with your "
+                "mail provider, or try again later.")
+    reason = mail.classify(exc)[1]
+    return (f"{where}: could not be reached ({reason}); check SHEETSYNC_SMTP_HOST and "
+            "SHEETSYNC_SMTP_PORT, and that the server is up.")
+
+
+# --------------------------------------------------------------------------- state folder
+
+
+def check_state_dir(folder: Path) -> Finding:
+    """Where run state and locks live: it must be writable, or creatable."""
+    problem = writable_dir(folder)
+    if problem:
+        return bad(f"The state folder {folder}: {problem}; set SHEETSYNC_STATE_DIR (or "
+                   "state_dir in sheetsync.toml) to a folder this user may write.")
+    if not folder.exists():
+        return good(f"The state folder {folder} does not exist yet; sheetsync creates it on "
+                    "the first run.")
+    return good(f"The state folder {folder} is writable.")
+
+
+def writable_dir(folder: Path) -> str:
+    """"" when ``folder`` can be written (or created), else what stops it.
+
+    An existing folder is tested by creating and removing a temporary file in it; a missing
+    one only by looking at the nearest folder above it that exists (nothing is created).
+    """
+    if folder.exists():
+        if not folder.is_dir():
+            return "it is a file, not a folder"
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            return f"it cannot be written ({exc.strerror or exc})"
+        return ""
+    parent = folder.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        return f"it does not exist and {parent} does not let this user create it"
+    return ""

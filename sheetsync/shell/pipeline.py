@@ -1,0 +1,94 @@
+"""The shell: read a source, call the pure core, apply its plan.
+
+Each function here is one job's flow for one project, with every outside thing (the
+backend, the clock's reading) handed in. Errors of one project are caught into its
+outcome, so a run over many projects goes on with the others. Emails go through
+``delivery``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sheetsync.backends import Backend, open_backend
+from sheetsync.core import rules, writeplan
+from sheetsync.core.parse import parse_workbook
+from sheetsync.errors import SheetsyncError
+from sheetsync.host.config import Config
+from sheetsync.model import Assessment, Project, RawWorkbook
+
+Opener = Callable[[str], Backend]
+
+
+def opener(config: Config) -> Opener:
+    """How this run opens a SOURCE, with the configured key and endpoint."""
+
+    def open_source(source: str) -> Backend:
+        return open_backend(source, credentials=Path(config.credentials),
+                            endpoint=config.sheets_endpoint or None,
+                            lock_dir=Path(config.state_dir) / "locks")
+
+    return open_source
+
+
+def project_day(project: Project, now: datetime) -> date:
+    """Today in the project's own time zone."""
+    return now.astimezone(ZoneInfo(project.settings.time_zone)).date()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A project as read, with the backend it came from (to write back through)."""
+
+    backend: Backend
+    raw: RawWorkbook
+    project: Project
+
+
+def load(source: str, open_source: Opener) -> Loaded:
+    backend = open_source(source)
+    raw = backend.read()
+    return Loaded(backend, raw, parse_workbook(raw, source))
+
+
+@dataclass(frozen=True)
+class Checked:
+    source: str
+    project: Project | None = None
+    as_of: date | None = None
+    assessments: tuple[Assessment, ...] = ()
+    written: bool = False
+    api_requests: int = 0
+    dry_run: bool = False
+    refused: bool = False  # the source cannot be written without losing something
+    error: SheetsyncError | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def check_loaded(loaded: Loaded, *, as_of: date, dry_run: bool = False) -> Checked:
+    """Flag a project read already, and write Flag, Flag detail and Problems."""
+    assessments = rules.assess(loaded.project, as_of)
+    plan = writeplan.build(loaded.project, assessments)
+    write = not dry_run and loaded.raw.can_write and not plan.empty
+    if write:
+        loaded.backend.apply(plan)
+    return Checked(loaded.backend.source, loaded.project, as_of, assessments, write,
+                   loaded.backend.api_requests, dry_run=dry_run,
+                   refused=not loaded.raw.can_write and not plan.empty)
+
+
+def check(source: str, open_source: Opener, *, now: datetime, as_of: date | None = None,
+          dry_run: bool = False) -> Checked:
+    """Validate, flag, and write Flag, Flag detail and Problems (nothing with dry_run)."""
+    loaded: Loaded | None = None
+    try:
+        loaded = load(source, open_source)
+        day = as_of or project_day(loaded.project, now)
+        return check_loaded(loaded, as_of=day, dry_run=dry_run)
+    except SheetsyncError as exc:
+        return Checked(source, error=exc,
+                       api_requests=loaded.backend.api_requests if loaded is not None else 0)

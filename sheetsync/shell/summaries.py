@@ -1,0 +1,87 @@
+"""What the commands print: the JSON shapes of CONTRACT section 4, and one-line summaries.
+
+Pure: outcomes in, plain dicts and strings out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sheetsync.core import impact
+from sheetsync.shell.pipeline import Checked
+
+if TYPE_CHECKING:
+    from sheetsync.shell.delivery import Sent
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def checked_json(c: Checked) -> dict[str, Any]:
+    """One project of ``check --json``: CONTRACT §4, plus ``projected_due`` per milestone."""
+    if c.project is None:
+        return {"project": c.source, "source": c.source, "milestones": [], "problems": [],
+                "error": str(c.error), "api_requests": c.api_requests}
+    projected = impact.project_dates(c.project, c.as_of) if c.as_of else {}
+    return {
+        "project": c.project.settings.name,
+        "source": c.source,
+        "as_of": _iso(c.as_of),
+        "milestones": [
+            {"id": a.milestone.id, "row": a.milestone.row, "title": a.milestone.title,
+             "owner": a.milestone.owner.value, "status": a.milestone.status.value,
+             "due": _iso(a.milestone.due), "flags": [f.value for f in a.flags],
+             "days_overdue": a.days_overdue,
+             "projected_due": _iso(projected[a.milestone.id].projected_due)
+             if a.milestone.id in projected else None}
+            for a in c.assessments
+        ],
+        "problems": [asdict(p) for p in c.project.problems],
+        "written": c.written,
+        "api_requests": c.api_requests,
+    }
+
+
+def check_json(results: list[Checked], as_of: date | None) -> dict[str, Any]:
+    days = {c.as_of for c in results if c.as_of}
+    shown = as_of or (days.pop() if len(days) == 1 else None)
+    return {"as_of": _iso(shown), "projects": [checked_json(c) for c in results]}
+
+
+def check_line(c: Checked) -> str:
+    """One line a project for a person at a terminal."""
+    if c.project is None:
+        return f"{c.source}: FAILED: {c.error}"
+    flagged = sum(1 for a in c.assessments if a.flags)
+    counts: dict[str, int] = {}
+    for a in c.assessments:
+        for f in a.flags:
+            counts[f.value] = counts.get(f.value, 0) + 1
+    flags = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
+    wrote = ("written back" if c.written else "not written (--dry-run)" if c.dry_run
+             else "nothing written (see Problems)" if c.refused else "nothing to write")
+    return (f"{c.project.settings.name}: {_count(len(c.assessments), 'milestone')}, "
+            f"{flagged} flagged ({flags}); {_count(len(c.project.problems), 'problem')}; "
+            f"{wrote}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def sent_json(s: Sent) -> dict[str, Any]:
+    """One project of ``report --json`` (and ``remind --json``, which adds ``items``)."""
+    return {"project": s.project, "source": s.source, "result": s.result,
+            "recipients": list(s.recipients), "subject": s.subject,
+            "message_id": s.message_id, "detail": s.detail, "period": s.period,
+            "api_requests": s.api_requests}
+
+
+def sent_line(s: Sent, job: str = "report") -> str:
+    who = ", ".join(s.recipients) or "nobody"
+    if s.result == "sent":
+        return f"{s.project}: {job} sent to {who}" + (f" ({s.detail})" if s.detail else "")
+    return f"{s.project}: {job} {s.result}" + (f": {s.detail}" if s.detail else "")
