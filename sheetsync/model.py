@@ -119,14 +119,17 @@ class ChangeStatus(enum.StrEnum):
 
 
 class Flag(enum.StrEnum):
-    AT_RISK = "AT_RISK"
-    AWAITING_CONFIRMATION = "AWAITING_CONFIRMATION"
-    BLOCKED = "BLOCKED"
+    """The flags of CONTRACT section 2, declared in the order it lists them (the template's
+    note lists them so). An assessment holds its flags sorted by name, as ``sorted`` does."""
+
+    OVERDUE = "OVERDUE"
     CLIENT_OVERDUE = "CLIENT_OVERDUE"
     DUE_SOON = "DUE_SOON"
-    INVALID = "INVALID"
-    OVERDUE = "OVERDUE"
+    BLOCKED = "BLOCKED"
+    AWAITING_CONFIRMATION = "AWAITING_CONFIRMATION"
     UNCONFIRMED = "UNCONFIRMED"
+    AT_RISK = "AT_RISK"
+    INVALID = "INVALID"
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,7 @@ HELP_FONT = "5F6368"  # the Project tab's About column
 JOB_TAB_COLOUR = "9AA0A6"
 EXAMPLE_AS_OF = date(2026, 11, 27)  # a Friday: the day the Acme example is judged
 
-# The flags in the order CONTRACT section 2 lists them.
-FLAGS = (Flag.OVERDUE, Flag.CLIENT_OVERDUE, Flag.DUE_SOON, Flag.BLOCKED,
-         Flag.AWAITING_CONFIRMATION, Flag.UNCONFIRMED, Flag.AT_RISK, Flag.INVALID)
+FLAGS = tuple(Flag)  # in the order CONTRACT section 2 lists them, as the enum declares them
 
 
 # --------------------------------------------------------------------------- the shapes

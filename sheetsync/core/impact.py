@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sheetsync.core import graph
+from sheetsync.core.days import shift
+from sheetsync.core.rules import first_rows
 from sheetsync.model import Milestone, Project
 
 
@@ -35,14 +37,6 @@ class Projection:
     due: date | None
     projected_due: date | None
     slip_days: int
-
-
-def first_rows(project: Project) -> dict[str, Milestone]:
-    """Each ID's first row, in sheet order (a duplicated ID is a problem; its first row wins)."""
-    first: dict[str, Milestone] = {}
-    for m in project.milestones:
-        first.setdefault(m.id, m)
-    return first
 
 
 def own_slip(m: Milestone, as_of: date) -> int:
@@ -71,17 +65,9 @@ def propagate(milestones: Mapping[str, Milestone], seeds: Mapping[str, int]) -> 
     return slip
 
 
-def shifted(day: date, days: int) -> date:
-    """``day`` plus ``days``, held at the end of the calendar (a Due of 9999-12-31 is no crash)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max
-
-
 def project_dates(project: Project, as_of: date) -> dict[str, Projection]:
     """Every milestone's projection (first row of a duplicated ID), by ID, in sheet order."""
-    first = first_rows(project)
+    first = first_rows(project.milestones)
     slip = propagate(first, {key: own_slip(m, as_of) for key, m in first.items()})
     out: dict[str, Projection] = {}
     for key, m in first.items():
@@ -90,7 +76,7 @@ def project_dates(project: Project, as_of: date) -> dict[str, Projection]:
         elif m.closed:
             out[key] = Projection(key, m.due, m.due, 0)
         else:
-            out[key] = Projection(key, m.due, shifted(m.due, slip[key]), slip[key])
+            out[key] = Projection(key, m.due, shift(m.due, slip[key]), slip[key])
     return out
 
 
@@ -103,7 +89,7 @@ def slips(project: Project, as_of: date) -> dict[str, int]:
 def moved_by(project: Project, as_of: date, item: str) -> dict[str, int]:
     """The milestones downstream of ``item`` that its own lateness moves, and by how many
     days, nearest first. Empty when ``item`` is on time, closed, undated or unknown."""
-    first = first_rows(project)
+    first = first_rows(project.milestones)
     if item not in first:
         return {}
     slip = propagate(first, {item: own_slip(first[item], as_of)})

@@ -14,6 +14,7 @@ from typing import Any
 
 from sheetsync.core import cells, graph, schema
 from sheetsync.core.cells import Bad
+from sheetsync.core.rules import first_rows
 from sheetsync.core.tables import Reader, RowReader, Sheet, data_rows, find_tabs, sheet_of
 from sheetsync.model import (
     Change,
@@ -191,9 +192,7 @@ def _dependency_problems(sheet: Sheet | None, milestones: tuple[Milestone, ...],
                 reader.report(sheet.tab.name, m.row, col, sheet.tab.value(m.row, col),
                               "unknown_dependency", id=dep)
                 bad_rows.add(m.row)
-    first: dict[str, Milestone] = {}
-    for m in milestones:
-        first.setdefault(m.id, m)
+    first = first_rows(milestones)
     for loop in graph.cycles({k: m.depends_on for k, m in first.items()}):
         head = first[loop[0]]
         arrow = " → "
@@ -239,9 +238,7 @@ def _changes(sheet: Sheet | None, milestones: tuple[Milestone, ...],
              reader: Reader) -> tuple[Change, ...]:
     if sheet is None or "id" not in sheet.columns:
         return ()
-    by_id: dict[str, Milestone] = {}
-    for m in milestones:
-        by_id.setdefault(m.id, m)
+    by_id = first_rows(milestones)
     out: list[Change] = []
     for row in data_rows(sheet):
         cell = RowReader(sheet, row, reader)

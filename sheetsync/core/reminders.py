@@ -28,6 +28,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sheetsync.core import graph, impact
+from sheetsync.core.days import shift
+from sheetsync.core.rules import first_rows
 from sheetsync.model import Assessment, Change, ChangeStatus, Flag, Milestone, Owner, Project
 
 
@@ -122,7 +124,7 @@ def _milestone_item(project: Project, first: Mapping[str, Milestone], a: Assessm
         return Item(Kind.CLIENT_OVERDUE, m.id, m.title, m.due, a.days_overdue,
                     held_up(first, moved, below))
     if Flag.UNCONFIRMED in a.flags and m.done_on is not None:
-        window_end = impact.shifted(m.done_on, project.settings.confirm_within_days)
+        window_end = shift(m.done_on, project.settings.confirm_within_days)
         return Item(Kind.UNCONFIRMED, m.id, m.title, window_end, a.days_unconfirmed,
                     held_up(first, {}, below), since=m.done_on, note=m.acceptance)
     return None
@@ -153,7 +155,7 @@ def candidates(project: Project, assessments: Sequence[Assessment], as_of: date)
 
     Only an ID's first row counts (a duplicate is a problem staff must fix first).
     """
-    first = impact.first_rows(project)
+    first = first_rows(project.milestones)
     ranked: list[tuple[int, int, int, Item]] = []
     for index, a in enumerate(assessments):
         if first.get(a.milestone.id) is not a.milestone:

@@ -28,7 +28,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sheetsync.core.report_facts import LATE, Facts, Ref, facts_of, shift
+from sheetsync.core.days import shift
+from sheetsync.core.report_facts import Facts, Ref, facts_of
+from sheetsync.core.rules import LATE
 from sheetsync.core.timeline import Timeline, timeline
 from sheetsync.model import (
     Assessment,

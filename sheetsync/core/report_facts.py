@@ -1,20 +1,18 @@
 """What the report and its timeline read of a project's milestones.
 
 The first row of each ID (the rules flag a second one INVALID), cancelled ones left out,
-with their flags; ``Ref`` is a milestone as the client sees it. ``shift`` moves a day without
-overflowing the calendar. Pure and language-free, like ``report.py`` and ``timeline.py``.
+with their flags; ``Ref`` is a milestone as the client sees it. Pure and language-free, like
+``report.py`` and ``timeline.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from sheetsync.core import graph
-from sheetsync.model import Assessment, Flag, Project, Status
-
-LATE = frozenset({Flag.OVERDUE, Flag.CLIENT_OVERDUE})
+from sheetsync.core.rules import first_by_id
+from sheetsync.model import Assessment, Project, Status
 
 
 @dataclass(frozen=True)
@@ -45,18 +43,8 @@ class Facts:
 
 def facts_of(project: Project, assessments: Iterable[Assessment]) -> Facts:
     """Index the assessments by ID; the flags of rows that are not in the project are kept."""
-    first: dict[str, Assessment] = {}
-    for a in assessments:
-        first.setdefault(a.milestone.id, a)
+    first = first_by_id(assessments, lambda a: a.milestone.id)
     rows = tuple(a for a in first.values() if a.milestone.status is not Status.CANCELLED)
     deps = {mid: a.milestone.depends_on for mid, a in first.items()}
     return Facts(rows, {a.milestone.id: a for a in rows}, deps)
 
-
-def shift(day: date, days: int) -> date:
-    """``day`` moved by ``days``, held at the ends of the calendar instead of overflowing
-    (a Due typed as 9999-12-31 must not break the report)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max if days > 0 else date.min

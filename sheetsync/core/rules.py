@@ -8,13 +8,32 @@ clock. A rule whose inputs could not be read is not judged; the row gets ``INVAL
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TypeVar
 
 from sheetsync.core import graph
 from sheetsync.model import Assessment, Flag, Milestone, Owner, Project, Status
 
-LATE = frozenset({Flag.OVERDUE, Flag.CLIENT_OVERDUE})
+LATE = frozenset({Flag.OVERDUE, Flag.CLIENT_OVERDUE})  # the flags that mean "late"
 AT_RISK_SHOWN = 3  # how many late upstream IDs an assessment names
+
+T = TypeVar("T")
+
+
+def first_by_id(rows: Iterable[T], id_of: Callable[[T], str]) -> dict[str, T]:
+    """The first row of each ID, in sheet order: the one rule for a duplicated ID. Only the
+    first row counts (for dependencies, the report, reminders, impact); ``assess`` flags
+    every later row of the same ID INVALID and parsing reports it as ``duplicate_id``."""
+    first: dict[str, T] = {}
+    for row in rows:
+        first.setdefault(id_of(row), row)
+    return first
+
+
+def first_rows(milestones: Iterable[Milestone]) -> dict[str, Milestone]:
+    """Each ID's first milestone row, by ID, in sheet order (see ``first_by_id``)."""
+    return first_by_id(milestones, lambda m: m.id)
 
 
 def _needs(m: Milestone) -> frozenset[str]:
@@ -59,9 +78,7 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
 def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
     """Every milestone's flags on ``as_of``, in sheet order (duplicates of an ID included)."""
     s = project.settings
-    first: dict[str, Milestone] = {}
-    for m in project.milestones:
-        first.setdefault(m.id, m)
+    first = first_rows(project.milestones)
     own = {id(m): _own_flags(m, as_of, s.due_soon_days, s.confirm_within_days)
            for m in project.milestones}
     deps = {key: m.depends_on for key, m in first.items()}

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sheetsync.core.report_facts import LATE, Facts, Ref, shift
+from sheetsync.core.days import shift
+from sheetsync.core.report_facts import Facts, Ref
+from sheetsync.core.rules import LATE
 from sheetsync.model import Assessment, Flag, Milestone, Owner, Status
 
 DEFAULT_SPAN_DAYS = 14  # a bar with no Start and no dated dependency starts this long before
