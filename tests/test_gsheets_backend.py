@@ -16,8 +16,8 @@ from typing import Any
 import google.auth._exponential_backoff
 import pytest
 
-from sheetsync.backends import open_backend
-from sheetsync.backends.gsheets import GoogleSheet, doctor_sheet, quote_sheet, spreadsheet_id
+from sheetsync.backends import Access, kind, open_backend
+from sheetsync.backends.gsheets import GoogleSheet, quote_sheet, spreadsheet_id
 from sheetsync.backends.gsheets_http import RetryPolicy
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import (
@@ -27,7 +27,7 @@ from sheetsync.errors import (
     QuotaExceeded,
     SourceError,
 )
-from sheetsync.model import CellWrite, Unreadable, WritePlan
+from sheetsync.model import CellWrite, Finding, Unreadable, WritePlan
 from tests.sheets_emulator import Formula, SheetsEmulator
 
 SID = "1AcmeRolloutSheet_0123456789"
@@ -395,19 +395,29 @@ def test_bad_key_files(tmp_path: Path, content: str | None, message: str) -> Non
 # =========================================================================== doctor
 
 
-def test_doctor_lines(sheets_emulator: SheetsEmulator, service_account_key: Path,
-                      service_account_email: str) -> None:
+def test_doctor_findings(sheets_emulator: SheetsEmulator, service_account_key: Path,
+                         service_account_email: str) -> None:
+    """The Google kind's doctor checks: the key, access to the sheet, and its tabs."""
     acme(sheets_emulator)
-    lines = doctor_sheet(SOURCE, service_account_key, sheets_emulator.url)
-    assert lines[0] == f"Key file {service_account_key}: service account {service_account_email}."
-    assert "opens as \"Acme rollout\"" in lines[1]
-    assert "Tab Milestones: found as 'Milestones'." in lines
-    assert "Tab Updates: missing." in lines
-    assert "Tab Log: missing, sheetsync creates it on its first write." in lines
+    google = kind(SOURCE)
+    how = Access(service_account_key, sheets_emulator.url)
+    key = google.prepare(how, needed=True)
+    assert key == Finding(True, f"Key file {service_account_key}: service account "
+                                f"{service_account_email} (share each Google Sheet with it as "
+                                "an Editor).")
+    found = google.diagnose(SOURCE, how)
+    assert found[0] == Finding(True, f'{SOURCE}: opens as "Acme rollout" for '
+                                     f"{service_account_email}.")
+    assert all(f.ok for f in found)
+    assert any("tabs found: Project, Milestones" in f.text for f in found)
+    assert any("missing; sheetsync creates" in f.text and "Log" in f.text for f in found)
     sheets_emulator.unshare(SID, service_account_email)
-    denied = doctor_sheet(SOURCE, service_account_key, sheets_emulator.url)
-    assert len(denied) == 2 and service_account_email in denied[1]
-    assert doctor_sheet(SOURCE, Path("/nonexistent/key.json"))[0].startswith("There is no")
+    denied = google.diagnose(SOURCE, how)
+    assert len(denied) == 1 and not denied[0].ok and service_account_email in denied[0].text
+    missing = google.prepare(Access(Path("/nonexistent/key.json")), needed=True)
+    assert missing is not None and not missing.ok and "There is no" in missing.text
+    assert google.diagnose(SOURCE, how, ready=False) == [
+        Finding(False, f"{SOURCE}: not checked; fix the key file first.")]
 
 
 def test_log_time_is_text(sheets_emulator: SheetsEmulator, open_sheet: Opener) -> None:

@@ -21,12 +21,15 @@ Both backends satisfy ``Backend``: ``read()`` returns every tab sheetsync knows 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sheetsync.core import sources
-from sheetsync.errors import ConfigError
-from sheetsync.model import RawWorkbook, WritePlan
+from sheetsync.model import Finding, RawWorkbook, WritePlan
+
+if TYPE_CHECKING:
+    from sheetsync.blueprint.layout import Blueprint
 
 
 class Backend(Protocol):
@@ -38,18 +41,55 @@ class Backend(Protocol):
     def apply(self, plan: WritePlan) -> None: ...
 
 
+@dataclass(frozen=True)
+class Access:
+    """How this run reaches its sources (from the config): the key, the endpoint, the locks."""
+
+    credentials: Path | None = None
+    endpoint: str | None = None
+    lock_dir: Path | None = None
+
+
+class SourceKind(Protocol):
+    """One kind of SOURCE: everything sheetsync does that depends on where a workbook lives."""
+
+    name: str
+
+    def open(self, source: str, access: Access) -> Backend:
+        """The backend that reads and writes it (nothing is sent yet for a remote one)."""
+        ...
+
+    def prepare(self, access: Access, *, needed: bool) -> Finding | None:
+        """``doctor``: what every source of this kind needs first (a key file), if anything."""
+        ...
+
+    def diagnose(self, source: str, access: Access, *, ready: bool = True) -> list[Finding]:
+        """``doctor``: can it be read and written, which tabs it has; nothing is written."""
+        ...
+
+    def lay_out(self, source: str, blueprint: Blueprint, access: Access) -> list[str]:
+        """``init``: lay the template on a new workbook; what was done, one line each."""
+        ...
+
+    def canonical(self, source: str) -> str:
+        """One spelling per workbook (one lock and one journal each)."""
+        ...
+
+
+def kinds() -> tuple[SourceKind, ...]:
+    """Every kind of SOURCE, in the order ``doctor`` prepares them."""
+    from sheetsync.backends.source_kinds import KINDS
+
+    return KINDS
+
+
+def kind(source: str) -> SourceKind:
+    """The kind of a SOURCE; a web address that is no Google Sheet is a ConfigError."""
+    name = sources.kind_of(source)
+    return next(k for k in kinds() if k.name == name)
+
+
 def open_backend(source: str, *, credentials: Path | None = None,
                  endpoint: str | None = None, lock_dir: Path | None = None) -> Backend:
     """The backend for a SOURCE: an .xlsx path, a Google Sheet URL or ``gsheet:<id>``."""
-    if sources.is_google(source):
-        from sheetsync.backends.gsheets import GoogleSheet
-
-        return GoogleSheet.open(source, credentials=credentials, endpoint=endpoint)
-    if source.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"{source} is not a Google Sheet address; give a docs.google.com/spreadsheets URL, "
-            "gsheet:<spreadsheet id>, or the path of an .xlsx file."
-        )
-    from sheetsync.backends.xlsx import XlsxFile
-
-    return XlsxFile(source, lock_dir=lock_dir)
+    return kind(source).open(source, Access(credentials, endpoint, lock_dir))

@@ -434,41 +434,6 @@ class GoogleSheet:
             self._call(lambda: self.http.values_batch_update(self.id, body))
 
     # ------------------------------------------------------------------ doctor
-    def doctor(self) -> list[str]:
-        """Plain lines about access and tabs (one metadata request)."""
-        lines = [f"Key file {self.key_file}: service account {self.email}."]
-        try:
-            self._metadata()
-        except SheetsyncError as err:
-            return [*lines, str(err)]
-        lines.append(f'{self.source} opens as "{self.title}" and is shared with {self.email}.')
-        found: dict[str, list[str]] = {}
-        for title in self.tabs:
-            canonical = schema.canonical_tab(title)
-            if canonical:
-                found.setdefault(canonical, []).append(title)
-        for tab in schema.TABS:
-            titles = found.get(tab)
-            if titles and len(titles) > 1:
-                lines.append(f"Tabs {', '.join(titles)} all count as {tab}: keep only one.")
-            elif titles:
-                lines.append(f"Tab {tab}: found as {titles[0]!r}.")
-            elif tab in schema.JOB_OWNED_TABS:
-                lines.append(f"Tab {tab}: missing, sheetsync creates it on its first write.")
-            else:
-                lines.append(f"Tab {tab}: missing.")
-        return lines
-
-
-def doctor_sheet(source: str, credentials: Path | None = None,
-                 endpoint: str | None = None) -> list[str]:
-    """Check a key file, a sheet's access and its tabs: one plain line per finding."""
-    try:
-        sheet = GoogleSheet.open(source, credentials=credentials, endpoint=endpoint,
-                                 retry=RetryPolicy(max_tries=2, max_total_wait=5))
-    except SheetsyncError as err:
-        return [str(err)]
-    return sheet.doctor()
 
 
 # =========================================================================== values

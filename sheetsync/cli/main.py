@@ -337,34 +337,13 @@ def config_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def init_cmd(ctx: click.Context, source: str, language: str) -> None:
     """Lay the template on a new Google Sheet shared with sheetsync, or create a new .xlsx."""
-    from pathlib import Path
-
+    from sheetsync.backends import kind
     from sheetsync.blueprint import layout as blueprint
-    from sheetsync.core.sources import is_google
-    from sheetsync.errors import SourceError
-    from sheetsync.shell import workbooks
+    from sheetsync.shell.pipeline import access
 
-    lang = language.lower()
     cfg = _config(ctx)
-    if is_google(source):
-        from sheetsync.backends.gsheets import GoogleSheet
-        from sheetsync.backends.gsheets_template import init_sheet
-
-        sheet = GoogleSheet.open(source, credentials=Path(cfg.credentials),
-                                 endpoint=cfg.sheets_endpoint or None)
-        for line in init_sheet(sheet, blueprint.template(lang)).lines():
-            click.echo(line)
-        return
-    if source.startswith(("http://", "https://")):
-        raise ConfigError(f"{source} is not a Google Sheet address; give a "
-                          "docs.google.com/spreadsheets URL, gsheet:<id>, or a new .xlsx path.")
-    if Path(source).exists():
-        raise SourceError(f"{source} already exists and init never overwrites a workbook; "
-                          "give the path of a new .xlsx file.")
-    path = workbooks.init_xlsx(source, lang)
-    tabs = blueprint.template(lang).tabs
-    click.echo(f"Created {path} ({lang} template): tabs {', '.join(t.title for t in tabs)}, "
-               f"with example rows to overwrite.")
+    for line in kind(source).lay_out(source, blueprint.template(language.lower()), access(cfg)):
+        click.echo(line)
 
 
 @main.command("doctor")

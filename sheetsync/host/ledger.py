@@ -37,17 +37,8 @@ LOCK_WAIT = 5.0  # seconds; a second process waits this long, then leaves the pr
 
 
 def canonical_source(source: str) -> str:
-    """One spelling per project: an absolute path for a file, ``gsheet:<id>`` for a Sheet.
-
-    ``a.xlsx``, ``./a.xlsx`` and ``/srv/p/a.xlsx`` are one project, and so are a Sheet's
-    URL and its ``gsheet:`` id: they must share one lock and one journal.
-    """
-    if sources.is_google(source):
-        key = sources.google_id(source)
-        return f"gsheet:{key}" if key else source
-    if source.startswith(("http://", "https://")):
-        return source
-    return str(Path(source).expanduser().resolve())
+    """One spelling per project (``sources.canonical``): one lock and one journal each."""
+    return sources.canonical(source)
 
 
 def project_key(source: str) -> str:

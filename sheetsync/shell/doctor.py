@@ -17,34 +17,19 @@ import os
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sheetsync.backends.gsheets import GoogleSheet
-from sheetsync.backends.gsheets_http import RetryPolicy, load_credentials
-from sheetsync.backends.xlsx import XlsxFile
-from sheetsync.core import schema
-from sheetsync.core.sources import is_google
-from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync import backends
+from sheetsync.errors import ConfigError
 from sheetsync.host import config
 from sheetsync.mail import transport as mail
+from sheetsync.model import Finding
 from sheetsync.shell import delivery
+from sheetsync.shell.pipeline import access
 
-OPTIONAL_TABS = (schema.UPDATES, schema.CHANGES)
-DOCTOR_RETRY = RetryPolicy(max_tries=2, max_total_wait=5)  # a doctor answers quickly
 SMTP_TIMEOUT = 15.0  # seconds, at most, for the SMTP check
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One checked thing: OK, or what is wrong and how to fix it."""
-
-    ok: bool
-    text: str
-
-    def line(self) -> str:
-        return f"{'OK ' if self.ok else 'FIX'}  {self.text}"
 
 
 def good(text: str) -> Finding:
@@ -87,14 +72,19 @@ def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
     if not todo:
         result.findings.append(good("No SOURCE given and no projects in the config file: "
                                     "only the settings were checked."))
-    google = [s for s in todo if is_google(s)]
-    key = check_key(Path(cfg.credentials), needed=bool(google))
-    result.findings.append(key)
-    for source in todo:
-        if is_google(source):
-            result.findings.extend(check_gsheet(source, cfg, key_ok=key.ok))
+    how = access(cfg)
+    kinds = [(source, kind_or_finding(source)) for source in todo]
+    ready: dict[str, bool] = {}
+    for k in backends.kinds():
+        first = k.prepare(how, needed=any(found is k for _, found in kinds))
+        if first is not None:
+            result.findings.append(first)
+        ready[k.name] = first is None or first.ok
+    for source, found in kinds:
+        if isinstance(found, Finding):
+            result.findings.append(found)
         else:
-            result.findings.extend(check_xlsx(Path(source)))
+            result.findings.extend(found.diagnose(source, how, ready=ready[found.name]))
     result.findings.extend(check_mail(cfg))
     result.findings.append(check_state_dir(Path(cfg.state_dir)))
     return result
@@ -112,96 +102,12 @@ def check_config(path: str | None) -> tuple[config.Config | None, Finding]:
     return cfg, good(f"Config: {cfg.path} loads, {len(cfg.projects)} projects listed.")
 
 
-# --------------------------------------------------------------------------- Google
-
-
-def check_key(path: Path, *, needed: bool) -> Finding:
-    """The service-account key file: present, a service-account JSON key, its client_email."""
-    if not path.exists() and not needed:
-        return good(f"Key file: none at {path}; it is only needed for Google Sheet sources.")
+def kind_or_finding(source: str) -> backends.SourceKind | Finding:
+    """The kind of a SOURCE, or what is wrong with its spelling."""
     try:
-        creds = load_credentials(path)
+        return backends.kind(source)
     except ConfigError as err:
-        return bad(f"Key file: {err}")
-    return good(f"Key file {path}: service account {creds.service_account_email} (share each "
-                "Google Sheet with it as an Editor).")
-
-
-def check_gsheet(source: str, cfg: config.Config, *, key_ok: bool = True) -> list[Finding]:
-    """Access to a Google Sheet through the service account (one request), and its tabs."""
-    if not key_ok:
-        return [bad(f"{source}: not checked; fix the key file first.")]
-    try:
-        sheet = GoogleSheet.open(source, credentials=Path(cfg.credentials),
-                                 endpoint=cfg.sheets_endpoint or None, retry=DOCTOR_RETRY)
-        titles = list(sheet.tabs)
-    except SheetsyncError as err:
-        return [bad(f"{source}: {err}")]
-    opened = good(f'{source}: opens as "{sheet.title}" for {sheet.email}.')
-    return [opened, *tab_findings(source, titles)]
-
-
-# --------------------------------------------------------------------------- .xlsx
-
-
-def check_xlsx(path: Path) -> list[Finding]:
-    """An .xlsx source: exists, readable, writable, its tabs, nothing that blocks writing."""
-    if not path.exists():
-        return [bad(f"{path} does not exist; check the path, or create it with "
-                    f"'sheetsync init {path}'.")]
-    if not os.access(path, os.R_OK):
-        return [bad(f"{path} cannot be read by this user; make it readable (chmod u+r).")]
-    try:
-        raw = XlsxFile(path).read()
-    except (SheetsyncError, OSError) as err:
-        return [bad(f"{path}: {err}")]
-    findings = [good(f"{path}: readable, {len(raw.tabs)} sheetsync tabs.")]
-    findings.append(writable_file(path))
-    if not raw.can_write:
-        findings.append(bad(f"{path}: {raw.write_refusal}, so sheetsync will not write to it; "
-                            "move them to another workbook."))
-    findings.extend(tab_findings(str(path), [t.name for t in raw.tabs]))
-    return findings
-
-
-def writable_file(path: Path) -> Finding:
-    """sheetsync saves beside the file and renames over it: both must be writable."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not os.access(path, os.W_OK):
-        return bad(f"{path} is read-only for this user; make it writable (chmod u+w) so "
-                   "sheetsync can write flags, Problems and Log.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return bad(f"The folder {folder} is read-only for this user, and sheetsync saves "
-                   "through a temporary file there; make the folder writable.")
-    return good(f"{path}: writable.")
-
-
-# --------------------------------------------------------------------------- tabs
-
-
-def tab_findings(source: str, titles: Iterable[str]) -> list[Finding]:
-    """Which of sheetsync's tabs a workbook has: Project and Milestones are required."""
-    found: dict[str, list[str]] = {}
-    for title in titles:
-        canonical = schema.canonical_tab(title)
-        if canonical:
-            found.setdefault(canonical, []).append(title)
-    named = [tab if found[tab][0] == tab else f"{tab} ({found[tab][0]!r})"
-             for tab in schema.TABS if tab in found]
-    out = [good(f"{source}: tabs found: {', '.join(named)}.")] if named else []
-    later = [tab for tab in schema.JOB_OWNED_TABS if tab not in found]
-    if later:
-        out.append(good(f"{source}: {' and '.join(later)} missing; sheetsync creates "
-                        f"{'them' if len(later) > 1 else 'it'} on its first write."))
-    for tab in schema.TABS:
-        names = found.get(tab, [])
-        if len(names) > 1:
-            out.append(bad(f"{source}: tabs {', '.join(map(repr, names))} all count as {tab}; "
-                           "keep one and rename the others."))
-        elif not names and tab not in OPTIONAL_TABS + schema.JOB_OWNED_TABS:
-            out.append(bad(f"{source}: there is no {tab} tab; add one (sheetsync init NEW.xlsx "
-                           "shows its layout)."))
-    return out
+        return bad(str(err))
 
 
 # --------------------------------------------------------------------------- mail

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sheetsync.backends import Backend, open_backend
+from sheetsync.backends import Access, Backend, kind
 from sheetsync.core import rules, writeplan
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
@@ -24,13 +24,18 @@ from sheetsync.model import Assessment, Project, RawWorkbook
 Opener = Callable[[str], Backend]
 
 
+def access(config: Config) -> Access:
+    """How this run reaches its sources: the configured key, endpoint and lock folder."""
+    return Access(credentials=Path(config.credentials), endpoint=config.sheets_endpoint or None,
+                  lock_dir=Path(config.state_dir) / "locks")
+
+
 def opener(config: Config) -> Opener:
     """How this run opens a SOURCE, with the configured key and endpoint."""
+    how = access(config)
 
     def open_source(source: str) -> Backend:
-        return open_backend(source, credentials=Path(config.credentials),
-                            endpoint=config.sheets_endpoint or None,
-                            lock_dir=Path(config.state_dir) / "locks")
+        return kind(source).open(source, how)
 
     return open_source
 

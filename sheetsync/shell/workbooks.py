@@ -14,11 +14,12 @@ import os
 import sys
 from pathlib import Path
 
+from sheetsync.backends.source_kinds import create_xlsx
 from sheetsync.backends.xlsx_template import write_template
 from sheetsync.blueprint import layout as blueprint
 from sheetsync.core import cells, schema
 from sheetsync.core.cells import Bad
-from sheetsync.errors import ConfigError, SheetsyncError, SourceError
+from sheetsync.errors import ConfigError, SheetsyncError
 
 EXAMPLE_NAME = "acme-rollout.xlsx"
 
@@ -37,11 +38,7 @@ def language_of(text: str) -> str:
 
 def init_xlsx(path: str | os.PathLike[str], language: str = "en") -> Path:
     """Create a new project workbook from the template; an existing file is never touched."""
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise SourceError(f"{target} does not end in .xlsx; give the new workbook a name like "
-                          "project.xlsx.")
-    return write_template(target, blueprint.template(language_of(language)))
+    return create_xlsx(path, blueprint.template(language_of(language)))
 
 
 def generate(outdir: str | os.PathLike[str],

@@ -1,0 +1,149 @@
+"""The two kinds of SOURCE (``sheetsync.backends.SourceKind``): a Google Sheet and an .xlsx file.
+
+Each brings its own open, doctor checks, template lay-out and canonical spelling; the
+backend modules themselves are imported only when a source of their kind is used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sheetsync.backends import Access, Backend
+from sheetsync.core import sources
+from sheetsync.core.tab_check import tab_findings
+from sheetsync.errors import ConfigError, SheetsyncError, SourceError
+from sheetsync.model import Finding
+
+if TYPE_CHECKING:
+    from sheetsync.blueprint.layout import Blueprint
+
+
+class GoogleSheetKind:
+    """``gsheet:<id>`` or a docs.google.com/spreadsheets URL, reached with a service account."""
+
+    name = sources.GSHEET
+
+    def open(self, source: str, access: Access) -> Backend:
+        from sheetsync.backends.gsheets import GoogleSheet
+
+        return GoogleSheet.open(source, credentials=access.credentials,
+                                endpoint=access.endpoint)
+
+    def prepare(self, access: Access, *, needed: bool) -> Finding | None:
+        """The service-account key file: present, a service-account JSON key, its client_email."""
+        from sheetsync.backends.gsheets_http import load_credentials
+
+        path = Path(access.credentials or "")
+        if not path.exists() and not needed:
+            return Finding(True, f"Key file: none at {path}; it is only needed for Google "
+                                 "Sheet sources.")
+        try:
+            creds = load_credentials(path)
+        except ConfigError as err:
+            return Finding(False, f"Key file: {err}")
+        return Finding(True, f"Key file {path}: service account {creds.service_account_email} "
+                             "(share each Google Sheet with it as an Editor).")
+
+    def diagnose(self, source: str, access: Access, *, ready: bool = True) -> list[Finding]:
+        """Access through the service account (one request, few retries), and its tabs."""
+        from sheetsync.backends.gsheets import GoogleSheet
+        from sheetsync.backends.gsheets_http import RetryPolicy
+
+        if not ready:
+            return [Finding(False, f"{source}: not checked; fix the key file first.")]
+        try:
+            sheet = GoogleSheet.open(source, credentials=access.credentials,
+                                     endpoint=access.endpoint,
+                                     retry=RetryPolicy(max_tries=2, max_total_wait=5))
+            titles = list(sheet.tabs)
+        except SheetsyncError as err:
+            return [Finding(False, f"{source}: {err}")]
+        opened = Finding(True, f'{source}: opens as "{sheet.title}" for {sheet.email}.')
+        return [opened, *tab_findings(source, titles)]
+
+    def lay_out(self, source: str, blueprint: Blueprint, access: Access) -> list[str]:
+        from sheetsync.backends.gsheets import GoogleSheet
+        from sheetsync.backends.gsheets_template import init_sheet
+
+        sheet = GoogleSheet.open(source, credentials=access.credentials,
+                                 endpoint=access.endpoint)
+        return init_sheet(sheet, blueprint).lines()
+
+    def canonical(self, source: str) -> str:
+        return sources.canonical(source)
+
+
+class XlsxKind:
+    """The path of an .xlsx file, saved beside itself and renamed into place."""
+
+    name = sources.XLSX
+
+    def open(self, source: str, access: Access) -> Backend:
+        from sheetsync.backends.xlsx import XlsxFile
+
+        return XlsxFile(source, lock_dir=access.lock_dir)
+
+    def prepare(self, access: Access, *, needed: bool) -> Finding | None:
+        return None  # a file needs nothing shared by all files
+
+    def diagnose(self, source: str, access: Access, *, ready: bool = True) -> list[Finding]:
+        """Exists, readable, writable, its tabs, nothing that blocks writing."""
+        from sheetsync.backends.xlsx import XlsxFile
+
+        path = Path(source)
+        if not path.exists():
+            return [Finding(False, f"{path} does not exist; check the path, or create it with "
+                                   f"'sheetsync init {path}'.")]
+        if not os.access(path, os.R_OK):
+            return [Finding(False, f"{path} cannot be read by this user; make it readable "
+                                   "(chmod u+r).")]
+        try:
+            raw = XlsxFile(path).read()
+        except (SheetsyncError, OSError) as err:
+            return [Finding(False, f"{path}: {err}")]
+        findings = [Finding(True, f"{path}: readable, {len(raw.tabs)} sheetsync tabs."),
+                    writable_file(path)]
+        if not raw.can_write:
+            findings.append(Finding(False, f"{path}: {raw.write_refusal}, so sheetsync will not "
+                                           "write to it; move them to another workbook."))
+        findings.extend(tab_findings(str(path), [t.name for t in raw.tabs]))
+        return findings
+
+    def lay_out(self, source: str, blueprint: Blueprint, access: Access) -> list[str]:
+        path = create_xlsx(source, blueprint)
+        return [f"Created {path} ({blueprint.language} template): tabs "
+                f"{', '.join(t.title for t in blueprint.tabs)}, with example rows to overwrite."]
+
+    def canonical(self, source: str) -> str:
+        return sources.canonical(source)
+
+
+def create_xlsx(source: str | os.PathLike[str], blueprint: Blueprint) -> Path:
+    """A new project workbook from the template; an existing file is never touched."""
+    from sheetsync.backends.xlsx_template import write_template
+
+    target = Path(source)
+    if target.exists():
+        raise SourceError(f"{source} already exists and init never overwrites a workbook; "
+                          "give the path of a new .xlsx file.")
+    if target.suffix.lower() != ".xlsx":
+        raise SourceError(f"{target} does not end in .xlsx; give the new workbook a name like "
+                          "project.xlsx.")
+    return write_template(target, blueprint)
+
+
+def writable_file(path: Path) -> Finding:
+    """sheetsync saves beside the file and renames over it: both must be writable."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(path, os.W_OK):
+        return Finding(False, f"{path} is read-only for this user; make it writable (chmod u+w) "
+                              "so sheetsync can write flags, Problems and Log.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return Finding(False, f"The folder {folder} is read-only for this user, and sheetsync "
+                              "saves through a temporary file there; make the folder writable.")
+    return Finding(True, f"{path}: writable.")
+
+
+KINDS = (GoogleSheetKind(), XlsxKind())

@@ -1,0 +1,35 @@
+"""Which of sheetsync's tabs a workbook has, as ``doctor`` findings. Pure: titles in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sheetsync.core import schema
+from sheetsync.model import Finding
+
+OPTIONAL_TABS = (schema.UPDATES, schema.CHANGES)
+
+
+def tab_findings(source: str, titles: Iterable[str]) -> list[Finding]:
+    """Which of sheetsync's tabs a workbook has: Project and Milestones are required."""
+    found: dict[str, list[str]] = {}
+    for title in titles:
+        canonical = schema.canonical_tab(title)
+        if canonical:
+            found.setdefault(canonical, []).append(title)
+    named = [tab if found[tab][0] == tab else f"{tab} ({found[tab][0]!r})"
+             for tab in schema.TABS if tab in found]
+    out = [Finding(True, f"{source}: tabs found: {', '.join(named)}.")] if named else []
+    later = [tab for tab in schema.JOB_OWNED_TABS if tab not in found]
+    if later:
+        out.append(Finding(True, f"{source}: {' and '.join(later)} missing; sheetsync creates "
+                                 f"{'them' if len(later) > 1 else 'it'} on its first write."))
+    for tab in schema.TABS:
+        names = found.get(tab, [])
+        if len(names) > 1:
+            out.append(Finding(False, f"{source}: tabs {', '.join(map(repr, names))} all count "
+                                      f"as {tab}; keep one and rename the others."))
+        elif not names and tab not in OPTIONAL_TABS + schema.JOB_OWNED_TABS:
+            out.append(Finding(False, f"{source}: there is no {tab} tab; add one (sheetsync "
+                                      "init NEW.xlsx shows its layout)."))
+    return out
