@@ -7,7 +7,7 @@ Run from the repository root::
 Makes N (default 200) copies of the example project, each its own client, and starts the
 loopback SMTP server of tests/fixtures_smtp.py. Then, in the same run:
 
-- sheetsync: ``delivery.report`` for every project in one ``Run`` (read the workbook,
+- sheetsync: ``report_flow.report`` for every project in one ``Context`` (read the workbook,
   judge, build and render the report, ledger intent, send, ledger outcome, append the
   Log row to the .xlsx), through one ``SmtpTransport``;
 - the floor: the same N rendered emails sent with ``yagmail.SMTP().send()``, one call per
@@ -33,7 +33,8 @@ import yagmail
 from sheetsync.host.config import Config
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail.transport import SmtpSettings, SmtpTransport
-from sheetsync.shell import delivery
+from sheetsync.shell import report_flow
+from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import opener
 from tests.fixtures_smtp import start_smtp_server
 
@@ -69,11 +70,11 @@ def main(n: int = 200) -> None:
 
         server.reset()
         started = time.perf_counter()
-        run = delivery.Run(open_source=opener(Config()), ledger=Ledger(folder / "state"),
+        run = Context(open_source=opener(Config()), ledger=Ledger(folder / "state"),
                            transport=SmtpTransport(settings), now=datetime.now(UTC),
                            sender=SENDER)
         with run.transport:
-            results = [delivery.report(s, run, as_of=AS_OF) for s in sources]
+            results = [report_flow.report(s, run, as_of=AS_OF) for s in sources]
         ours = time.perf_counter() - started
         ours_connections = server.connections
         assert all(r.result == "sent" for r in results), {r.result for r in results}

@@ -8,7 +8,7 @@ from sheetsync.core import calendar as due
 from sheetsync.model import Settings
 from sheetsync.shell import pipeline
 from sheetsync.shell import summaries as views
-from sheetsync.shell.delivery import Run
+from sheetsync.shell.context import Context
 from sheetsync.shell.reconcile import Action, Due, Job
 
 
@@ -16,8 +16,8 @@ def when(settings: Settings, now: datetime) -> Due:
     return Due(due.project_day(now, settings))
 
 
-def run(loaded: pipeline.Loaded, _run: Run, period: date) -> Action:
+def run(loaded: pipeline.Loaded, _ctx: Context, period: date) -> Action:
     return Action("check", "done", views.check_line(pipeline.check_loaded(loaded, as_of=period)))
 
 
-JOB = Job("check", when, run, records_done=True)
+JOB = Job("check", when, run, records_done=True, counted=True)

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from sheetsync.core import calendar as due
 from sheetsync.model import Settings
-from sheetsync.shell import delivery
+from sheetsync.shell import remind_flow
+from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import Loaded
 from sheetsync.shell.reconcile import Action, Due, Job
 
@@ -16,8 +17,8 @@ def when(settings: Settings, now: datetime) -> Due | None:
     return Due(day) if day else None
 
 
-def run(loaded: Loaded, ctx: delivery.Run, period: date) -> Action:
-    sent = delivery.remind_loaded(loaded, ctx, as_of=period)
+def run(loaded: Loaded, ctx: Context, period: date) -> Action:
+    sent = remind_flow.remind_loaded(loaded, ctx, as_of=period)
     if sent.result == "skipped" and not sent.message_id and not sent.unknown:
         return Action("remind", "done", sent.detail)  # nothing to send today: settled
     return Action("remind", sent.result, sent.detail, unknown=sent.unknown)

@@ -6,18 +6,31 @@ from datetime import date, datetime
 
 from sheetsync.core import calendar as due
 from sheetsync.model import Settings
-from sheetsync.shell import delivery
+from sheetsync.shell import report_flow
+from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import Loaded
 from sheetsync.shell.reconcile import Action, Due, Job
 
 
 def when(settings: Settings, now: datetime) -> Due:
     report = due.report_due(now, settings)
-    return Due(report.period, skip=report.skip_reason)
+    return Due(report.period, skip=skip_reason(report, settings))
 
 
-def run(loaded: Loaded, ctx: delivery.Run, period: date) -> Action:
-    sent = delivery.report_loaded(loaded, ctx, as_of=period)
+def skip_reason(report: due.ReportDue, settings: Settings) -> str:
+    """Too late to send; but a project that sends nothing was not "missed"."""
+    if not report.too_late:
+        return ""
+    period = report.period.isoformat()
+    if settings.reports_paused:
+        return f"not sent for {period}: Reports paused is Yes in the Project tab"
+    if not settings.client_emails:
+        return f"not sent for {period}: the Project tab has no valid Client emails"
+    return report.skip_reason
+
+
+def run(loaded: Loaded, ctx: Context, period: date) -> Action:
+    sent = report_flow.report_loaded(loaded, ctx, as_of=period)
     return Action("report", sent.result, sent.detail, unknown=sent.unknown)
 
 

@@ -1,4 +1,4 @@
-"""delivery.deliver: once per period, and what it writes to the Log tab on failure."""
+"""delivery.deliver, through report_flow: once per period, and the Log tab on failure."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import openpyxl
 from sheetsync.host.config import Config
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail.transport import SmtpSettings, SmtpTransport
-from sheetsync.shell import delivery
+from sheetsync.shell import drafts, report_flow
+from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import opener
 from tests.fixtures_smtp import LoopbackSmtpServer
 
@@ -20,9 +21,9 @@ FRIDAY = date(2026, 11, 27)
 SENDER = "Studio <projects@studio.example>"
 
 
-def _run(server: LoopbackSmtpServer, state: Path, now: datetime) -> delivery.Run:
+def _run(server: LoopbackSmtpServer, state: Path, now: datetime) -> Context:
     settings = SmtpSettings(host=server.host, port=server.port, security="none")
-    return delivery.Run(open_source=opener(Config()), ledger=Ledger(state),
+    return Context(open_source=opener(Config()), ledger=Ledger(state),
                         transport=SmtpTransport(settings, retries=0, sleep=lambda _: None),
                         now=now, sender=SENDER)
 
@@ -43,14 +44,14 @@ def test_a_failing_report_is_tried_every_run_but_logged_once_a_day(
     for minute in (5, 20, 35):
         run = _run(smtp_server, tmp_path / "state", datetime(2026, 11, 27, 16, minute, tzinfo=UTC))
         with run.transport:
-            sent = delivery.report(str(book), run, as_of=FRIDAY)
+            sent = report_flow.report(str(book), run, as_of=FRIDAY)
         assert sent.result == "failed"
     assert _log_results(book) == ["failed"]
 
     smtp_server.reset()  # the server is back: the next run sends, and logs it
     run = _run(smtp_server, tmp_path / "state", datetime(2026, 11, 27, 16, 50, tzinfo=UTC))
     with run.transport:
-        assert delivery.report(str(book), run, as_of=FRIDAY).result == "sent"
+        assert report_flow.report(str(book), run, as_of=FRIDAY).result == "sent"
     assert len(smtp_server.messages) == 1
     assert _log_results(book) == ["failed", "sent"]
 
@@ -62,7 +63,7 @@ def test_dry_run_renders_but_sends_and_writes_nothing(
     before = book.read_bytes()
     run = _run(smtp_server, tmp_path / "state", datetime(2026, 11, 27, 16, 5, tzinfo=UTC))
     with run.transport:
-        sent = delivery.report(str(book), run, as_of=FRIDAY, dry_run=True)
+        sent = report_flow.report(str(book), run, as_of=FRIDAY, dry_run=True)
     assert sent.result == "dry-run" and sent.message is not None
     assert "Waiting on you" in sent.message.text
     assert smtp_server.messages == [] and book.read_bytes() == before
@@ -74,10 +75,10 @@ def test_one_report_a_week_even_for_neighbouring_as_of_dates(
     book = tmp_path / "acme.xlsx"
     shutil.copy(EXAMPLE, book)
 
-    def report(as_of: date, force: bool = False) -> delivery.Sent:
+    def report(as_of: date, force: bool = False) -> drafts.Sent:
         run = _run(smtp_server, tmp_path / "state", datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
         with run.transport:
-            return delivery.report(str(book), run, as_of=as_of, force=force)
+            return report_flow.report(str(book), run, as_of=as_of, force=force)
 
     assert report(FRIDAY).result == "sent"
     saturday = report(date(2026, 11, 28))

@@ -6,6 +6,7 @@ must answer in the project's own time zone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -98,9 +99,21 @@ def test_five_days_down_is_skipped_with_a_reason() -> None:
 
 def test_weekly_report_job_turns_the_rule_into_a_due_period() -> None:
     assert weekly_report.when(LONDON, utc("2026-11-28 10:00")) == due_period("2026-11-27")
-    skipped = weekly_report.when(LONDON, utc("2026-12-02 08:00"))
+    sending = replace(LONDON, client_emails=("client@example.com",))
+    skipped = weekly_report.when(sending, utc("2026-12-02 08:00"))
     assert skipped.period == date(2026, 11, 27)
     assert skipped.skip.startswith("the report for 2026-11-27 was missed")
+
+
+def test_a_project_that_sends_nothing_gives_its_own_skip_reason() -> None:
+    """Too late, but a paused project or one with no client was not "missed"."""
+    late = utc("2026-12-02 08:00")
+    assert weekly_report.when(LONDON, late).skip == (
+        "not sent for 2026-11-27: the Project tab has no valid Client emails")
+    paused = replace(LONDON, client_emails=("client@example.com",), reports_paused=True)
+    assert weekly_report.when(paused, late).skip == (
+        "not sent for 2026-11-27: Reports paused is Yes in the Project tab")
+    assert weekly_report.when(paused, utc("2026-11-28 10:00")).skip == ""
 
 
 # --------------------------------------------------------------------------- DST

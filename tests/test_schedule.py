@@ -26,8 +26,8 @@ import pytest
 from sheetsync.cli import loop as service
 from sheetsync.host import config
 from sheetsync.jobs import check
-from sheetsync.shell import delivery
 from sheetsync.shell import reconcile as runner
+from sheetsync.shell import wiring
 from tests.fixtures_smtp import LoopbackSmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,7 +211,7 @@ def test_a_stop_finishes_the_project_in_hand_and_starts_no_other(
     shutil.copyfile(book, second)
     cfg = config.load(env={"SHEETSYNC_OUTBOX": str(tmp_path / "outbox"),
                            "SHEETSYNC_STATE_DIR": str(tmp_path / "state")})
-    ctx = delivery.run_for(cfg, datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
+    ctx = wiring.context_for(cfg, datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
     stop = threading.Event()
     seen: list[str] = []
 

@@ -22,10 +22,9 @@ from sheetsync.cli import loop as service
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
 from sheetsync.jobs import registry
-from sheetsync.shell import alerts, delivery, pipeline
-from sheetsync.shell import reconcile as runner
+from sheetsync.shell import alerts, pipeline, reconcile, remind_flow, report_flow, wiring
 from sheetsync.shell import summaries as views
-from sheetsync.shell.delivery import Sent
+from sheetsync.shell.drafts import Sent
 from sheetsync.shell.reconcile import ProjectRun
 
 
@@ -128,9 +127,9 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     """Send each project's weekly client report, at most once a week."""
     day = _as_of(as_of)
     cfg = _config(ctx)
-    run = delivery.run_for(cfg, now_utc())
+    run = wiring.context_for(cfg, now_utc())
     with run.transport:
-        results = [delivery.report(s, run, as_of=day, force=force, dry_run=dry_run)
+        results = [report_flow.report(s, run, as_of=day, force=force, dry_run=dry_run)
                    for s in _sources(sources, cfg)]
     _print_sent(results, as_json, "report")
     _finish(any(r.result == "failed" for r in results))
@@ -147,9 +146,9 @@ def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     """Remind each client of what waits on them: at most one email a project and day."""
     day = _as_of(as_of)
     cfg = _config(ctx)
-    run = delivery.run_for(cfg, now_utc())
+    run = wiring.context_for(cfg, now_utc())
     with run.transport:
-        results = [delivery.remind(s, run, as_of=day, dry_run=dry_run)
+        results = [remind_flow.remind(s, run, as_of=day, dry_run=dry_run)
                    for s in _sources(sources, cfg)]
     _print_sent(results, as_json, "remind")
     _finish(any(r.result == "failed" for r in results))
@@ -195,7 +194,7 @@ def _log_line(as_json: bool, event: dict[str, Any], text: str) -> None:
 def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress: bool,
               log_json: bool, stop: Callable[[], bool] = lambda: False) -> list[ProjectRun]:
     """One reconciliation over every project: the body of ``run`` and of each tick."""
-    run_ctx = delivery.run_for(cfg, now)
+    run_ctx = wiring.context_for(cfg, now)
     bar = None
     if progress:
         from rich.console import Console
@@ -209,13 +208,13 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
         if bar is not None:
             bar.advance(task)
         if result.failed or any(a.unknown for a in result.actions):
-            for line in runner.summarise([result]).lines:
+            for line in views.summarise_run([result]).lines:
                 _log_line(log_json, {"event": "problem", "project": result.project,
                                      "source": result.source, "detail": line}, line)
 
     try:
         with run_ctx.transport:
-            results = runner.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
+            results = reconcile.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
                                            stop=stop)
             try:
                 told = alerts.alert(results, run_ctx, cfg.admin_email)
@@ -259,14 +258,14 @@ def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, 
     if as_json:
         click.echo(json.dumps(_run_json(now, results), ensure_ascii=False, indent=2))
     elif log_json:
-        click.echo(json.dumps(_summary_event(now, runner.summarise(results)),
+        click.echo(json.dumps(_summary_event(now, views.summarise_run(results)),
                               ensure_ascii=False))
     else:
-        click.echo(runner.summarise(results).line())
+        click.echo(views.summarise_run(results).line())
     _finish(any(r.failed for r in results))
 
 
-def _summary_event(now: datetime, summary: runner.Summary) -> dict[str, Any]:
+def _summary_event(now: datetime, summary: views.RunSummary) -> dict[str, Any]:
     """The summary line as a JSON log event (``--log-json``, ``json_logs = true``)."""
     return {"event": "run", "now": now.isoformat(),
             **{k: v for k, v in summary.__dict__.items() if k != "lines"}}
@@ -291,7 +290,7 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: int | None,
     def tick() -> None:
         now = now_utc()
         results = _run_once(cfg, todo, now, progress=False, log_json=log_json, stop=stop.is_set)
-        summary = runner.summarise(results)
+        summary = views.summarise_run(results)
         _log_line(log_json, _summary_event(now, summary), summary.line())
 
     _log_line(log_json, {"event": "start", "every_minutes": minutes, "projects": len(todo)},

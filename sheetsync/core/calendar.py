@@ -74,11 +74,16 @@ def report_due(now: datetime, settings: Settings) -> ReportDue:
 REMINDER_TIME = time(9, 0)  # reminders go out from this time of the project day
 
 
+def no_reminder_on(day: date, settings: Settings) -> bool:
+    """The weekend rule: no reminder on Saturday, Sunday or the project's report day."""
+    return day.weekday() in (SATURDAY, SUNDAY, settings.report_day)
+
+
 def reminder_day(now: datetime, settings: Settings,
                  reminder_time: time = REMINDER_TIME) -> date | None:
     """Today, if a reminder may go today at ``now``; else None."""
     here = local(now, settings)
-    if here.weekday() in (SATURDAY, SUNDAY, settings.report_day):
+    if no_reminder_on(here.date(), settings):
         return None
     if here.timetz().replace(tzinfo=None) < reminder_time:
         return None

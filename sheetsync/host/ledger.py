@@ -65,7 +65,7 @@ class Record:
 
 
 @dataclass(frozen=True)
-class Status:
+class PeriodStatus:
     """Where one job stands for one period."""
 
     state: str  # "none", "sent", "failed", "unknown", "done", "skipped"
@@ -171,23 +171,23 @@ class Ledger:
             fh.flush()
             os.fsync(fh.fileno())
 
-    def status(self, source: str, job: str, period: str) -> Status:
+    def status(self, source: str, job: str, period: str) -> PeriodStatus:
         """The last word on (job, period): sent beats everything; an open intent is unknown."""
         mine = tuple(r for r in self.records(source) if r.job == job and r.period == period)
         outcomes = {r.message_id: r for r in mine if r.kind == "outcome"}
         for r in mine:
             if r.kind == "outcome" and r.result == "sent":
-                return Status("sent", r.message_id, r.detail, mine)
+                return PeriodStatus("sent", r.message_id, r.detail, mine)
         for r in mine:
             if r.kind == "intent" and r.message_id not in outcomes:
-                return Status("unknown", r.message_id, "", mine)
+                return PeriodStatus("unknown", r.message_id, "", mine)
         dones = [r for r in mine if r.kind == "done"]
         if dones:
-            return Status(dones[-1].result or "done", "", dones[-1].detail, mine)
+            return PeriodStatus(dones[-1].result or "done", "", dones[-1].detail, mine)
         if outcomes:
             last = list(outcomes.values())[-1]
-            return Status(last.result, last.message_id, last.detail, mine)
-        return Status("none", records=mine)
+            return PeriodStatus(last.result, last.message_id, last.detail, mine)
+        return PeriodStatus("none", records=mine)
 
     def intend(self, source: str, job: str, period: str, *, at: datetime, message_id: str,
                recipients: tuple[str, ...], subject: str, items: tuple[str, ...] = (),

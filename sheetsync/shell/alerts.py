@@ -14,7 +14,7 @@ from html import escape
 
 from sheetsync.errors import SheetsyncError
 from sheetsync.model import Delivery, Message
-from sheetsync.shell.delivery import Run
+from sheetsync.shell.context import Context
 from sheetsync.shell.reconcile import ProjectRun
 
 
@@ -39,7 +39,7 @@ RUNBOOK = ("What to do: see the runbook in docs/admin.md. A failed project is tr
            "then 'sheetsync report SOURCE --as-of DATE --force' if it did not arrive.")
 
 
-def alert(results: Sequence[ProjectRun], run: Run, admin: str) -> Delivery | None:
+def alert(results: Sequence[ProjectRun], run: Context, admin: str) -> Delivery | None:
     """Email the admin about what is new today; None when there is nothing to tell."""
     if not admin:
         return None
@@ -71,6 +71,6 @@ def alert(results: Sequence[ProjectRun], run: Run, admin: str) -> Delivery | Non
     return delivery
 
 
-def _forget(run: Run, keys: Sequence[str], day: date) -> None:
+def _forget(run: Context, keys: Sequence[str], day: date) -> None:
     for digest in keys:
         run.ledger.forget_alert(digest, day)

@@ -26,7 +26,7 @@ from sheetsync.errors import ConfigError
 from sheetsync.host import config
 from sheetsync.mail import transport as mail
 from sheetsync.model import Finding
-from sheetsync.shell import delivery
+from sheetsync.shell import wiring
 from sheetsync.shell.pipeline import access
 
 SMTP_TIMEOUT = 15.0  # seconds, at most, for the SMTP check
@@ -118,7 +118,7 @@ def check_mail(cfg: config.Config) -> list[Finding]:
     if cfg.uses_outbox:
         return [check_outbox(cfg.outbox_dir)]
     try:
-        sender = delivery.sender_for(cfg)
+        sender = wiring.sender_for(cfg)
     except ConfigError as err:
         return [bad(f"Sender: {err}")]
     try:

@@ -2,8 +2,8 @@
 
 Each function here is one job's flow for one project, with every outside thing (the
 backend, the clock's reading) handed in. Errors of one project are caught into its
-outcome, so a run over many projects goes on with the others. Emails go through
-``delivery``.
+outcome (``attempt``, the one wrapper every single-job command uses), so a run over many
+projects goes on with the others. Emails go through ``delivery``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TypeVar
 
 from sheetsync.backends import Access, Backend, kind
-from sheetsync.core import rules, writeplan
+from sheetsync.core import calendar, rules, writeplan
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
 from sheetsync.host.config import Config
 from sheetsync.model import Assessment, Project, RawWorkbook
+
+T = TypeVar("T")
 
 Opener = Callable[[str], Backend]
 
@@ -38,11 +40,6 @@ def opener(config: Config) -> Opener:
         return kind(source).open(source, how)
 
     return open_source
-
-
-def project_day(project: Project, now: datetime) -> date:
-    """Today in the project's own time zone."""
-    return now.astimezone(ZoneInfo(project.settings.time_zone)).date()
 
 
 @dataclass(frozen=True)
@@ -86,14 +83,24 @@ def check_loaded(loaded: Loaded, *, as_of: date, dry_run: bool = False) -> Check
                    refused=not loaded.raw.can_write and not plan.empty)
 
 
-def check(source: str, open_source: Opener, *, now: datetime, as_of: date | None = None,
-          dry_run: bool = False) -> Checked:
-    """Validate, flag, and write Flag, Flag detail and Problems (nothing with dry_run)."""
+def attempt(source: str, open_source: Opener, now: datetime, as_of: date | None,
+            body: Callable[[Loaded, date], T],
+            failed: Callable[[SheetsyncError, Loaded | None], T]) -> T:
+    """One job on one SOURCE: load it, pick the day (``as_of``, else today in the project's
+    time zone), run ``body``; an error becomes ``failed``'s outcome, so the others go on."""
     loaded: Loaded | None = None
     try:
         loaded = load(source, open_source)
-        day = as_of or project_day(loaded.project, now)
-        return check_loaded(loaded, as_of=day, dry_run=dry_run)
+        return body(loaded, as_of or calendar.project_day(now, loaded.project.settings))
     except SheetsyncError as exc:
-        return Checked(source, error=exc,
-                       api_requests=loaded.backend.api_requests if loaded is not None else 0)
+        return failed(exc, loaded)
+
+
+def check(source: str, open_source: Opener, *, now: datetime, as_of: date | None = None,
+          dry_run: bool = False) -> Checked:
+    """Validate, flag, and write Flag, Flag detail and Problems (nothing with dry_run)."""
+    return attempt(source, open_source, now, as_of,
+                   lambda loaded, day: check_loaded(loaded, as_of=day, dry_run=dry_run),
+                   lambda error, loaded: Checked(
+                       source, error=error,
+                       api_requests=loaded.backend.api_requests if loaded is not None else 0))

@@ -5,15 +5,15 @@ Pure: outcomes in, plain dicts and strings out.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sheetsync.core import impact
+from sheetsync.shell.drafts import Sent
 from sheetsync.shell.pipeline import Checked
-
-if TYPE_CHECKING:
-    from sheetsync.shell.delivery import Sent
+from sheetsync.shell.reconcile import ProjectRun
 
 
 def _iso(value: date | None) -> str | None:
@@ -63,12 +63,13 @@ def check_line(c: Checked) -> str:
     flags = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
     wrote = ("written back" if c.written else "not written (--dry-run)" if c.dry_run
              else "nothing written (see Problems)" if c.refused else "nothing to write")
-    return (f"{c.project.settings.name}: {_count(len(c.assessments), 'milestone')}, "
-            f"{flagged} flagged ({flags}); {_count(len(c.project.problems), 'problem')}; "
+    return (f"{c.project.settings.name}: {count(len(c.assessments), 'milestone')}, "
+            f"{flagged} flagged ({flags}); {count(len(c.project.problems), 'problem')}; "
             f"{wrote}")
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
+    """``1 problem``, ``2 problems``: a number and its noun, for every summary line."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
@@ -85,3 +86,44 @@ def sent_line(s: Sent, job: str = "report") -> str:
     if s.result == "sent":
         return f"{s.project}: {job} sent to {who}" + (f" ({s.detail})" if s.detail else "")
     return f"{s.project}: {job} {s.result}" + (f": {s.detail}" if s.detail else "")
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one ``sheetsync run`` (or one tick of ``schedule``) did over every project."""
+
+    projects: int = 0
+    checks: int = 0
+    sent: int = 0
+    problems: int = 0
+    failures: int = 0
+    unknown: int = 0
+    lines: tuple[str, ...] = field(default=())
+
+    def line(self) -> str:
+        return (f"sheetsync run: {count(self.projects, 'project')}, "
+                f"{count(self.checks, 'check')}, {count(self.sent, 'email')} sent, "
+                f"{count(self.problems, 'problem')} in sheets, "
+                f"{count(self.failures, 'failure')}"
+                + (f", {count(self.unknown, 'unknown send')}" if self.unknown else ""))
+
+
+def summarise_run(results: Sequence[ProjectRun]) -> RunSummary:
+    lines = []
+    for r in results:
+        if r.error:
+            lines.append(f"{r.source}: FAILED: {r.error}")
+        for a in r.actions:
+            if a.result == "failed":
+                lines.append(f"{r.project}: {a.job} FAILED: {a.detail}")
+            elif a.unknown:
+                lines.append(f"{r.project}: {a.job} UNKNOWN: {a.detail.removeprefix('unknown: ')}")
+    return RunSummary(
+        projects=len(results),
+        checks=sum(r.checks for r in results),
+        sent=sum(1 for r in results for a in r.actions if a.result == "sent"),
+        problems=sum(r.problems for r in results),
+        failures=sum(1 for r in results if r.failed),
+        unknown=sum(1 for r in results for a in r.actions if a.unknown),
+        lines=tuple(lines),
+    )

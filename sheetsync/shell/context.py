@@ -1,0 +1,24 @@
+"""The outside world of one run (``Context``), handed to every project's flow."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sheetsync.host.ledger import Ledger
+from sheetsync.mail.transport import Transport
+from sheetsync.shell.pipeline import Opener
+
+
+@dataclass(frozen=True)
+class Context:
+    """How a run reaches the sheets, the state dir and the mail, and the moment it runs at."""
+
+    open_source: Opener
+    ledger: Ledger
+    transport: Transport
+    now: datetime
+    sender: str
+    nonce: Callable[[], str] = field(default=lambda: secrets.token_hex(6))

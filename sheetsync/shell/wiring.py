@@ -1,0 +1,45 @@
+"""From the settings to a run's ``Context``: which transport, which sender, which ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sheetsync.errors import ConfigError
+from sheetsync.host.config import Config
+from sheetsync.host.ledger import Ledger
+from sheetsync.mail import transport as mail
+from sheetsync.mail.transport import Transport
+from sheetsync.shell.context import Context
+from sheetsync.shell.pipeline import opener
+
+
+def transport_for(cfg: Config) -> Transport:
+    """The outbox when SHEETSYNC_OUTBOX is set or no SMTP host is, else SMTP (CONTRACT §5)."""
+    if cfg.uses_outbox:
+        return mail.open_transport(None, cfg.outbox_dir)
+    smtp = cfg.smtp
+    return mail.open_transport(
+        mail.SmtpSettings(host=smtp.host, port=smtp.port, security=smtp.security,
+                          user=smtp.user, password=smtp.password,
+                          oauth2_file=smtp.oauth2_file, sender=sender_for(cfg),
+                          timeout=smtp.timeout),
+        None,
+    )
+
+
+def sender_for(cfg: Config) -> str:
+    """The From address: SHEETSYNC_FROM, else the SMTP login, else a local one for the outbox."""
+    if cfg.sender:
+        return cfg.sender
+    if "@" in cfg.smtp.user:
+        return cfg.smtp.user
+    if cfg.uses_outbox:
+        return "sheetsync@localhost"
+    raise ConfigError("no sender address; set SHEETSYNC_FROM (or from = \"...\" in "
+                      "sheetsync.toml) to the address client emails come from.")
+
+
+def context_for(cfg: Config, now: datetime) -> Context:
+    """Everything one run hands to each project's flow, from the settings."""
+    return Context(open_source=opener(cfg), ledger=Ledger(cfg.state_dir),
+                   transport=transport_for(cfg), now=now, sender=sender_for(cfg))
