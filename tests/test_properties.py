@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.core import rules, schema, writeplan
 from sheetsync.core.parse import parse_workbook
-from sheetsync.lang.texts import PROBLEMS as PROBLEM_TEXTS
+from sheetsync.lang import catalog
 from sheetsync.model import RawTab, RawWorkbook, Unreadable
 from tests.xlsx_factory import make_workbook
 
@@ -78,8 +78,8 @@ def workbooks(draw: st.DrawFn) -> RawWorkbook:
         write_refusal="it holds charts")
 
 
-FACTS = sorted({name for sentences in PROBLEM_TEXTS.values() for pair in sentences.values()
-                for text in pair for name in re.findall(r"\{(\w+)\}", text)})
+FACTS = sorted({name for cat in catalog.CATALOGS.values() for entry in cat.data["problems"].values()
+                for text in entry.values() for name in re.findall(r"\{(\w+)\}", text)})
 PLACEHOLDER = re.compile(r"\{(" + "|".join(FACTS) + r")\}")  # a fact left unfilled
 AS_OF = st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 1))
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,7 @@ import pytest
 from sheetsync.core import reminders, rules
 from sheetsync.core.parse import parse_workbook
 from sheetsync.core.reminders import FIRM, FIRMER, FRIENDLY, HeldUp, Item, Kind, Move, Reminder
-from sheetsync.lang import words as i18n
+from sheetsync.lang import catalog
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -272,11 +272,11 @@ def test_the_firm_reminder_says_the_sponsor_is_copied_and_counts_the_mentions() 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_tone_has_its_own_words_in_both_languages(tone: reminders.Tone,
                                                         language: str) -> None:
-    words = i18n.WORDS[language]
+    words = catalog.get(language).table
     rendered = render_reminder(reminder(tone), replace(acme().settings, language=language))
     assert words[f"r_thanks_{tone}"] in rendered.text
     assert words[f"r_thanks_{tone}"] in rendered.html
-    intro = i18n.Words(language).n(f"r_intro_{tone}", 4, project="Acme website rollout", n=4)
+    intro = catalog.get(language).n(f"r_intro_{tone}", 4, project="Acme website rollout", n=4)
     assert "".join(intro.split()) in "".join(rendered.text.split())
     assert "".join(intro.split()) in "".join(rendered.html.split())
 

@@ -11,7 +11,7 @@ from jinja2 import StrictUndefined
 
 from sheetsync.core import impact, rules
 from sheetsync.core.report import build_report
-from sheetsync.lang import words as i18n
+from sheetsync.lang import catalog
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -197,7 +197,7 @@ def test_signature_is_the_pm_or_the_team(language: str) -> None:
     assert out.text.split("\n-- \n")[0].rstrip().endswith(p.settings.pm_name)
     assert p.settings.pm_name in out.html
     nameless = render(replace(p, settings=replace(p.settings, pm_name="")))
-    assert i18n.WORDS[language]["team"] in nameless.text
+    assert catalog.get(language).table["team"] in nameless.text
 
 
 HOSTILE = '<script>alert("x")</script> & \'q\' =HYPERLINK("http://evil.example","click")'
@@ -248,7 +248,7 @@ def test_timeline_bars_are_table_cells_with_a_text_fallback(language: str) -> No
     n = len(report.timeline.weeks)
     assert n <= 10
     assert timeline.count('<td bgcolor="') == n * len(report.timeline.rows)
-    words = i18n.Words(language)
+    words = catalog.get(language)
     for row in report.timeline.rows:
         assert row.start is not None and row.end is not None
         assert words.span(row.start, row.end) in timeline
@@ -267,7 +267,7 @@ def test_waiting_on_you_says_what_each_item_holds_up() -> None:
 def test_an_empty_project_renders_its_empty_sections(language: str) -> None:
     p = Project("x.xlsx", Settings(name="Empty", language=language))
     out = render(p)
-    words = i18n.WORDS[language]
+    words = catalog.get(language).table
     for key in ("none_completed", "none_problems", "none_next", "none_waiting"):
         assert words[key] in out.text and words[key] in out.html
 
@@ -280,14 +280,8 @@ def test_environment_is_strict_and_escapes_html_only() -> None:
     assert not env.autoescape("report.txt.j2")
 
 
-def test_both_languages_have_the_same_words() -> None:
-    en, zh = (set(i18n.WORDS[lang]) for lang in ("en", "zh"))
-    assert {k for k in en if not k.endswith("_one")} == {k for k in zh if not k.endswith("_one")}
-    assert {k for k in zh if k.endswith("_one")} <= en
-
-
 def test_words_dates_days_and_lists() -> None:
-    en, zh = i18n.Words("en"), i18n.Words("zh")
+    en, zh = catalog.get("en"), catalog.get("zh")
     friday = date(2026, 11, 27)
     assert (en.date(friday), zh.date(friday)) == ("Fri 27 Nov", "11月27日（周五）")
     assert (en.long(friday), zh.long(friday)) == ("27 Nov 2026", "2026年11月27日")
@@ -295,7 +289,12 @@ def test_words_dates_days_and_lists() -> None:
     assert (en.when(0), en.when(1), en.when(5)) == ("today", "tomorrow", "in 5 days")
     assert en.join(["A", "B", "C"]) == "A, B and C" and zh.join(["A", "B"]) == "A和B"
     assert en.join(list("ABCDEFG")) == "A, B, C, D and 3 more"
-    assert i18n.Words("fr").language == "en"
+    assert catalog.get("fr").language == "en"
+    assert [en.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "111th"]
+    assert zh.ordinal(2) == "第2次" and zh.span(friday, date(2026, 12, 1)) == "11月27日–12月1日"
+    assert en.span(friday, date(2026, 12, 1)) == "27 Nov – 1 Dec"
+    assert (en.full(friday), zh.full(friday)) == ("Fri 27 Nov 2026", "2026年11月27日（周五）")
 
 
 def test_text_helpers() -> None:

@@ -23,6 +23,7 @@ from sheetsync.core import rules, schema, writeplan
 from sheetsync.core.cells import parse_word
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import ConfigError, SourceError
+from sheetsync.lang import catalog
 from sheetsync.model import ChangeStatus, Flag, Project, UpdateType
 from sheetsync.shell import workbooks
 
@@ -146,7 +147,7 @@ def test_dropdowns_hold_words_the_parser_reads(generated: dict[str, Path],
 def test_headers_carry_notes_and_job_owned_ones_are_marked(generated: dict[str, Path],
                                                            language: str) -> None:
     book = openpyxl.load_workbook(generated[language])
-    job_note = blueprint.JOB_NOTE(language)
+    job_note = catalog.get(language).sheet("job_note")
     for tab in blueprint.template(language).tabs:
         ws = book[tab.title]
         for col, column in enumerate(tab.columns, start=1):

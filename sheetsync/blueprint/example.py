@@ -1,7 +1,7 @@
 """What the generated workbooks hold besides their structure: settings and example rows.
 
 ``template_sample(language)`` is the "Example project" a template starts with, a few rows
-for staff to overwrite, in English or Chinese; ``ACME`` is the Acme website rollout demo
+for staff to overwrite, in any catalog language; ``ACME`` is the Acme website rollout demo
 (English) whose milestones raise every flag on ``blueprint.EXAMPLE_AS_OF``. Rows are keyed
 by schema column keys; ``blueprint.build`` lays them into tabs.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sheetsync.blueprint.notes import Say
+from sheetsync.lang import catalog
 from sheetsync.model import ChangeStatus, Owner, Status, UpdateType
 
-Row = Mapping[str, Any]  # column key -> an enum, bool, date, Say or plain value
+Row = Mapping[str, Any]  # column key -> an enum, bool, date or plain value
 
 
 @dataclass(frozen=True)
@@ -31,63 +31,59 @@ class Content:
 
 
 def template_sample(language: str) -> Content:
-    """The sample content of the template in ``language``."""
-    zh = language == "zh"
+    """The sample content of the template in ``language``: its words are the catalog's
+    ``[sample]``."""
+    say = catalog.get(language).sample
     return Content(
-        title=Say("sheetsync project template", "sheetsync 项目模板")(language),
+        title=say("title"),
         settings={
-            "name": Say("Example project", "示例项目"),
-            "client": Say("Example Client Ltd", "示例客户有限公司"),
+            "name": say("name"),
+            "client": say("client"),
             "client_emails": "client@example.com",
             "sponsor_email": "sponsor@example.com",
-            "pm_name": Say("Alex Morgan", "王芳"),
+            "pm_name": say("pm_name"),
             "pm_email": "pm@example.com",
-            "time_zone": "Asia/Shanghai" if zh else "Europe/London",
+            "time_zone": say("time_zone"),
             "language": language,
             "report_day": 4,
             "report_time": "16:00",
             "due_soon_days": 7,
             "confirm_within_days": 5,
             "reminder_every_days": 3,
-            "date_order": "YMD" if zh else None,
+            "date_order": say("date_order") or None,
             "reports_paused": False,
         },
         milestones=(
-            {"id": "M1", "title": Say("Kick-off meeting", "项目启动会"), "owner": Owner.TEAM,
+            {"id": "M1", "title": say("m1_title"), "owner": Owner.TEAM,
              "start": date(2026, 3, 2), "due": date(2026, 3, 6), "status": Status.DONE,
-             "acceptance": Say("Plan and contacts agreed", "确认计划与联系人"),
+             "acceptance": say("m1_acceptance"),
              "done_on": date(2026, 3, 5), "client_confirmed": True,
              "confirmed_on": date(2026, 3, 9)},
-            {"id": "M2", "title": Say("Designs", "设计稿"), "owner": Owner.TEAM,
+            {"id": "M2", "title": say("m2_title"), "owner": Owner.TEAM,
              "start": date(2026, 3, 9), "due": date(2026, 3, 27), "status": Status.IN_PROGRESS,
-             "acceptance": Say("Client signs off the designs", "客户签字确认设计稿"),
+             "acceptance": say("m2_acceptance"),
              "depends_on": "M1"},
-            {"id": "M3", "title": Say("Texts and photos from the client", "客户提供文字和图片"),
+            {"id": "M3", "title": say("m3_title"),
              "owner": Owner.CLIENT, "due": date(2026, 4, 3), "status": Status.NOT_STARTED,
              "depends_on": "M1"},
-            {"id": "M4", "title": Say("Launch", "上线"), "owner": Owner.TEAM,
+            {"id": "M4", "title": say("m4_title"), "owner": Owner.TEAM,
              "due": date(2026, 4, 24), "status": Status.NOT_STARTED,
-             "depends_on": Say("M2, M3", "M2、M3"),
-             "notes": Say("Launch on a Tuesday morning", "周二上午上线")},
+             "depends_on": say("m4_depends_on"),
+             "notes": say("m4_notes")},
         ),
         updates=(
             {"date": date(2026, 3, 5), "type": UpdateType.DONE, "milestone": "M1",
-             "text": Say("Kick-off held; plan agreed.", "启动会已召开，计划已确认。"),
-             "by": Say("Alex Morgan", "王芳"), "internal": False},
+             "text": say("u1_text"), "by": say("pm_name"), "internal": False},
             {"date": date(2026, 3, 6), "type": UpdateType.PROBLEM, "milestone": "M3",
-             "text": Say("Photos may arrive a week late.", "图片可能晚到一周。"),
-             "by": Say("Alex Morgan", "王芳"), "internal": False},
+             "text": say("u2_text"), "by": say("pm_name"), "internal": False},
             {"date": date(2026, 3, 6), "type": UpdateType.NEXT, "milestone": "M2",
-             "text": Say("First designs on Friday.", "周五提交第一版设计稿。"),
-             "by": Say("Alex Morgan", "王芳"), "internal": False},
+             "text": say("u3_text"), "by": say("pm_name"), "internal": False},
             {"date": date(2026, 3, 6), "type": UpdateType.NOTE,
-             "text": Say("Designer on leave 20-24 March.", "设计师 3 月 20-24 日休假。"),
-             "by": Say("Alex Morgan", "王芳"), "internal": True},
+             "text": say("u4_text"), "by": say("pm_name"), "internal": True},
         ),
         changes=(
-            {"id": "CR-1", "date": date(2026, 3, 4), "requested_by": Say("Client", "客户"),
-             "change": Say("Add a contact form", "增加联系表单"),
-             "impact": Say("+2 days on the designs", "设计稿延后 2 天"), "milestone": "M2",
+            {"id": "CR-1", "date": date(2026, 3, 4), "requested_by": say("cr1_requested_by"),
+             "change": say("cr1_change"), "impact": say("cr1_impact"), "milestone": "M2",
              "old_due": date(2026, 3, 25), "new_due": date(2026, 3, 27),
              "status": ChangeStatus.APPROVED, "client_approved": True},
         ),

@@ -2,8 +2,9 @@
 
 Everything is derived from ``schema`` (tab titles, headers, Project fields, value words) and
 ``model`` (flags, Settings defaults), so a template cannot drift from what the parser reads.
-This module owns the structure; the notes' text is ``blueprint_notes``'s and the settings
-and example rows are ``example_project``'s.
+This module owns the structure; the notes' and hints' text is the language catalog's
+(``lang/catalog.py``: ``[notes]``, ``[help]``, ``[sheet]``) and the settings and example
+rows are ``blueprint.example``'s.
 Nothing here knows a spreadsheet library: colours are ``RRGGBB``, number formats and
 dropdown words are strings, positions are 1-based (row, column). ``backends.xlsx_template``
 renders a ``Blueprint`` to .xlsx; a Google Sheets ``init`` can lay down the same thing.
@@ -20,23 +21,15 @@ from datetime import date
 from typing import Any
 
 from sheetsync.blueprint.example import ACME, Content, Row, template_sample
-from sheetsync.blueprint.notes import (
-    ABOUT_HEADER,
-    DATE_HINT,
-    DROPDOWN_HINT,
-    FIELD_HELP,
-    JOB_NOTE,
-    NOTES,
-    UPDATE_TYPE_MEANINGS,
-    Say,
-)
 from sheetsync.core import schema
+from sheetsync.lang import catalog
 from sheetsync.model import (
     CellValue,
     Change,
     Flag,
     Milestone,
     Settings,
+    UpdateType,
     column_letter,
 )
 
@@ -139,7 +132,7 @@ class Blueprint:
 
     def dropdown_hint(self, choices: tuple[str, ...]) -> str:
         """What a dropdown says when another word is typed (it only warns)."""
-        return _fill(DROPDOWN_HINT, self.language, choices)
+        return _fill(catalog.get(self.language).sheet("dropdown_hint"), self.language, choices)
 
 
 # --------------------------------------------------------------------------- value words
@@ -166,21 +159,9 @@ DATE_COLUMNS = {
 }
 
 
-def _chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 def word(table: Mapping[Any, tuple[str, ...]], key: Any, language: str) -> str:
-    """The word a template shows for a value: English first, else the first Chinese alias.
-
-    Languages are shown by their own names (English, 中文) in both templates.
-    """
-    names = table[key]
-    if table is schema.LANGUAGES:
-        return names[1]
-    if language == "zh":
-        return next((n for n in names if _chinese(n)), names[0])
-    return names[0]
+    """The word a template shows for a value (``schema.shown``)."""
+    return schema.shown(table, key, language)
 
 
 def words(table: Mapping[Any, tuple[str, ...]], language: str) -> tuple[str, ...]:
@@ -227,16 +208,17 @@ def _defaults(language: str) -> dict[str, str]:
     }
 
 
-def _fill(text: Say, language: str, choices: tuple[str, ...] = (), default: str = "") -> str:
-    """A note in one language, its placeholders filled from the schema's words."""
-    sep = "、" if language == "zh" else ", "
-    meanings = ("；" if language == "zh" else "; ").join(
-        f"{word(schema.UPDATE_TYPES, kind, language)}{'：' if language == 'zh' else ': '}"
-        f"{meaning(language)}" for kind, meaning in UPDATE_TYPE_MEANINGS.items())
-    return text(language).format(
-        words=sep.join(choices), default=default, date=DATE_HINT(language),
+def _fill(text: str, language: str, choices: tuple[str, ...] = (), default: str = "") -> str:
+    """A note of the catalog, its placeholders filled from the schema's words."""
+    cat = catalog.get(language)
+    sep = cat.sheet("list_sep")
+    meanings = cat.sheet("item_sep").join(
+        f"{word(schema.UPDATE_TYPES, kind, language)}{cat.sheet('colon')}"
+        f"{cat.sheet(f'meaning_{kind.name}')}" for kind in UpdateType)
+    return text.format(
+        words=sep.join(choices), default=default, date=cat.sheet("date_hint"),
         yes=word(schema.YES_NO, True, language), no=word(schema.YES_NO, False, language),
-        job=JOB_NOTE(language),
+        job=cat.sheet("job_note"),
         flags=sep.join(FLAGS), meanings=meanings)
 
 
@@ -245,8 +227,6 @@ def _fill(text: Say, language: str, choices: tuple[str, ...] = (), default: str 
 
 def _cell(value: Any, table: Mapping[Any, tuple[str, ...]] | None, language: str) -> CellValue:
     """A content value as the cell holds it: list values become the language's word."""
-    if isinstance(value, Say):
-        return value(language)
     if table is not None and value is not None and value in table:
         return word(table, value, language)
     return value
@@ -267,7 +247,7 @@ def _column(tab: str, key: str, language: str) -> Column:
     return Column(
         key=key,
         header=schema.header(tab, key, language),
-        note=_fill(NOTES[(tab, key)], language, choices,
+        note=_fill(catalog.get(language).note(tab, key), language, choices,
                    word(table, default, language) if table and default else ""),
         width=DATE_WIDTH if key in DATE_COLUMNS.get(tab, ()) else WIDTHS.get(key, DEFAULT_WIDTH),
         date=key in DATE_COLUMNS.get(tab, ()),
@@ -295,15 +275,17 @@ def _project_tab(settings: Row, language: str) -> Tab:
     """Field / Value / About, one row per Project field, in schema order."""
     defaults = _defaults(language)
     columns = tuple(_column(schema.PROJECT, key, language) for key in ("field", "value")) + (
-        Column("about", ABOUT_HEADER(language),
-               _fill(NOTES[(schema.PROJECT, "about")], language), WIDTHS["about"], help=True),
+        Column("about", catalog.get(language).sheet("about_header"),
+               _fill(catalog.get(language).note(schema.PROJECT, "about"), language),
+               WIDTHS["about"], help=True),
     )
     rows: list[tuple[CellValue, ...]] = []
     dropdowns: list[CellDropdown] = []
     for row, key in enumerate(schema.FIELDS, start=FIRST_ROW):
         table = FIELD_WORDS.get(key)
         choices = words(table, language) if table is not None else ()
-        about = _fill(FIELD_HELP[key], language, choices, defaults.get(key, ""))
+        about = _fill(catalog.get(language).help(key), language, choices,
+                      defaults.get(key, ""))
         rows.append((schema.field_name(key, language),
                      _cell(settings.get(key), table, language), about))
         if choices:
@@ -324,7 +306,7 @@ def build(content: Content, language: str) -> Blueprint:
 
 def template(language: str = "en") -> Blueprint:
     """The workbook staff start a project from, with a few sample rows to overwrite."""
-    if language not in schema.LANGUAGES:
+    if language not in catalog.LANGUAGES:
         raise ValueError(f"unknown template language {language!r}")
     return build(template_sample(language), language)
 

@@ -1,9 +1,9 @@
 """Reading one cell: dates, yes/no, value words, IDs, addresses, numbers, times.
 
 Every reader takes the raw value and returns either the parsed value or a ``Bad`` that
-names what is wrong (a code of ``texts.PROBLEMS``) and the facts the sentence needs. None
-of them raises on any input, and none of them guesses: an ambiguous date, a word that is
-not in the list, or a part left out is ``Bad``.
+names what is wrong (a code of the language catalogs' ``[problems]``) and the facts the
+sentence needs. None of them raises on any input, and none of them guesses: an ambiguous
+date, a word that is not in the list, or a part left out is ``Bad``.
 """
 
 from __future__ import annotations

@@ -1,15 +1,19 @@
-"""Every name staff may type, in one place: tabs, headers, Project fields, value words.
+"""Every name staff may type: tabs, headers, Project fields, value words, and their keys.
 
-Matching is case-insensitive with surrounding spaces ignored (CONTRACT section 1). Each
-canonical English name comes first in its tuple, then its aliases; a Chinese alias is
-always among them. The first Chinese alias is what a Chinese template shows.
+This module owns the structure (which tabs and columns there are, what is required, what
+sheetsync owns); the words are the language catalogs' (``lang/catalog.py``). Each table
+here holds every language's names at once, English first, because staff may type any of
+them in any project. Matching is case-insensitive with surrounding spaces ignored
+(CONTRACT section 1). What a template or sheetsync writes is the first name of the
+project's language: ``tab_title``, ``header``, ``field_name``, ``shown``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
+from sheetsync.lang import catalog
 from sheetsync.model import ChangeStatus, Owner, Status, UpdateType
 
 
@@ -32,14 +36,7 @@ PROJECT, MILESTONES, UPDATES, CHANGES, PROBLEMS, LOG = (
     "Project", "Milestones", "Updates", "Changes", "Problems", "Log",
 )
 
-TABS: dict[str, tuple[str, ...]] = {
-    PROJECT: ("Project", "项目", "Settings", "项目信息"),
-    MILESTONES: ("Milestones", "里程碑", "Milestone", "Plan", "计划"),
-    UPDATES: ("Updates", "进展", "Update", "Weekly updates", "进度"),
-    CHANGES: ("Changes", "变更", "Change requests", "变更请求"),
-    PROBLEMS: ("Problems", "问题"),
-    LOG: ("Log", "日志"),
-}
+TABS: dict[str, tuple[str, ...]] = catalog.aliases("tabs")  # in workbook order
 JOB_OWNED_TABS = (PROBLEMS, LOG)
 _TAB_INDEX = _index(TABS)
 
@@ -51,71 +48,13 @@ def canonical_tab(title: str) -> str | None:
 
 def tab_title(tab: str, language: str) -> str:
     """The title sheetsync gives a tab it creates, in the project's language."""
-    return TABS[tab][1] if language == "zh" else TABS[tab][0]
+    return catalog.get(language).tab(tab)
 
 
 # --------------------------------------------------------------------------- columns
 
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    PROJECT: {
-        "field": ("Field", "字段", "Setting", "设置"),
-        "value": ("Value", "值", "数值"),
-    },
-    MILESTONES: {
-        "id": ("ID", "编号", "#", "No.", "Ref"),
-        "title": ("Milestone", "里程碑", "Title", "Name", "名称", "标题", "Task", "任务"),
-        "owner": ("Owner", "负责方", "Responsible", "Who", "负责"),
-        "start": ("Start", "开始日期", "Start date", "开始"),
-        "due": ("Due", "截止日期", "Due date", "Deadline", "截止", "到期日"),
-        "status": ("Status", "状态"),
-        "acceptance": ("Acceptance criteria", "验收标准", "Acceptance", "验收"),
-        "done_on": ("Done on", "完成日期", "Completed on", "Delivered on", "Done date"),
-        "client_confirmed": ("Client confirmed", "客户确认", "Confirmed", "Accepted"),
-        "confirmed_on": ("Confirmed on", "确认日期", "Accepted on"),
-        "depends_on": ("Depends on", "依赖", "Dependencies", "Depends", "前置"),
-        "notes": ("Notes", "备注", "Note", "Comments"),
-        "flag": ("Flag", "标记", "Flags"),
-        "flag_detail": ("Flag detail", "标记说明", "Flag details"),
-    },
-    UPDATES: {
-        "date": ("Date", "日期"),
-        "type": ("Type", "类型", "Kind"),
-        "text": ("Update", "内容", "Text", "Description", "说明"),
-        "milestone": ("Milestone", "里程碑", "Milestone ID"),
-        "by": ("By", "填写人", "Author", "Who", "作者"),
-        "internal": ("Internal", "内部", "Internal only", "仅内部"),
-    },
-    CHANGES: {
-        "id": ("ID", "编号", "#"),
-        "date": ("Date", "日期"),
-        "requested_by": ("Requested by", "提出人", "Requester"),
-        "change": ("Change", "变更内容", "Description", "What changes"),
-        "impact": ("Impact", "影响"),
-        "milestone": ("Milestone", "里程碑"),
-        "old_due": ("Old due", "原截止日期", "Old date"),
-        "new_due": ("New due", "新截止日期", "New date"),
-        "status": ("Status", "状态"),
-        "client_approved": ("Client approved", "客户批准", "Approved by client"),
-        "decided_on": ("Decided on", "决定日期", "Approved on", "批准日期", "Decision date"),
-    },
-    PROBLEMS: {
-        "tab": ("Tab", "工作表"),
-        "cell": ("Cell", "单元格"),
-        "value": ("Value", "值"),
-        "problem": ("Problem", "问题"),
-        "how_to_fix": ("How to fix", "修改方法"),
-    },
-    LOG: {
-        "time": ("Time", "时间"),
-        "job": ("Job", "任务"),
-        "project": ("Project", "项目"),
-        "recipients": ("Recipients", "收件人"),
-        "subject": ("Subject", "主题"),
-        "result": ("Result", "结果"),
-        "message_id": ("Message-ID", "邮件编号"),
-        "detail": ("Detail", "详情"),
-    },
-}
+    tab: catalog.aliases("columns", tab) for tab in TABS}  # each tab's columns in order
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     PROJECT: ("field", "value"),
     MILESTONES: ("id", "title", "due"),
@@ -133,8 +72,7 @@ def column_key(tab: str, header: object) -> str | None:
 
 def header(tab: str, key: str, language: str = "en") -> str:
     """The header text a template or sheetsync itself writes for a column."""
-    names = COLUMNS[tab][key]
-    return names[1] if language == "zh" else names[0]
+    return catalog.get(language).header(tab, key)
 
 
 def headers(tab: str, language: str = "en") -> tuple[str, ...]:
@@ -143,24 +81,7 @@ def headers(tab: str, language: str = "en") -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- Project fields
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("Project", "项目名称", "Project name", "Name", "项目"),
-    "client": ("Client", "客户", "Client name", "客户名称"),
-    "client_emails": ("Client emails", "客户邮箱", "Client email", "Recipients"),
-    "sponsor_email": ("Client sponsor email", "客户负责人邮箱", "Sponsor email"),
-    "pm_name": ("Project manager", "项目经理", "PM"),
-    "pm_email": ("PM email", "项目经理邮箱", "Project manager email"),
-    "cc": ("CC", "抄送"),
-    "time_zone": ("Time zone", "时区", "Timezone", "TZ"),
-    "language": ("Language", "语言"),
-    "report_day": ("Report day", "报告日"),
-    "report_time": ("Report time", "报告时间"),
-    "due_soon_days": ("Due soon days", "临期天数"),
-    "confirm_within_days": ("Confirm within days", "确认期限天数"),
-    "reminder_every_days": ("Reminder every days", "提醒间隔天数"),
-    "date_order": ("Date order", "日期顺序"),
-    "reports_paused": ("Reports paused", "暂停报告", "Paused"),
-}
+FIELDS: dict[str, tuple[str, ...]] = catalog.aliases("fields")  # in Project tab order
 _FIELD_INDEX = _index(FIELDS)
 
 
@@ -169,54 +90,35 @@ def field_key(name: object) -> str | None:
 
 
 def field_name(key: str, language: str = "en") -> str:
-    return FIELDS[key][1] if language == "zh" else FIELDS[key][0]
+    return catalog.get(language).field(key)
 
 
 # --------------------------------------------------------------------------- value words
 
-OWNERS: dict[Owner, tuple[str, ...]] = {
-    Owner.TEAM: ("Team", "团队", "us", "we", "vendor", "我方", "乙方", "internal"),
-    Owner.CLIENT: ("Client", "客户", "customer", "甲方", "they"),
-}
-STATUSES: dict[Status, tuple[str, ...]] = {
-    Status.NOT_STARTED: ("Not started", "未开始", "todo", "to do", "open", "planned", "pending"),
-    Status.IN_PROGRESS: ("In progress", "进行中", "doing", "wip", "started", "ongoing"),
-    Status.DONE: ("Done", "完成", "complete", "completed", "finished", "已完成", "delivered"),
-    Status.BLOCKED: ("Blocked", "阻塞", "on hold", "暂停", "stuck", "受阻"),
-    Status.CANCELLED: ("Cancelled", "取消", "canceled", "dropped", "已取消"),
-}
-UPDATE_TYPES: dict[UpdateType, tuple[str, ...]] = {
-    UpdateType.DONE: ("Done", "完成", "completed", "已完成", "complete"),
-    UpdateType.PROBLEM: ("Problem", "问题", "issue", "risk", "blocker", "风险"),
-    UpdateType.NEXT: ("Next", "下一步", "plan", "next step", "next steps", "计划"),
-    UpdateType.NOTE: ("Note", "备注", "info", "说明"),
-}
-CHANGE_STATUSES: dict[ChangeStatus, tuple[str, ...]] = {
-    ChangeStatus.PROPOSED: ("Proposed", "提议", "待定", "pending", "open", "requested"),
-    ChangeStatus.APPROVED: ("Approved", "已批准", "accepted", "批准"),
-    ChangeStatus.REJECTED: ("Rejected", "已拒绝", "declined", "拒绝"),
-}
-YES_NO: dict[bool, tuple[str, ...]] = {
-    True: ("Yes", "是", "y", "true", "✓", "✔", "已确认", "x", "1"),
-    False: ("No", "否", "n", "false", "✗", "0", "未确认"),
-}
-WEEKDAYS: dict[int, tuple[str, ...]] = {
-    0: ("Monday", "周一", "mon", "星期一", "礼拜一"),
-    1: ("Tuesday", "周二", "tue", "tues", "星期二", "礼拜二"),
-    2: ("Wednesday", "周三", "wed", "星期三", "礼拜三"),
-    3: ("Thursday", "周四", "thu", "thur", "thurs", "星期四", "礼拜四"),
-    4: ("Friday", "周五", "fri", "星期五", "礼拜五"),
-    5: ("Saturday", "周六", "sat", "星期六", "礼拜六"),
-    6: ("Sunday", "周日", "sun", "星期日", "星期天", "礼拜日", "周天"),
-}
-LANGUAGES: dict[str, tuple[str, ...]] = {
-    "en": ("en", "English", "英文", "英语", "eng"),
-    "zh": ("zh", "中文", "Chinese", "汉语", "简体中文", "zh-cn", "zh_cn", "cn"),
-}
-DATE_ORDERS: dict[str, tuple[str, ...]] = {
-    "YMD": ("YMD", "Y-M-D", "年月日"),
-    "DMY": ("DMY", "D-M-Y", "D/M/Y", "日月年"),
-    "MDY": ("MDY", "M-D-Y", "M/D/Y", "月日年"),
+def _values(table: str, key_of: Callable[[str], Any]) -> dict[Any, tuple[str, ...]]:
+    return {key_of(key): words for key, words in catalog.aliases("values", table).items()}
+
+
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+OWNERS: dict[Owner, tuple[str, ...]] = _values("owner", lambda k: Owner[k])
+STATUSES: dict[Status, tuple[str, ...]] = _values("status", lambda k: Status[k])
+UPDATE_TYPES: dict[UpdateType, tuple[str, ...]] = _values("update_type", lambda k: UpdateType[k])
+CHANGE_STATUSES: dict[ChangeStatus, tuple[str, ...]] = _values("change_status",
+                                                               lambda k: ChangeStatus[k])
+YES_NO: dict[bool, tuple[str, ...]] = _values("yes_no", lambda key: key == "yes")
+WEEKDAYS: dict[int, tuple[str, ...]] = _values("weekday", DAY_NAMES.index)
+DATE_ORDERS: dict[str, tuple[str, ...]] = _values("date_order", str)
+LANGUAGES: dict[str, tuple[str, ...]] = catalog.language_names()
+
+# table -> (its name in a catalog's [values], the catalog key of one of its values)
+_CATALOG_KEYS: dict[int, tuple[str, Callable[[Any], str]]] = {
+    id(OWNERS): ("owner", lambda v: v.name),
+    id(STATUSES): ("status", lambda v: v.name),
+    id(UPDATE_TYPES): ("update_type", lambda v: v.name),
+    id(CHANGE_STATUSES): ("change_status", lambda v: v.name),
+    id(YES_NO): ("yes_no", lambda v: "yes" if v else "no"),
+    id(WEEKDAYS): ("weekday", lambda v: DAY_NAMES[v]),
+    id(DATE_ORDERS): ("date_order", str),
 }
 
 
@@ -227,8 +129,16 @@ def word_index(table: Mapping[K, Iterable[str]]) -> dict[str, K]:
     return {norm(word): key for key, words in table.items() for word in words}
 
 
+def shown(table: Mapping[K, tuple[str, ...]], key: K, language: str) -> str:
+    """The word a template's dropdown and a problem's "use one of" show for a value, in
+    ``language``. Languages are shown by their own names (English, 中文) in every language."""
+    if table is LANGUAGES:
+        return catalog.get(str(key)).name
+    name, catalog_key = _CATALOG_KEYS[id(table)]
+    return catalog.get(language).value(name, catalog_key(key))
+
+
 def choices(table: Mapping[K, tuple[str, ...]], language: str) -> str:
-    """The canonical words of a value list, for a how-to-fix sentence."""
-    sep = "、" if language == "zh" else ", "
-    pick = 1 if language == "zh" else 0
-    return sep.join(words[pick] for words in table.values())
+    """The words of a value list, as a template shows them, for a how-to-fix sentence."""
+    return catalog.get(language).sheet("list_sep").join(shown(table, key, language)
+                                                         for key in table)

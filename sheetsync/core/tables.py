@@ -16,7 +16,7 @@ from typing import Any
 
 from sheetsync.core import cells, schema
 from sheetsync.core.cells import Bad
-from sheetsync.lang import texts
+from sheetsync.lang import catalog
 from sheetsync.model import CellValue, Problem, RawTab, RawWorkbook, a1, blank, cell_text
 
 HEADER_SCAN_ROWS = 10  # a header row may sit below a title or a note
@@ -46,7 +46,7 @@ class Reader:
 
     def report(self, tab: str, row: int, col: int, value: object, code: str, /,
                **facts: str) -> None:  # positional-only: "tab" is also a fact of some texts
-        problem, fix = texts.problem_text(code, self.language, **facts)
+        problem, fix = catalog.get(self.language).problem(code, **facts)
         ref = a1(row, col) if row and col else ""
         shown = cell_text(value) if isinstance(value, CellValue) else str(value or "")
         self.problems.append(Problem(tab, ref, shown,

@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from sheetsync.core import schema
-from sheetsync.lang import texts
+from sheetsync.lang import catalog
 from sheetsync.model import (
     Assessment,
     CellWrite,
+    Flag,
     Layout,
     LogEntry,
     OwnedTab,
@@ -43,6 +44,27 @@ def remap(cells: Iterable[CellWrite], ids_by_row: Mapping[int, str]) -> tuple[Ce
     return tuple(moved)
 
 
+def flag_detail(a: Assessment, language: str, confirm_days: int) -> str:
+    """The Flag detail cell: every flag of a row in words, in the project's language."""
+    t = catalog.get(language)
+    parts: list[str] = []
+    for flag in a.flags:
+        if flag in (Flag.OVERDUE, Flag.CLIENT_OVERDUE):
+            parts.append(t.sheet(f"flag_{flag.lower()}", days=t.days(a.days_overdue)))
+        elif flag is Flag.DUE_SOON:
+            days = a.days_to_due or 0
+            parts.append(t.sheet("flag_due_soon", days=t.days(days)) if days else
+                         t.sheet("flag_due_today"))
+        elif flag is Flag.UNCONFIRMED:
+            parts.append(t.sheet("flag_unconfirmed", days=t.days(a.days_unconfirmed),
+                                 window=confirm_days))
+        elif flag is Flag.AT_RISK:
+            parts.append(t.sheet("flag_at_risk", ids=t.sheet("list_sep").join(a.late_upstream)))
+        else:  # BLOCKED, AWAITING_CONFIRMATION, INVALID: the flag alone
+            parts.append(t.sheet(f"flag_{flag.lower()}"))
+    return t.sheet("item_sep").join(parts)
+
+
 def _flag_writes(project: Project, assessments: tuple[Assessment, ...]) -> tuple[CellWrite, ...]:
     layout = project.layout
     if layout is None or layout.flags is None:
@@ -57,7 +79,7 @@ def _flag_writes(project: Project, assessments: tuple[Assessment, ...]) -> tuple
     wanted: dict[int, tuple[str, str, str]] = {}  # row -> (id, flag, detail)
     for a in assessments:
         flag = ", ".join(a.flags)
-        detail = texts.flag_detail(a, s.language, s.confirm_within_days) if a.flags else ""
+        detail = flag_detail(a, s.language, s.confirm_within_days) if a.flags else ""
         wanted[a.milestone.row] = (a.milestone.id, flag, detail)
     current = {row: (ident, flag, detail) for row, ident, flag, detail in cells.current}
     for row in sorted(set(wanted) | set(current)):

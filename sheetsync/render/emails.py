@@ -1,10 +1,10 @@
 """Client emails: subject, a text/plain part and an email-safe HTML part.
 
-``render_report(report, settings)`` fills the Jinja2 templates in ``sheetsync/templates``
-(HTML autoescaped, every name strict) with a ``Report``, the words of the project's
-language (``i18n``) and the sentences made of them (``phrases``). ``weekly_email(project,
-assessments, as_of)`` builds and renders in one call. ``render_reminder(reminder, settings)``
-does the same for a ``reminders.Reminder``.
+``render_report(report, settings)`` fills the Jinja2 templates in ``render/templates``
+(HTML autoescaped, every name strict) with a ``Report``, the project's language catalog
+(``lang.catalog``, as ``t``) and the sentences made of its words (``phrases``).
+``weekly_email(project, assessments, as_of)`` builds and renders in one call.
+``render_reminder(reminder, settings)`` does the same for a ``reminders.Reminder``.
 Pure: no clock, no file but the package's own templates, no network.
 """
 
@@ -21,7 +21,8 @@ from sheetsync.core.reminders import Kind as ItemKind
 from sheetsync.core.reminders import Reminder, Tone
 from sheetsync.core.report import Ask, Kind, Report, State, build_report
 from sheetsync.core.timeline import BarStatus
-from sheetsync.lang.words import Words
+from sheetsync.lang import catalog
+from sheetsync.lang.catalog import Catalog
 from sheetsync.model import Assessment, Project, Settings
 from sheetsync.render.phrases import (
     Phrases,
@@ -83,13 +84,12 @@ def environment() -> Environment:
     )
 
 
-def _context(report: Report, settings: Settings, words: Words) -> dict[str, object]:
+def _context(report: Report, settings: Settings, words: Catalog) -> dict[str, object]:
     strong, pale = STATE_COLOURS[report.summary.state]
     return {
         "report": report,
         "t": words,
         "p": Phrases(words),
-        "lang": words.language,
         "subject": subject_line(report, words),
         "week": words("week", start=words.date(report.week_start), end=words.full(report.as_of)),
         "pm": one_line(settings.pm_name),
@@ -119,7 +119,7 @@ def _render(name: str, context: Mapping[str, object]) -> Rendered:
 
 def render_report(report: Report, settings: Settings) -> Rendered:
     """(subject, text, html) of the report in ``settings.language``, signed by the PM."""
-    words = Words(settings.language)
+    words = catalog.get(settings.language)
     return _render("report", _context(report, settings, words))
 
 
@@ -145,7 +145,7 @@ KIND_ACCENTS = {
 
 
 def _reminder_context(reminder: Reminder, settings: Settings,
-                      words: Words) -> dict[str, object]:
+                      words: Catalog) -> dict[str, object]:
     strong, pale = TONE_COLOURS[reminder.tone]
     tone = reminder.tone.value
     project = one_line(settings.name)
@@ -153,7 +153,6 @@ def _reminder_context(reminder: Reminder, settings: Settings,
     sponsor = settings.sponsor_email if reminder.cc_sponsor else ""
     return {
         "t": words,
-        "lang": words.language,
         "subject": reminder_subject(reminder, settings, words),
         "project": project,
         "client": one_line(settings.client),
@@ -176,5 +175,5 @@ def _reminder_context(reminder: Reminder, settings: Settings,
 
 def render_reminder(reminder: Reminder, settings: Settings) -> Rendered:
     """(subject, text, html) of a reminder in ``settings.language``, signed by the PM."""
-    words = Words(settings.language)
+    words = catalog.get(settings.language)
     return _render("reminder", _reminder_context(reminder, settings, words))

@@ -1,9 +1,9 @@
-"""The sentences of client emails, made from one language's words (``i18n.Words``).
+"""The sentences of client emails, made from one language's words (a ``lang.catalog.Catalog``).
 
 ``Phrases`` says the items of a ``report.Report`` (milestones, lines of each section, what
 is asked of the client, timeline bars); ``reminder_card`` and ``reminder_subject`` say a
 ``reminders.Reminder``. Also the plain-text helpers the templates use: one line, width of
-CJK text, underlines, wrapped bullets. ``render.py`` hands all of this to the templates.
+CJK text, underlines, wrapped bullets. ``emails.py`` hands all of this to the templates.
 Pure: no clock, no file, no network.
 """
 
@@ -19,7 +19,7 @@ from sheetsync.core.reminders import Kind as ItemKind
 from sheetsync.core.report import Agreed, Ask, ChangeRef, Entry, Kind, Reason, Report, Waiting
 from sheetsync.core.report_facts import Ref
 from sheetsync.core.timeline import BarStatus, Row, Timeline, Week
-from sheetsync.lang.words import Words
+from sheetsync.lang.catalog import Catalog
 from sheetsync.model import Settings
 
 TEXT_WIDTH = 76  # wrap of the text/plain part
@@ -53,7 +53,7 @@ def bullet(text: str, mark: str = "- ", width: int = TEXT_WIDTH) -> str:
     return "\n".join(lines)
 
 
-def months(weeks: Iterable[Week], words: Words) -> list[tuple[str, int]]:
+def months(weeks: Iterable[Week], words: Catalog) -> list[tuple[str, int]]:
     """The month header of the timeline: (label, number of week columns) by each Monday."""
     groups: list[tuple[str, int]] = []
     last = None
@@ -70,7 +70,7 @@ def months(weeks: Iterable[Week], words: Words) -> list[tuple[str, int]]:
 class Phrases:
     """Sentences about report items, made from one language's words."""
 
-    def __init__(self, words: Words) -> None:
+    def __init__(self, words: Catalog) -> None:
         self.t = words
 
     def ref(self, r: Ref | None) -> str:
@@ -229,7 +229,7 @@ class Phrases:
         return "".join(cells)
 
 
-def subject_line(report: Report, words: Words) -> str:
+def subject_line(report: Report, words: Catalog) -> str:
     """"<project> — weekly report, week ending <date>", always on one line."""
     return one_line(words("subject", project=one_line(report.project),
                           date=words.long(report.as_of)))
@@ -250,12 +250,12 @@ class Card(NamedTuple):
     mention: str  # "2nd reminder" from the second mention, else ""
 
 
-def _names(words: Words, refs: Iterable[tuple[str, str]]) -> str:
+def _names(words: Catalog, refs: Iterable[tuple[str, str]]) -> str:
     return words.join(one_line(f"{key} {title}") if title else one_line(key)
                       for key, title in refs)
 
 
-def holds_sentences(item: Item, words: Words) -> tuple[str, ...]:
+def holds_sentences(item: Item, words: Catalog) -> tuple[str, ...]:
     """"If this stays late, M6 Build and M13 Go-live move by 6 days.", one sentence a number
     of days (most first), then the milestones that wait without a projected move."""
     by_days: dict[int, list[tuple[str, str]]] = {}
@@ -268,7 +268,7 @@ def holds_sentences(item: Item, words: Words) -> tuple[str, ...]:
     return tuple(out)
 
 
-def fact_sentences(item: Item, words: Words) -> tuple[str, ...]:
+def fact_sentences(item: Item, words: Catalog) -> tuple[str, ...]:
     """When it was due and how late it is, plus what a delivery or a change is about."""
     t = words
     if item.kind is ItemKind.CLIENT_OVERDUE:
@@ -295,7 +295,7 @@ def fact_sentences(item: Item, words: Words) -> tuple[str, ...]:
     return tuple(f for f in facts if f)
 
 
-def reminder_card(item: Item, words: Words) -> Card:
+def reminder_card(item: Item, words: Catalog) -> Card:
     """Everything the email says about one item."""
     return Card(
         kind=item.kind.value,
@@ -308,7 +308,7 @@ def reminder_card(item: Item, words: Words) -> Card:
     )
 
 
-def reminder_subject(reminder: Reminder, settings: Settings, words: Words) -> str:
+def reminder_subject(reminder: Reminder, settings: Settings, words: Catalog) -> str:
     """"Acme website rollout: 3 items waiting on you", firmer words as the tone steps up."""
     return one_line(words.n(f"r_subject_{reminder.tone.value}", len(reminder.items),
                             project=one_line(settings.name), n=len(reminder.items)))

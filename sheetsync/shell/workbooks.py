@@ -1,7 +1,7 @@
 """The workbooks sheetsync hands out: the blank templates and the Acme example project.
 
 ``python -m sheetsync.shell.workbooks OUTDIR`` (``make templates``) regenerates
-``OUTDIR/sheetsync-template-en.xlsx``, ``OUTDIR/sheetsync-template-zh.xlsx`` and
+``OUTDIR/sheetsync-template-<language>.xlsx`` for each catalog language (en, zh) and
 ``examples/acme-rollout.xlsx``; the files are committed, and regenerating them from an
 unchanged schema gives the same bytes. ``init_xlsx`` is what ``sheetsync init PATH`` calls
 to start a new project workbook.
@@ -20,6 +20,7 @@ from sheetsync.blueprint import layout as blueprint
 from sheetsync.core import cells, schema
 from sheetsync.core.cells import Bad
 from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.lang import catalog
 
 EXAMPLE_NAME = "acme-rollout.xlsx"
 
@@ -28,27 +29,30 @@ def template_name(language: str) -> str:
     return f"sheetsync-template-{language}.xlsx"
 
 
-def language_of(text: str) -> str:
-    """``en`` or ``zh`` from any name of a language (``English``, ``中文``...)."""
-    found = cells.parse_word(text, schema.LANGUAGES)
+def language_code(name: str) -> str:
+    """The code of a catalog language (``en``, ``zh``) from any of its names (``English``,
+    ``中文``...), as ``init --language`` takes it; any other name is a ``ConfigError``."""
+    found = cells.parse_word(name, schema.LANGUAGES)
     if found is None or isinstance(found, Bad):
-        raise ConfigError(f"{text!r} is not a language sheetsync writes; use en or zh.")
+        raise ConfigError(f"{name!r} is not a language sheetsync writes; use "
+                          f"{' or '.join(catalog.LANGUAGES)}.")
     return found
 
 
 def init_xlsx(path: str | os.PathLike[str], language: str = "en") -> Path:
     """Create a new project workbook from the template; an existing file is never touched."""
-    return create_xlsx(path, blueprint.template(language_of(language)))
+    return create_xlsx(path, blueprint.template(language_code(language)))
 
 
 def generate(outdir: str | os.PathLike[str],
              examples: str | os.PathLike[str] = "examples") -> tuple[Path, ...]:
-    """Write (replacing) both templates into ``outdir`` and the example into ``examples``."""
+    """Write (replacing) each language's template into ``outdir``, the example into
+    ``examples``."""
     out, ex = Path(outdir), Path(examples)
     out.mkdir(parents=True, exist_ok=True)
     ex.mkdir(parents=True, exist_ok=True)
     written = [write_template(out / template_name(lang), blueprint.template(lang), replace=True)
-               for lang in schema.LANGUAGES]
+               for lang in catalog.LANGUAGES]
     written.append(write_template(ex / EXAMPLE_NAME, blueprint.example_project(), replace=True))
     return tuple(written)
 
