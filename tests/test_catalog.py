@@ -53,8 +53,8 @@ def test_a_catalog_with_a_key_english_lacks_fails_naming_it() -> None:
 
 
 def test_a_new_language_is_one_file(tmp_path: Path) -> None:
-    """What the module docstring promises: a copy of en.toml with its own code registers,
-    and the schema's tables then know its names."""
+    """What the module docstring promises: a copy of en.toml with its own code is a whole
+    catalog (at startup, ``_load_all`` registers every lang/*.toml this way)."""
     french = copy.deepcopy(data("en"))
     french["code"] = "fr"
     french["words"]["title"] = "Rapport hebdomadaire"
