@@ -293,6 +293,12 @@ class WritePlan:
     log_tab: str = ""
     log_header: tuple[str, ...] = ()  # written first when the Log tab is new
     log_rows: tuple[tuple[str, ...], ...] = ()
+    # where the Flag columns were when read (the backend re-places cells by header name)
+    header_row: int = 0
+    flag_col: int = 0
+    detail_col: int = 0
+    language: str = "en"
+    problems_now: tuple[tuple[str, ...], ...] = ()  # the job's columns of Problems as read
 
     @property
     def empty(self) -> bool:

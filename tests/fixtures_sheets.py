@@ -9,10 +9,14 @@
 - ``gspread_client``: an unmodified ``gspread.Client`` pointed at the emulator.
 - ``open_sheet``: ``open_sheet("gsheet:<id>")`` -> a ``GoogleSheet`` on the emulator whose
   retries do not sleep.
+- ``hung_endpoint``: the URL of a loopback socket that accepts connections and never
+  answers (a Sheets API that hangs).
 """
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -74,3 +78,35 @@ def open_sheet(sheets_emulator: SheetsEmulator,
         return GoogleSheet.open(source, credentials=service_account_key,
                                 endpoint=sheets_emulator.url, **kwargs)
     return opener
+
+
+@pytest.fixture
+def hung_endpoint() -> Iterator[str]:
+    """A server that accepts every connection, reads nothing, and never answers."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.settimeout(0.1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except (TimeoutError, OSError):
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, name="hung-endpoint", daemon=True)
+    thread.start()
+    host, port = server.getsockname()[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        server.close()

@@ -1040,6 +1040,15 @@ class _Fault:
 
 # =========================================================================== the emulator
 
+@dataclass
+class _Hook:
+    action: Callable[[SheetsEmulator], None]
+    method: str | None
+    path_contains: str | None
+    skip: int
+    times: int
+
+
 _VALUES_PATH = re.compile(r"/v4/spreadsheets/([^/:]+)/values/(.+)")
 _VALUES_BATCH = re.compile(r"/v4/spreadsheets/([^/:]+)/values:(batchGet|batchUpdate|batchClear)")
 _SHEET_PATH = re.compile(r"/v4/spreadsheets/([^/:]+)(:batchUpdate)?")
@@ -1058,6 +1067,7 @@ class SheetsEmulator:
         self.requests: list[LoggedRequest] = []
         self.token_requests: list[LoggedRequest] = []
         self._faults: list[_Fault] = []
+        self._hooks: list[_Hook] = []
         self._token_fault: tuple[int, str, str, int | None] | None = None
         self._quota: tuple[int, float] | None = None
         self._quota_hits: dict[str, deque[float]] = {}
@@ -1199,6 +1209,34 @@ class SheetsEmulator:
         with self._lock:
             self._sheet(spreadsheet_id, tab).delete("ROWS", at - 1, at - 1 + n)
 
+    def insert_columns(self, spreadsheet_id: str, tab: str, at: int, n: int = 1) -> None:
+        """Insert ``n`` empty columns so that they become columns ``at``..``at+n-1``."""
+        with self._lock:
+            self._sheet(spreadsheet_id, tab).insert("COLUMNS", at - 1, at - 1 + n)
+
+    def delete_columns(self, spreadsheet_id: str, tab: str, at: int, n: int = 1) -> None:
+        with self._lock:
+            self._sheet(spreadsheet_id, tab).delete("COLUMNS", at - 1, at - 1 + n)
+
+    def swap_columns(self, spreadsheet_id: str, tab: str, one: int, other: int) -> None:
+        """Swap two whole columns (cut and paste, as staff would)."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            for row in range(1, len(sheet.grid) + 1):
+                a, b = sheet.get(row, one), sheet.get(row, other)
+                sheet.put(row, one, b)
+                sheet.put(row, other, a)
+
+    def rename_tab(self, spreadsheet_id: str, tab: str, title: str) -> None:
+        with self._lock:
+            self._sheet(spreadsheet_id, tab).title = title
+
+    def add_tab(self, spreadsheet_id: str, title: str, rows: list[list[Any]]) -> None:
+        """A new tab with seed values (another client creating it meanwhile)."""
+        with self._lock:
+            self.spreadsheets[spreadsheet_id].add_sheet(title)
+        self.set_values(spreadsheet_id, title, "A1", rows)
+
     def formatting(self, spreadsheet_id: str) -> list[dict[str, Any]]:
         """Every formatting/validation request stored so far (as sent)."""
         with self._lock:
@@ -1242,6 +1280,19 @@ class SheetsEmulator:
         with self._lock:
             self._faults.append(_Fault(status, body, message, None, _methods(methods),
                                        path_contains))
+
+    def before(self, action: Callable[[SheetsEmulator], None], *, method: str | None = None,
+               path_contains: str | None = None, skip: int = 0, times: int = 1) -> None:
+        """Run ``action(emulator)`` just before a matching Sheets request is answered.
+
+        The first ``skip`` matching requests pass untouched; the action then runs before each
+        of the next ``times``. This is staff editing the sheet between a client's read and
+        its write: e.g. ``before(delete_flag, method="GET", path_contains="batchGet",
+        skip=1)`` changes the sheet after the first read and before the re-read.
+        """
+        with self._lock:
+            self._hooks.append(_Hook(action, method.upper() if method else None,
+                                     path_contains, skip, times))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -1293,6 +1344,7 @@ class SheetsEmulator:
                     raise ApiError.invalid(f"Invalid JSON payload received. {exc}") from exc
             with self._lock:
                 user = self._authenticate(headers, split.path)
+                self._run_hooks(method, unquote(split.path))
                 self._inject_fault(method, split.path)
                 self._check_quota(user, method)
                 result = self._route(method, split.path, query, payload, user)
@@ -1325,6 +1377,19 @@ class SheetsEmulator:
             raise ApiError(403, "Request had insufficient authentication scopes.",
                            "PERMISSION_DENIED")
         return token.email
+
+    def _run_hooks(self, method: str, path: str) -> None:
+        for hook in list(self._hooks):
+            if (hook.method not in (None, method)) or (
+                    hook.path_contains is not None and hook.path_contains not in path):
+                continue
+            if hook.skip > 0:
+                hook.skip -= 1
+                continue
+            hook.times -= 1
+            if hook.times <= 0:
+                self._hooks.remove(hook)
+            hook.action(self)
 
     def _inject_fault(self, method: str, path: str) -> None:
         for item in self._faults:

@@ -55,6 +55,9 @@ def acme(emulator: SheetsEmulator, *, locale: str = "en_US", **tabs: list[list[A
 
 
 def flags_plan(*cells: CellWrite, **extra: Any) -> WritePlan:
+    """A plan for the Flag and Flag detail columns, where the first cell's column is Flag."""
+    flag_col = min((c.col for c in cells), default=0)
+    extra = {"header_row": 1, "flag_col": flag_col, "detail_col": flag_col + 1, **extra}
     return WritePlan(flags_tab="Milestones", id_col=1, flag_cells=cells, problems_tab="Problems",
                      log_tab="Log", **extra)
 
@@ -131,7 +134,7 @@ def test_an_empty_plan_sends_nothing(sheets_emulator: SheetsEmulator, open_sheet
     assert sheet.api_requests == 2
 
 
-def test_flags_only_apply_is_one_id_get_and_one_write(sheets_emulator: SheetsEmulator,
+def test_flags_only_apply_is_one_tab_get_and_one_write(sheets_emulator: SheetsEmulator,
                                                       open_sheet: Opener) -> None:
     acme(sheets_emulator, Milestones=[["ID", "Due", "Flag", "Flag detail"],
                                       ["M1", date(2026, 11, 2)], ["M2", date(2026, 11, 20)]])
@@ -142,7 +145,8 @@ def test_flags_only_apply_is_one_id_get_and_one_write(sheets_emulator: SheetsEmu
                                                                        "M2")))
     assert sheet.api_requests == 4
     get, write = sheets_emulator.requests
-    assert (get.method, get.query["ranges"]) == ("GET", ["'Milestones'!A:A"])
+    # the whole tab: its header row and its ID column come in the same answer
+    assert (get.method, get.query["ranges"]) == ("GET", ["'Milestones'"])
     assert write.path.endswith("/values:batchUpdate")
     assert write.json == {"valueInputOption": "RAW", "data": [
         {"range": "'Milestones'!C3:D3", "values": [["OVERDUE", "Overdue by 7 days"]]}]}
@@ -187,10 +191,14 @@ def test_new_problems_and_log_tabs_in_one_structural_batch(sheets_emulator: Shee
                                           ("Milestones", "D7", "31/02", "not a date", "Fix it")),
                            log_header=("Time", "Job", "Project"),
                            log_rows=(("2026-11-27T16:00:00", "report", "Acme rollout"),)))
-    structure, write = sheets_emulator.requests
+    structure, write, append = sheets_emulator.requests
     assert structure.path == f"/v4/spreadsheets/{SID}:batchUpdate"
-    assert [next(iter(r)) for r in structure.json["requests"]] == ["addSheet", "addSheet"]
+    assert [next(iter(r)) for r in structure.json["requests"]] == [
+        "addSheet", "addSheet", "updateCells"]  # the Log comes with its header, atomically
     assert write.json["valueInputOption"] == "RAW"
+    assert append.path.endswith("/values/'Log'!A:C:append")
+    assert append.query["insertDataOption"] == ["INSERT_ROWS"]
+    assert append.query["valueInputOption"] == ["RAW"]
     assert sheets_emulator.tab_titles(SID) == ["Project", "Milestones", "Staff notes",
                                                "Problems", "Log"]
     assert sheets_emulator.values(SID, "Problems")[1] == [
@@ -212,9 +220,9 @@ def test_problems_shrink_and_log_appends(sheets_emulator: SheetsEmulator,
     sheets_emulator.reset_log()
     sheet.apply(flags_plan(problems_rows=(("Tab", "Cell", "Value", "Problem", "How to fix"),),
                            problems_old_height=3, log_rows=(("t3", "remind"), ("t4", "check"))))
-    assert len(sheets_emulator.requests) == 1  # no new tab, no keyed cell: one write
-    assert sheets_emulator.values(SID, "Problems") == [
-        ["Tab", "Cell", "Value", "Problem", "How to fix"]]
+    assert len(sheets_emulator.requests) == 2  # no new tab, no flag: one write, one append
+    assert sheets_emulator.values(SID, "Problems") == [  # staff's column F stays
+        ["Tab", "Cell", "Value", "Problem", "How to fix", "old extra"]]
     assert sheets_emulator.values(SID, "Log")[3:] == [["t3", "remind"], ["t4", "check"]]
     sheet.apply(flags_plan(log_rows=(("t5", "check"),)))  # the height known from the last write
     assert sheets_emulator.values(SID, "Log")[-2:] == [["t4", "check"], ["t5", "check"]]
@@ -232,13 +240,11 @@ def test_grids_grow_in_the_structural_batch(sheets_emulator: SheetsEmulator,
     sheet.apply(flags_plan(CellWrite(1, 3, "Flag"), CellWrite(1, 4, "Flag detail"),
                            CellWrite(2, 3, "OVERDUE", "M1"),
                            log_rows=(("t2", "check"), ("t3", "check"))))
-    structure = sheets_emulator.requests[0].json["requests"]
+    structure = sheets_emulator.requests[1].json["requests"]
     assert structure == [
         {"appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 2}},
-        {"appendDimension": {"sheetId": structure[1]["appendDimension"]["sheetId"],
-                             "dimension": "ROWS", "length": 2}},
-    ]
-    assert len(sheets_emulator.requests) == 3
+    ]  # the Log grows by itself: values:append inserts its rows
+    assert len(sheets_emulator.requests) == 4  # re-read, grow, write, append
     assert sheets_emulator.values(SID, "Milestones") == [
         ["ID", "Due", "Flag", "Flag detail"], ["M1", date(2026, 11, 2), "OVERDUE"]]
     assert sheets_emulator.grid_size(SID, "Log") == (4, 2)
@@ -251,7 +257,7 @@ def test_rows_appended_to_the_log_since_the_read_are_kept(sheets_emulator: Sheet
     sheet.read()
     sheets_emulator.set_values(SID, "Log", "A3", [["t2 (another run)"]])
     sheet.apply(flags_plan(CellWrite(2, 2, "OVERDUE", "M1"), log_rows=(("t3",),)))
-    assert sheet.api_requests == 4  # the Log height rides along with the ID-column GET
+    assert sheet.api_requests == 5  # read (2), re-read, write, append
     assert sheets_emulator.values(SID, "Log") == [["Time"], ["t1"], ["t2 (another run)"], ["t3"]]
 
 
@@ -261,7 +267,7 @@ def test_apply_without_read_fetches_what_it_needs(sheets_emulator: SheetsEmulato
     sheet = open_sheet(SOURCE)
     sheet.apply(flags_plan(log_rows=(("t2",),)))
     assert sheets_emulator.values(SID, "Log") == [["Time"], ["t1"], ["t2"]]
-    assert sheet.api_requests == 3  # metadata, Log height, write
+    assert sheet.api_requests == 2  # metadata, append
 
 
 def test_only_job_owned_cells_are_written(sheets_emulator: SheetsEmulator,
@@ -278,7 +284,8 @@ def test_only_job_owned_cells_are_written(sheets_emulator: SheetsEmulator,
     assert {t: sheets_emulator.values(SID, t) for t in before} == before
     written = [d["range"] for r in sheets_emulator.requests if r.json and "data" in r.json
                for d in r.json["data"]]
-    assert written == ["'Milestones'!G1", "'Milestones'!G2", "'Problems'!A1:A1", "'Log'!A1:A2"]
+    assert written == ["'Milestones'!G1", "'Milestones'!G2", "'Problems'!A1:E1"]
+    assert sheets_emulator.values(SID, "Log") == [["Time"], ["t"]]
 
 
 # =========================================================================== failures
@@ -449,6 +456,6 @@ def test_protected_cells(sheets_emulator: SheetsEmulator, open_sheet: Opener) ->
         "You are trying to edit a protected cell or object. Please contact the spreadsheet "
         "owner to remove protection if you need to edit."))
     with pytest.raises(AccessDenied, match="protected: let .* edit the Flag columns"):
-        sheet.apply(flags_plan(CellWrite(2, 7, "OVERDUE", "M1")))
-    sheet.apply(flags_plan(CellWrite(2, 7, "OVERDUE", "M1")))  # state re-read after failure
+        sheet.apply(flags_plan(CellWrite(1, 7, "Flag"), CellWrite(2, 7, "OVERDUE", "M1")))
+    sheet.apply(flags_plan(CellWrite(1, 7, "Flag"), CellWrite(2, 7, "OVERDUE", "M1")))
     assert sheets_emulator.values(SID, "Milestones")[1][6] == "OVERDUE"

@@ -17,7 +17,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,21 +40,54 @@ DEFAULT_KEY_FILE = "credentials.json"
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded exponential backoff with jitter for 429 and 5xx answers.
+    """Timeouts, and bounded exponential backoff with jitter for 429 and 5xx answers.
 
-    The n-th retry waits ``min(base * 2**(n-1) + uniform(0, base), max_delay)`` seconds (at
-    least what a ``Retry-After`` header asks); a request is given up after ``max_tries``
-    attempts, or when the next wait would take the total past ``max_total_wait``.
+    Every try waits at most ``connect_timeout`` seconds to connect and ``read_timeout``
+    seconds for each part of the answer. The n-th retry waits
+    ``min(base * 2**(n-1) + uniform(0, base), max_delay)`` seconds (at least what a
+    ``Retry-After`` header asks). A request is given up after ``max_tries`` attempts, when
+    the waits would pass ``max_total_wait``, or when its tries and waits together would pass
+    ``budget`` seconds: one request never takes longer than ``budget`` (plus one connect
+    timeout at most), whatever the server does.
     """
 
     max_tries: int = 8
     max_total_wait: float = 120.0
     base_delay: float = 1.0
     max_delay: float = 32.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    budget: float = 180.0
 
     def delay(self, retry: int, rng: random.Random, retry_after: float = 0.0) -> float:
         wait = self.base_delay * 2 ** (retry - 1) + rng.uniform(0, self.base_delay)
         return max(min(wait, self.max_delay), retry_after)
+
+    def with_env(self, env: Mapping[str, str] | None = None) -> RetryPolicy:
+        """This policy with the timeouts the environment sets (``TIMEOUT_SETTINGS``)."""
+        env = os.environ if env is None else env
+        changes: dict[str, Any] = {}
+        for name, attr in TIMEOUT_SETTINGS.items():
+            text = env.get(name, "").strip()
+            if not text:
+                continue
+            try:
+                seconds = float(text)
+            except ValueError:
+                seconds = -1.0
+            if not 0 < seconds <= 3600:
+                raise ConfigError(f"{name} is {text!r}; set it to a number of seconds from "
+                                  "0.1 to 3600, or leave it unset.")
+            changes[attr] = seconds
+        return replace(self, **changes)
+
+
+# Environment settings of the timeouts (docs/admin.md): name -> RetryPolicy field.
+TIMEOUT_SETTINGS = {
+    "SHEETSYNC_SHEETS_CONNECT_TIMEOUT": "connect_timeout",
+    "SHEETSYNC_SHEETS_READ_TIMEOUT": "read_timeout",
+    "SHEETSYNC_SHEETS_RETRY_BUDGET": "budget",
+}
 
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -75,10 +108,12 @@ class SheetsHTTPClient(HTTPClient):
         self.endpoint = SHEETS_URL
         self.retry = RetryPolicy()
         self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], float] = time.monotonic
         self.rng = random.Random()
         self.api_requests = 0
         self.tries = 0
         self.waited = 0.0
+        self.elapsed = 0.0
 
     def url(self, endpoint: str) -> str:
         if endpoint.startswith(SHEETS_URL):
@@ -96,32 +131,49 @@ class SheetsHTTPClient(HTTPClient):
         headers: MutableMapping[str, str] | None = None,
     ) -> requests.Response:
         url = self.url(endpoint)
-        self.tries, self.waited = 0, 0.0
+        start = self.clock()
+        self.tries, self.waited, self.elapsed = 0, 0.0, 0.0
+        # a write that may have reached Google is sent again only when sending it twice
+        # does no harm (values:batchUpdate writes the same cells); an append or a
+        # structural batchUpdate is retried only when it surely never arrived
+        idempotent = method.upper() == "GET" or url.endswith("values:batchUpdate")
         while True:
             self.tries += 1
             self.api_requests += 1
+            left = self.retry.budget - (self.clock() - start)
+            timeout = (min(self.retry.connect_timeout, max(left, 0.1)),
+                       min(self.retry.read_timeout, max(left, 0.1)))
             try:
-                return super().request(method, url, params=params, data=data, json=json,
-                                       files=files, headers=headers)
+                response = self.session.request(method=method, url=url, json=json,
+                                                params=params, data=data, files=files,
+                                                headers=headers, timeout=timeout)
+                if response.ok:
+                    return response
+                raise APIError(response)
             except APIError as err:
                 if err.response.status_code not in RETRY_STATUSES:
                     raise
-                pause = self._pause(_retry_after(err.response))
+                pause = self._pause(start, _retry_after(err.response))
                 if pause is None:
                     raise
-            except (requests.ConnectionError, requests.Timeout):
-                pause = self._pause(0.0)
+            except (requests.ConnectionError, requests.Timeout) as err:
+                sent = not isinstance(err, requests.ConnectTimeout)
+                pause = None if sent and not idempotent else self._pause(start, 0.0)
                 if pause is None:
+                    self.elapsed = self.clock() - start
                     raise
             self.sleep(pause)
             self.waited += pause
 
-    def _pause(self, retry_after: float) -> float | None:
+    def _pause(self, start: float, retry_after: float) -> float | None:
         """How long to wait before the next try, or None to give up."""
+        self.elapsed = self.clock() - start
         if self.tries >= self.retry.max_tries:
             return None
         pause = self.retry.delay(self.tries, self.rng, retry_after)
         if self.waited + pause > self.retry.max_total_wait:
+            return None
+        if self.elapsed + pause >= self.retry.budget:
             return None
         return pause
 

@@ -129,6 +129,11 @@ def build(project: Project, assessments: tuple[Assessment, ...] | None = None, *
         log_tab=layout.log.name,
         log_header=() if layout.log.exists else schema.headers(schema.LOG, language),
         log_rows=tuple(log_row(e) for e in log),
+        header_row=layout.flags.header_row if layout.flags else 0,
+        flag_col=layout.flags.flag_col if layout.flags else 0,
+        detail_col=layout.flags.detail_col if layout.flags else 0,
+        language=language,
+        problems_now=tuple(r[:width] for r in old),
     )
 
 
