@@ -1344,7 +1344,9 @@ class SheetsEmulator:
                     raise ApiError.invalid(f"Invalid JSON payload received. {exc}") from exc
             with self._lock:
                 user = self._authenticate(headers, split.path)
-                self._run_hooks(method, unquote(split.path))
+            for action in self._due_hooks(method, unquote(split.path)):
+                action(self)  # outside the lock: an action may wait for another request
+            with self._lock:
                 self._inject_fault(method, split.path)
                 self._check_quota(user, method)
                 result = self._route(method, split.path, query, payload, user)
@@ -1378,18 +1380,21 @@ class SheetsEmulator:
                            "PERMISSION_DENIED")
         return token.email
 
-    def _run_hooks(self, method: str, path: str) -> None:
-        for hook in list(self._hooks):
-            if (hook.method not in (None, method)) or (
-                    hook.path_contains is not None and hook.path_contains not in path):
-                continue
-            if hook.skip > 0:
-                hook.skip -= 1
-                continue
-            hook.times -= 1
-            if hook.times <= 0:
-                self._hooks.remove(hook)
-            hook.action(self)
+    def _due_hooks(self, method: str, path: str) -> list[Callable[[SheetsEmulator], None]]:
+        due = []
+        with self._lock:
+            for hook in list(self._hooks):
+                if (hook.method not in (None, method)) or (
+                        hook.path_contains is not None and hook.path_contains not in path):
+                    continue
+                if hook.skip > 0:
+                    hook.skip -= 1
+                    continue
+                hook.times -= 1
+                if hook.times <= 0:
+                    self._hooks.remove(hook)
+                due.append(hook.action)
+        return due
 
     def _inject_fault(self, method: str, path: str) -> None:
         for item in self._faults:

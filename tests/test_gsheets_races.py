@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -246,6 +247,9 @@ def test_two_runs_at_once_keep_every_log_row(tmp_path: Path, gsheets_env: Sheets
                                              service_account_key: Path) -> None:
     """Two hosts (two state dirs) report at once into a sheet with no Log tab yet."""
     google_copy(gsheets_env, "bare", service_account_key)
+    both_read = threading.Barrier(2, timeout=60)  # each reads before either writes: both send
+    gsheets_env.before(lambda e: both_read.wait(), method="GET",
+                       path_contains="values:batchGet", times=2)
     base = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
     procs = []
     for n in (1, 2):
@@ -262,7 +266,7 @@ def test_two_runs_at_once_keep_every_log_row(tmp_path: Path, gsheets_env: Sheets
     log = gsheets_env.values(SID, "Log")
     assert log[0][0] == "Time" and sum(1 for r in log if r and r[0] == "Time") == 1
     sent_rows = [r for r in log[1:] if len(r) > 5 and r[5] == "sent"]
-    assert sends >= 2 and len(sent_rows) == sends
+    assert sends == 2 and len(sent_rows) == sends
     assert gsheets_env.tab_titles(SID).count("Problems") == 1
 
 
