@@ -38,7 +38,7 @@ from sheetsync.backends.gsheets_http import (
 )
 from sheetsync.backends.gsheets_values import META_FIELDS, RENDER, quote_sheet, raw_rows
 from sheetsync.core import schema, sources
-from sheetsync.errors import ConfigError, SheetsyncError
+from sheetsync.errors import ConfigError
 from sheetsync.model import RawTab, RawWorkbook, WritePlan
 
 __all__ = ["GoogleSheet", "quote_sheet", "spreadsheet_id"]
