@@ -68,6 +68,7 @@ class RawTab:
 
     name: str
     rows: tuple[tuple[CellValue, ...], ...]
+    merged: tuple[str, ...] = ()  # merged ranges as A1 refs ("K1:L1"), where known
 
     def value(self, row: int, col: int) -> CellValue:
         """The value at 1-based (row, col), None beyond what was read."""
@@ -272,12 +273,17 @@ class Assessment:
 
 @dataclass(frozen=True)
 class CellWrite:
-    """One value for a job-owned cell; ``key`` is the milestone ID expected on that row."""
+    """One value for a job-owned cell; ``key`` is the milestone ID expected on that row.
+
+    ``style`` names how the cell looks, where the backend can show it: "" keeps the cell's
+    format, "job" is the grey of a job-owned header, "fill:RRGGBB" a fill colour.
+    """
 
     row: int
     col: int
     value: str
     key: str = ""
+    style: str = ""
 
 
 @dataclass(frozen=True)

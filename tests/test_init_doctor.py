@@ -299,16 +299,21 @@ def test_doctor_xlsx_sources(env: Path) -> None:
     chart.add_data(Reference(book["Chart"], min_col=2, min_row=1, max_row=2))
     book["Chart"].add_chart(chart, "D2")
     book.save(env / "chart.xlsx")
+    make_workbook(env / "open.xlsx", project_tabs([["M1", "One", None, "2026-11-20"]]))
+    (env / ".~lock.open.xlsx#").write_text("pat,host,2026-11-27T09:00;", encoding="utf-8")
     make_workbook(env / "locked.xlsx", project_tabs([["M1", "One", None, "2026-11-20"]]))
     (env / "locked.xlsx").chmod(stat.S_IRUSR)
 
-    out = cli("doctor", "good.xlsx", "chart.xlsx", "locked.xlsx", "missing.xlsx")
+    out = cli("doctor", "good.xlsx", "chart.xlsx", "open.xlsx", "locked.xlsx", "missing.xlsx")
 
     assert out.exit_code == 1
     assert "OK   good.xlsx: readable" in out.output
     assert "OK   good.xlsx: writable." in out.output
     assert "OK   good.xlsx: tabs found: Project, Milestones." in out.output
-    assert "FIX  chart.xlsx: it holds charts, images or shapes" in out.output
+    assert "OK   chart.xlsx: writable." in out.output  # charts and images are kept on writing
+    assert "FIX  chart.xlsx" not in out.output
+    assert "FIX  open.xlsx: sheetsync will not write to it now: it is open in LibreOffice" \
+        in out.output
     if os.geteuid() != 0:  # root may write anything
         assert "FIX  locked.xlsx is read-only for this user" in out.output
     assert ("FIX  missing.xlsx does not exist; check the path, or create it with "

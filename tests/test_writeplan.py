@@ -49,7 +49,7 @@ def test_first_run_creates_both_headers_and_writes_each_flagged_row() -> None:
     plan = writeplan.build(project(), ASSESSED)
     assert plan.flags_tab == "Milestones" and plan.id_col == 1
     assert plan.flag_cells == (
-        CellWrite(1, 9, "Flag"), CellWrite(1, 10, "Flag detail"),
+        CellWrite(1, 9, "Flag", style="job"), CellWrite(1, 10, "Flag detail", style="job"),
         CellWrite(2, 9, "OVERDUE", "M1"), CellWrite(2, 10, "Overdue by 7 days", "M1"),
         CellWrite(5, 9, "AT_RISK, DUE_SOON", "M3"),
         CellWrite(5, 10, "At risk: M1 is late; Due in 3 days", "M3"),

@@ -23,7 +23,7 @@ from sheetsync.backends import xlsx
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.core import rules, writeplan
 from sheetsync.core.parse import parse_workbook
-from sheetsync.errors import LockBusy, SourceError, WriteRefused
+from sheetsync.errors import LockBusy, SourceError
 from sheetsync.model import LogEntry, Unreadable
 from sheetsync.shell import pipeline
 from tests.xlsx_factory import (
@@ -356,7 +356,7 @@ def test_the_reader_marks_uncached_formulas_unreadable(tmp_path: Path) -> None:
     assert tab.value(2, 4).text == "=X1"
 
 
-# --------------------------------------------------------------------------- refusing to write
+# --------------------------------------------------------------------------- charts, images
 
 
 def _with_chart(path: Path) -> Path:
@@ -369,44 +369,19 @@ def _with_chart(path: Path) -> Path:
     return path
 
 
-def _with_image(path: Path) -> Path:
-    """An image part as Excel stores one (openpyxl needs Pillow to add one, so add the XML)."""
-    make_workbook(path, project_tabs([["M1", "One", None, "2026-11-20"]]))
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
-        for info in src.infolist():
-            dst.writestr(info, src.read(info))
-        dst.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
-        dst.writestr("xl/drawings/drawing1.xml", b"<xdr:wsDr/>")
-    tmp.replace(path)
-    return path
-
-
-@pytest.mark.parametrize("make", [_with_chart, _with_image], ids=["chart", "image"])
-def test_a_workbook_with_charts_or_images_is_not_written_but_still_checked(
-        tmp_path: Path, make) -> None:
-    path = make(tmp_path / "acme.xlsx")
-    before = snapshot(path)
+def test_a_workbook_with_a_chart_is_written_and_keeps_the_chart(tmp_path: Path) -> None:
+    path = _with_chart(tmp_path / "acme.xlsx")
+    with zipfile.ZipFile(path) as before:
+        kept = {n: before.read(n) for n in before.namelist() if "chart" in n or "drawing" in n}
+    assert kept
 
     result = check(path)
 
-    assert snapshot(path) == before
-    assert not result.written
-    assert result.assessments[0].flags == ("OVERDUE",)
-    assert result.project is not None
-    (problem,) = result.project.problems
-    assert problem.problem.startswith("sheetsync did not write to this file")
-    assert "openpyxl" not in problem.problem  # said for staff, not for programmers
-    assert problem.how_to_fix
-
-
-def test_applying_to_a_workbook_with_a_chart_raises_write_refused(tmp_path: Path) -> None:
-    path = _with_chart(tmp_path / "acme.xlsx")
-    backend = XlsxFile(path)
-    project = parse_workbook(backend.read(), str(path))
-    plan = writeplan.build(project, rules.assess(project, D))
-    with pytest.raises(WriteRefused):
-        backend.apply(plan)
+    assert result.written
+    assert result.project is not None and result.project.problems == ()
+    assert column(path, "Flag") == ["OVERDUE"]
+    with zipfile.ZipFile(path) as after:
+        assert {n: after.read(n) for n in kept} == kept
 
 
 # --------------------------------------------------------------------------- atomic, locked
@@ -416,11 +391,11 @@ def test_a_crash_while_saving_leaves_the_original_intact(tmp_path: Path, monkeyp
     path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS))
     before = path.read_bytes()
 
-    def crash(self, filename: str) -> None:
-        Path(filename).write_bytes(b"PK\x03\x04 half a zip")
+    def crash(source: Any, raw: bytes, out: Any, *args: Any, **kwargs: Any) -> None:
+        out.write(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
+    monkeypatch.setattr(xlsx.patch, "write_zip", crash)
     result = pipeline.check(str(path), xlsx_open, now=NOW, as_of=D)
 
     assert result.error is not None and "disk full" in str(result.error)
@@ -429,19 +404,20 @@ def test_a_crash_while_saving_leaves_the_original_intact(tmp_path: Path, monkeyp
         "acme.xlsx"]
 
 
-def test_a_crash_while_restoring_formula_results_leaves_the_original_intact(
-        tmp_path: Path, monkeypatch) -> None:
+def test_an_interrupted_write_leaves_the_original_intact(tmp_path: Path, monkeypatch) -> None:
     path = make_workbook(tmp_path / "acme.xlsx", project_tabs(
         [["M1", "One", None, "=DATE(2026,11,20)"]]))
     with_cached_values(path, {("Milestones", "D2"): 46346})
     before = path.read_bytes()
+    backend = XlsxFile(path)
 
-    def crash(*args: Any) -> None:
-        raise KeyboardInterrupt
+    def interrupt(stage: str) -> None:
+        if stage == "temp":
+            raise KeyboardInterrupt
 
-    monkeypatch.setattr(xlsx.formula_cache, "restore", crash)
+    backend.hook = interrupt
     with pytest.raises(KeyboardInterrupt):
-        pipeline.check(str(path), xlsx_open, now=NOW, as_of=D)
+        pipeline.check_loaded(pipeline.load(str(path), lambda s: backend), as_of=D)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.suffix in (".tmp", ".xlsx")] == ["acme.xlsx"]
 
@@ -681,15 +657,6 @@ def test_values_are_read_as_openpyxl_reads_saved_results(tmp_path: Path) -> None
     assert rows[2] == ("M2", datetime(2026, 11, 20), 46353, True, "a<b&c", "#N/A")
     assert rows[3][4] == 2.5
     assert isinstance(rows[3][1], Unreadable) and isinstance(rows[3][5], Unreadable)
-
-
-def test_if_the_formula_scan_misses_a_formula_openpyxl_reads_its_result(
-        tmp_path: Path, monkeypatch) -> None:
-    path = _typed_workbook(tmp_path / "acme.xlsx")
-    expected = XlsxFile(path).read()
-    monkeypatch.setattr(xlsx.formula_cache, "scan_all", lambda archive: {})
-    raw = XlsxFile(path).read()
-    assert raw.tabs[0].rows[:3] == expected.tabs[0].rows[:3]
 
 
 def test_one_read_then_two_writes_keeps_both_and_the_formula_results(tmp_path: Path) -> None:

@@ -136,3 +136,114 @@ def sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
             target = targets.get(rid[1], "")
             paths[name[1]] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     return paths
+
+
+# --------------------------------------------------------------------------- real workbooks
+
+X14_VALIDATION = (
+    '<ext xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+    'uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"><x14:dataValidations count="1" '
+    'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation '
+    'type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"><x14:formula1>'
+    "<xm:f>Lists!$A$1:$A$5</xm:f></x14:formula1><xm:sqref>C2:C200</xm:sqref>"
+    "</x14:dataValidation></x14:dataValidations></ext>")
+VBA_PROJECT = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8  # kept byte for byte
+
+
+def tiny_png() -> bytes:
+    """A valid 2x2 red PNG, made here (no image library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def real_workbook(path: Path, milestones: Rows, *, vba: bool = False,
+                  notes: Mapping[str, str] | None = None) -> Path:
+    """A project workbook as Excel users keep one, written by xlsxwriter: a table, a chart
+    and an image, sparklines, a dropdown fed from another tab (in the Excel 2010 ``x14``
+    block), comments, defined names, a formula with its saved result, and with ``vba`` an
+    .xlsm with a ``vbaProject.bin``. ``notes`` puts staff text in cells ("I3": "call Ann")."""
+    import io
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"default_date_format": "yyyy-mm-dd"})
+    dates = book.add_format({"num_format": "dd mmm yyyy"})
+    bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF"})
+    project = book.add_worksheet("Project")
+    for r, row in enumerate(PROJECT_ROWS):
+        project.write_row(r, 0, row)
+    ws = book.add_worksheet("Milestones")
+    ws.write_row(0, 0, MILESTONE_HEADER, bold)
+    for r, row in enumerate(milestones, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if hasattr(value, "year"):
+                ws.write_datetime(r, c, _as_datetime(value), dates)
+            else:
+                ws.write(r, c, value)
+    ws.write_comment("B2", "Agreed with Ann on the call")
+    ws.data_validation(1, 4, 199, 4, {"validate": "list",
+                                       "source": ["Not started", "In progress", "Done"]})
+    ws.conditional_format("D2:D200", {"type": "cell", "criteria": "<", "value": "TODAY()",
+                                      "format": book.add_format({"bg_color": "#FFC7CE"})})
+    ws.set_column("B:B", 40)
+    ws.freeze_panes(1, 1)
+    for ref, text in (notes or {}).items():
+        ws.write(ref, text)
+    lists = book.add_worksheet("Lists")
+    for r, name in enumerate(["Team", "Client", "Vendor", "Legal", "Finance"]):
+        lists.write(r, 0, name)
+    budget = book.add_worksheet("Budget")
+    budget.add_table("A1:D4", {"name": "Costs", "columns": [
+        {"header": "Item"}, {"header": "Q1"}, {"header": "Q2"}, {"header": "Q3"}],
+        "data": [["Servers", 100, 120, 90], ["Licences", 50, 50, 60], ["Travel", 10, 30, 20]]})
+    budget.write_formula("F2", "=SUM(B2:D2)", None, 310)
+    for r in range(1, 4):
+        budget.add_sparkline(r, 4, {"range": f"Budget!B{r + 1}:D{r + 1}"})
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=Budget!$B$2:$B$4", "categories": "=Budget!$A$2:$A$4"})
+    budget.insert_chart("H2", chart)
+    budget.insert_image("H20", "dot.png", {"image_data": io.BytesIO(tiny_png())})
+    book.define_name("Milestone_IDs", "=Milestones!$A$2:$A$200")
+    book.define_name("Owners", "=Lists!$A$1:$A$5")
+    if vba:
+        bin_path = path.with_name("vbaProject.bin")
+        bin_path.write_bytes(VBA_PROJECT)
+        book.add_vba_project(str(bin_path))
+    book.close()
+    if vba:
+        path.with_name("vbaProject.bin").unlink()
+    _add_x14_validation(path, "Milestones")
+    return path
+
+
+def _as_datetime(value: Any) -> Any:
+    from datetime import datetime
+
+    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+
+
+def _add_x14_validation(path: Path, tab: str) -> None:
+    """Put a dropdown fed from the Lists tab where Excel 2010+ keeps it: the x14 extLst."""
+    tmp = path.with_suffix(".x14.tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        target = sheet_xml_paths(src)[tab]
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == target:
+                if b"<extLst>" in data:
+                    data = data.replace(b"<extLst>", b"<extLst>" + X14_VALIDATION.encode())
+                else:
+                    data = data.replace(b"</worksheet>", b"<extLst>" + X14_VALIDATION.encode()
+                                        + b"</extLst></worksheet>")
+            dst.writestr(info, data)
+    shutil.move(tmp, path)

@@ -106,8 +106,8 @@ class XlsxKind:
         findings = [Finding(True, f"{path}: readable, {len(raw.tabs)} sheetsync tabs."),
                     writable_file(path)]
         if not raw.can_write:
-            findings.append(Finding(False, f"{path}: {raw.write_refusal}, so sheetsync will not "
-                                           "write to it; move them to another workbook."))
+            findings.append(Finding(False, f"{path}: sheetsync will not write to it now: "
+                                           f"{raw.write_refusal}."))
         findings.extend(tab_findings(str(path), [t.name for t in raw.tabs]))
         return findings
 

@@ -1,53 +1,46 @@
-"""An .xlsx project workbook on disk (openpyxl).
+"""An .xlsx project workbook on disk: read fast, write back only the cells sheetsync owns.
 
-Reading loads the whole workbook once, with formulas (a workbook loaded with
-``data_only=True`` and saved would lose every formula), plus a scan of each sheet's XML for
-formulas and their cached results: a formula cell's value is its cached result, and a
-formula with none becomes ``Unreadable`` (a problem, never a crash). The loaded workbook is
-kept, so a check that writes does not load the file a second time.
+Reading (``xlsx_package``) takes the file's bytes once and streams only the tabs sheetsync
+knows; it never writes. Writing (``xlsx_patch``) splices the plan's cells into the touched
+worksheet parts as inline strings, adds new job-owned tabs as new parts, and copies every
+other part of the zip byte for byte: macros, charts, drawings, pivots, comments, ``extLst``
+(x14 validations, sparklines), styles and formula results all stay as staff saved them.
 
-Writing changes only the job-owned cells of the plan in that workbook (or in a fresh load,
-if the file changed since the read), and saves to a temporary file that replaces the
-original atomically, under a lock in the state dir (beside the file when there is none).
-openpyxl writes formulas without their cached results, so ``formula_cache`` puts the
-results read before back into the saved XML: the next read, and any program that does not
-recalculate, still sees them. openpyxl also drops charts, images and shapes, so a workbook
-holding any is never written (``RawWorkbook.can_write`` is False and ``apply`` raises
-``WriteRefused``); it is read in openpyxl's quicker read-only mode instead.
+A write is safe against a staff save at any moment: under a lock in the state dir (beside
+the file when there is none) the new file is written to a temporary file in the same
+folder, and just before ``os.replace`` the original is checked to be exactly the version
+planned from (inode, size, modification time, SHA-256). If it changed, the new version is
+read and the plan's cells applied to it again (each flag finds its milestone's row by ID),
+up to ``ATTEMPTS`` times. A workbook open in Excel or LibreOffice (their owner lock file
+beside it) is never written: check still reports the flags, and the next run writes them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import tempfile
-import warnings
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import openpyxl
 from filelock import FileLock, Timeout
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
-from sheetsync.backends import formula_cache
+from sheetsync.backends import xlsx_package as pkg
+from sheetsync.backends import xlsx_patch as patch
+from sheetsync.backends.xlsx_edits import TabEdit, plan_edits
 from sheetsync.core import schema
-from sheetsync.core.writeplan import remap
 from sheetsync.errors import ConfigError, LockBusy, SourceError, WriteRefused
-from sheetsync.model import CellValue, RawTab, RawWorkbook, WritePlan, cell_text
+from sheetsync.model import RawTab, RawWorkbook, WritePlan
 
-LOST_ON_SAVE = ("xl/drawings/drawing", "xl/charts/", "xl/media/", "xl/diagrams/",
-                "xl/embeddings/", "xl/activeX/", "xl/ctrlProps/")
 LOCK_TIMEOUT = 60.0  # seconds to wait for another sheetsync process writing the same file
-JOB_FILL = PatternFill("solid", fgColor="E8EAED")  # job-owned places are visibly grey
-JOB_FONT = Font(bold=True, italic=True, color="5F6368")
+ATTEMPTS = 3  # plans against a file that staff keep saving, before giving up for this run
+TEMP_MARK = ".sheetsync-"  # in the name of every temporary file, so a later run finds it
 
 
 class XlsxFile:
-    """The ``Backend`` for an .xlsx path."""
+    """The ``Backend`` for an .xlsx (or .xlsm) path."""
 
     api_requests = 0
 
@@ -56,72 +49,44 @@ class XlsxFile:
         self.source = str(path)
         self.path = Path(path)
         self.lock_dir = Path(lock_dir) if lock_dir is not None else None
-        self._formulas: formula_cache.Cache = {}
-        # The workbook as read, with formulas and styles, and the file it came from: apply
-        # saves it rather than loading the file a second time, while the file is unchanged.
-        self._book: Workbook | None = None
-        self._stamp: tuple[int, int, int] | None = None
+        # Called with the stage's name ("read", "plan", "temp", "replace") as a write goes
+        # on: the race tests time a staff save there.
+        self.hook: Callable[[str], None] = lambda stage: None
+        self._seen: pkg.Snapshot | None = None  # the version read last
+        self._tabs: dict[str, RawTab] = {}  # its known tabs' values
 
     # ------------------------------------------------------------------ read
 
     def read(self) -> RawWorkbook:
-        archive = self._archive()
-        with archive:
-            stamp = _stamp(self.path)
-            lost = any(n.startswith(LOST_ON_SAVE) for n in archive.namelist())
-            try:
-                book, tabs = self._read_tabs(archive, whole=not lost)
-            except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged file
-                raise SourceError(
-                    f"{self.path} could not be opened as a workbook ({exc}); open it in Excel "
-                    "and save it as .xlsx."
-                ) from exc
-        self._book, self._stamp = book, stamp
-        refusal = ""
-        if lost:
-            refusal = "it holds charts, images or shapes that would be lost if it were saved"
-        return RawWorkbook(title=self.path.stem, tabs=tuple(tabs), can_write=not lost,
+        self.hook("read")
+        self._remove_leftovers()
+        snapshot = pkg.take(self.path)
+        enabled = gc.isenabled()
+        gc.disable()  # a read makes many small objects and no cycles: no collections needed
+        try:
+            package = pkg.open_package(snapshot, self.path)
+            tabs = self._known_tabs(package)
+        except SourceError:
+            raise
+        except Exception as exc:  # zip, XML and number parsing fail in many ways on damage
+            raise SourceError(f"{self.path} could not be opened as a workbook ({exc}); open "
+                              "it in Excel and save it as .xlsx.") from exc
+        finally:
+            if enabled:
+                gc.enable()
+        self._seen, self._tabs = snapshot, {t.name: t for t in tabs}
+        refusal = owner_lock(self.path)
+        return RawWorkbook(title=self.path.stem, tabs=tuple(tabs), can_write=not refusal,
                            write_refusal=refusal)
 
-    def _read_tabs(self, archive: zipfile.ZipFile, *,
-                   whole: bool) -> tuple[Workbook | None, list[RawTab]]:
-        """The values of every known tab and, when ``whole``, the workbook as apply saves it.
-
-        A formula cell's value is its saved result, found by ``formula_cache.scan``. Should
-        the scan miss a formula, openpyxl's own reading of saved results is used instead; a
-        workbook that will not be saved is read that quicker way too.
-        """
-        self._formulas = formula_cache.scan_all(archive)
-        if not whole:
-            return None, self._read_saved_results()
-        book = _load(self.path)
+    def _known_tabs(self, package: pkg.Package, only: set[str] | None = None) -> list[RawTab]:
         tabs = []
-        for ws in book.worksheets:
-            if schema.canonical_tab(ws.title) is None:
+        for title in package.sheets:
+            if schema.canonical_tab(title) is None or (only is not None and title not in only):
                 continue
-            rows = _values(ws, self._formulas.get(ws.title, {}), book.epoch)
-            if rows is None:
-                return book, self._read_saved_results()
-            tabs.append(RawTab(ws.title, rows))
-        return book, tabs
-
-    def _read_saved_results(self) -> list[RawTab]:
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            return [RawTab(ws.title, _rows(ws, self._formulas.get(ws.title, {})))
-                    for ws in book.worksheets if schema.canonical_tab(ws.title) is not None]
-        finally:
-            book.close()
-
-    def _archive(self) -> zipfile.ZipFile:
-        if not self.path.exists():
-            raise SourceError(f"{self.path} does not exist; check the path, or create it with "
-                              f"'sheetsync init {self.path}'.")
-        try:
-            return zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise SourceError(f"{self.path} is not an .xlsx workbook ({exc}); save it from "
-                              "Excel or Sheets as .xlsx.") from exc
+            sheet = pkg.read_sheet(package, title, self.path)
+            tabs.append(RawTab(title, sheet.rows, merged=sheet.merged))
+        return tabs
 
     # ------------------------------------------------------------------ write
 
@@ -140,6 +105,90 @@ class XlsxFile:
                               "sure its folder is writable and has free space, then run "
                               "check again.") from exc
 
+    def _apply_locked(self, plan: WritePlan) -> None:
+        self._remove_leftovers(locked=True)
+        for _ in range(ATTEMPTS):
+            package, tabs = self._current(plan)
+            self.hook("plan")
+            refusal = owner_lock(self.path)
+            if refusal:
+                raise WriteRefused(f"sheetsync did not write to {self.path}: {refusal}.")
+            if self._write(package, plan_edits(plan, tabs, package.sheets)):
+                return
+        raise WriteRefused(
+            f"{self.path} was saved again each of the {ATTEMPTS} times sheetsync was about to "
+            "write it, so sheetsync wrote nothing, to lose none of those saves; the next run "
+            "writes the flags.")
+
+    def _current(self, plan: WritePlan) -> tuple[pkg.Package, dict[str, RawTab]]:
+        """The file as it is now and the values of the tabs the plan writes."""
+        seen = self._seen
+        if seen is None or pkg.identity(self.path) != seen.identity:
+            seen, self._tabs = pkg.take(self.path), {}
+        package = pkg.open_package(seen, self.path)
+        wanted = {plan.flags_tab, plan.problems_tab, plan.log_tab} & set(package.sheets)
+        missing = {t for t in wanted if t not in self._tabs}
+        if missing:
+            self._tabs.update((t.name, t) for t in self._known_tabs(package, missing))
+        self._seen = seen
+        return package, self._tabs
+
+    def _write(self, package: pkg.Package, edits: list[TabEdit]) -> bool:
+        """Write the patched file and put it in place; False if the file changed meanwhile."""
+        archive = package.zip
+        parts: dict[str, bytes] = {}
+        new_parts: dict[str, bytes] = {}
+        found = self._styles(package)
+        styles = found[1] if found else None
+        for edit in edits:
+            resolve = edit.resolve(styles)
+            part = package.sheets.get(edit.title)
+            if part is None:
+                for name in (package.workbook, pkg.rels_path(package.workbook),
+                             "[Content_Types].xml"):
+                    parts.setdefault(name, archive.read(name))
+                part = patch.register_sheet(parts, package.workbook, edit.title,
+                                            lambda n: n in archive.NameToInfo)
+                new_parts[part] = patch.patch_sheet(patch.new_sheet(), edit.cells, resolve)
+            else:
+                parts[part] = patch.patch_sheet(parts.get(part) or archive.read(part),
+                                                edit.cells, resolve)
+        if found is not None and found[1].changed:
+            parts[found[0]] = found[1].xml
+        if not parts and not new_parts:
+            return True
+        mode = self.path.stat().st_mode & 0o777
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}{TEMP_MARK}", suffix=".tmp",
+                                   dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w+b") as out:
+                patch.write_zip(archive, package.snapshot.data, out, parts, new_parts,
+                                between=lambda: self.hook("temp"))
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, mode)
+            self.hook("replace")
+            if pkg.identity(self.path) != package.snapshot.identity:
+                Path(tmp).unlink(missing_ok=True)
+                return False
+            data = Path(tmp).read_bytes()
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._seen = pkg.Snapshot(data, (*pkg.stamp(self.path),
+                                         hashlib.sha256(data).hexdigest()))
+        self._tabs = {}  # what was written is read again from memory when needed
+        return True
+
+    def _styles(self, package: pkg.Package) -> tuple[str, patch.Styles] | None:
+        name = package._related("styles")
+        if name is None or name not in package.zip.NameToInfo:
+            return None
+        return name, patch.Styles(package.zip.read(name))
+
+    # ------------------------------------------------------------------ files beside it
+
     def _lock_path(self) -> Path:
         """In the state dir when there is one (CONTRACT §5), else hidden beside the file."""
         if self.lock_dir is None:
@@ -153,155 +202,36 @@ class XlsxFile:
                               "user can write.") from exc
         return self.lock_dir / f"{self.path.stem[:40]}-{digest}.xlsx.lock"
 
-    def _apply_locked(self, plan: WritePlan) -> None:
-        with self._archive() as archive:
-            if any(n.startswith(LOST_ON_SAVE) for n in archive.namelist()):
-                raise WriteRefused(
-                    f"{self.path} holds charts, images or shapes that would be lost on saving, "
-                    "so sheetsync did not write to it; move them to another file."
-                )
-            book = self._book
-            if book is None or self._stamp != _stamp(self.path):  # changed since the read
-                book = _load(self.path)
-                self._formulas = formula_cache.scan_all(archive)
-        self._book = None  # changed below: if saving fails, it is not the file any more
-        if plan.flag_cells and plan.flags_tab in book.sheetnames:
-            _write_flags(book[plan.flags_tab], plan)
-        if plan.problems_rows is not None:
-            _write_problems(_tab(book, plan.problems_tab), plan)
-        if plan.log_rows:
-            _append_log(_tab(book, plan.log_tab), plan)
-        self._save(book)
+    def _remove_leftovers(self, locked: bool = False) -> None:
+        """Delete temporary files an interrupted write of this workbook left in its folder.
 
-    def _save(self, book: Workbook) -> None:
-        mode = self.path.stat().st_mode & 0o777
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx.tmp",
-                                   dir=self.path.parent)
-        os.close(fd)
-        try:
-            book.save(tmp)
-            formula_cache.restore(Path(tmp), self._formulas, book)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._book, self._stamp = book, _stamp(self.path)  # what the file holds now
+        Only while holding the write lock, so no other sheetsync process is writing one.
+        """
+        if not self.path.parent.is_dir():
+            return
+        names = (f".{self.path.name}{TEMP_MARK}*.tmp", f".{self.path.stem}.*.xlsx.tmp")
+        found = [p for pattern in names for p in self.path.parent.glob(pattern)]
+        if not found:
+            return
+        if locked:
+            for leftover in found:
+                leftover.unlink(missing_ok=True)
+            return
+        with contextlib.suppress(Timeout, OSError, ConfigError), \
+                FileLock(str(self._lock_path())).acquire(timeout=0):
+            for leftover in found:
+                leftover.unlink(missing_ok=True)
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    """What tells one version of the file from another: inode, size, modification time."""
-    st = path.stat()
-    return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _load(path: Path) -> Workbook:
-    """The workbook with formulas, styles and validation, as a write must save it."""
-    with warnings.catch_warnings():  # "extension not supported" and the like: not for staff
-        warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(path)
-
-
-def _values(ws: Worksheet, formulas: formula_cache.SheetFormulas,
-            epoch: Any) -> tuple[tuple[CellValue, ...], ...] | None:
-    """The tab's values, a formula's being its saved result; None if the scan missed one."""
-    rows: list[list[CellValue]] = []
-    for (r, c), cell in ws._cells.items():  # only the cells the file holds: iter_rows adds some
-        value = cell.value
-        if cell.data_type == "f":
-            found = formulas.get((r, c))
-            if found is None:
-                return None
-            formula, cached = found
-            value = (formula_cache.uncached(formula) if cached is None
-                     else formula_cache.result(cached, cell.number_format, epoch))
-        while len(rows) < r:
-            rows.append([])
-        row = rows[r - 1]
-        if len(row) < c:
-            row.extend([None] * (c - len(row)))
-        row[c - 1] = value
-    return tuple(tuple(row) for row in rows)
-
-
-def _rows(ws: Any, formulas: formula_cache.SheetFormulas) -> tuple[tuple[CellValue, ...], ...]:
-    ws.reset_dimensions()  # read every row and column, whatever size the file claims
-    rows = [list(values) for values in ws.iter_rows(values_only=True)]
-    for (r, c), (formula, cached) in formulas.items():
-        if cached is not None:
-            continue  # openpyxl read the saved result
-        while len(rows) < r:
-            rows.append([])
-        row = rows[r - 1]
-        row.extend([None] * (c - len(row)))
-        row[c - 1] = formula_cache.uncached(formula)
-    return tuple(tuple(row) for row in rows)
-
-
-def _tab(book: Workbook, title: str) -> Worksheet:
-    if title in book.sheetnames:
-        return book[title]
-    return book.create_sheet(title)
-
-
-def _set_text(cell: Cell, value: str) -> None:
-    """Store text as text: a value starting with '=' never becomes a formula."""
-    cell.value = value if value else None
-    if value:
-        cell.data_type = "s"
-
-
-def _write_flags(ws: Worksheet, plan: WritePlan) -> None:
-    ids: dict[int, str] = {}
-    for (value,) in ws.iter_rows(min_col=plan.id_col, max_col=plan.id_col, values_only=True,
-                                 min_row=1):
-        ids[len(ids) + 1] = cell_text(value).strip()
-    for write in remap(plan.flag_cells, ids):
-        cell = ws.cell(write.row, write.col)
-        _set_text(cell, write.value)
-        if not write.key and write.value:
-            _style_job_header(ws, cell)
-
-
-def _style_job_header(ws: Worksheet, cell: Any) -> None:
-    """A new Flag header looks like its neighbours, greyed as written by sheetsync."""
-    left = ws.cell(cell.row, max(1, cell.column - 1))
-    if left.has_style:
-        cell._style = left._style.__class__(left._style)  # same font, borders, alignment
-    cell.fill = JOB_FILL
-    cell.font = JOB_FONT
-
-
-def _write_problems(ws: Worksheet, plan: WritePlan) -> None:
-    rows = plan.problems_rows or ()
-    height = max(len(rows), plan.problems_old_height, ws.max_row if ws.max_row > 1 else 0)
-    width = max([len(r) for r in rows] + [5])
-    for r in range(1, height + 1):
-        values = rows[r - 1] if r <= len(rows) else ()
-        for c in range(1, width + 1):
-            value = values[c - 1] if c <= len(values) else ""
-            cell = ws.cell(r, c)
-            if value or cell.value is not None:
-                _set_text(cell, value)
-    for c in range(1, width + 1):
-        ws.cell(1, c).font = JOB_FONT
-        ws.cell(1, c).fill = JOB_FILL
-    ws.freeze_panes = "A2"
-
-
-def _append_log(ws: Worksheet, plan: WritePlan) -> None:
-    last = ws.max_row if any(c.value is not None for c in ws[ws.max_row]) else ws.max_row - 1
-    rows: list[tuple[str, ...]] = list(plan.log_rows)
-    if last == 0 and plan.log_header:
-        rows.insert(0, plan.log_header)
-    for offset, values in enumerate(rows, start=last + 1):
-        for c, value in enumerate(values, start=1):
-            _set_text(ws.cell(offset, c), value)
-    if last == 0:
-        for c in range(1, len(plan.log_header) + 1):
-            ws.cell(1, c).font = JOB_FONT
-            ws.cell(1, c).fill = JOB_FILL
-        ws.freeze_panes = "A2"
-
+def owner_lock(path: Path) -> str:
+    """Why the workbook is open in another program (its owner lock file), or ""."""
+    office = [path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])]
+    if path.with_name(f".~lock.{path.name}#").exists():
+        program, lock = "LibreOffice", f".~lock.{path.name}#"
+    elif any(p.exists() for p in office):
+        program, lock = "Excel", next(p.name for p in office if p.exists())
+    else:
+        return ""
+    return (f"it is open in {program} (the file {lock} is beside it), and a save there would "
+            "undo the flags; close it there and the next run writes them (if it is open "
+            f"nowhere, delete {lock})")

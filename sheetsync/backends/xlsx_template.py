@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from sheetsync.backends.xlsx import JOB_FILL, JOB_FONT
+from sheetsync.blueprint import layout as blueprint
 from sheetsync.blueprint.layout import (
     DATE_FORMAT,
     FIRST_ROW,
@@ -43,6 +43,8 @@ from sheetsync.model import a1, column_letter
 FIXED_TIME = datetime(2026, 1, 1)  # document created/modified: the same on every run
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 AUTHOR = "sheetsync"
+JOB_FILL = PatternFill("solid", fgColor=blueprint.JOB_FILL)  # job-owned places are grey
+JOB_FONT = Font(bold=True, italic=True, color=blueprint.JOB_FONT)
 HEADER_FONT = Font(bold=True)
 HELP_STYLE = Font(italic=True, color=HELP_FONT)
 NOTE_WIDTH = 320  # points

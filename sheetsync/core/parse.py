@@ -15,7 +15,15 @@ from typing import Any
 from sheetsync.core import cells, graph, schema
 from sheetsync.core.cells import Bad
 from sheetsync.core.rules import first_rows
-from sheetsync.core.tables import Reader, RowReader, Sheet, data_rows, find_tabs, sheet_of
+from sheetsync.core.tables import (
+    Reader,
+    RowReader,
+    Sheet,
+    data_rows,
+    find_tabs,
+    flag_columns,
+    sheet_of,
+)
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -30,7 +38,6 @@ from sheetsync.model import (
     Settings,
     Status,
     Update,
-    blank,
     cell_text,
 )
 
@@ -290,21 +297,25 @@ def _trim(row: tuple[str, ...]) -> tuple[str, ...]:
     return row[:end]
 
 
-def _flag_cells(sheet: Sheet | None, language: str) -> FlagCells | None:
+def _flag_cells(sheet: Sheet | None, language: str, reader: Reader) -> FlagCells | None:
+    """Where Flag and Flag detail go: their columns when staff have them, else the first
+    columns right of the header that are empty in every row (staff notes without a header
+    stay theirs). A merged range over those columns is a problem, and no flag is written."""
     if sheet is None or "id" not in sheet.columns or not sheet.header_row:
         return None
-    header = sheet.tab.rows[sheet.header_row - 1]
-    right = max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
-    flag_col = sheet.columns.get("flag")
-    detail_col = sheet.columns.get("flag_detail")
+    flag_col, detail_col = flag_columns(sheet)
     flag_header = detail_header = ""
-    if flag_col is None:
-        right += 1
-        flag_col, flag_header = right, schema.header(schema.MILESTONES, "flag", language)
-    if detail_col is None:
-        right += 1
-        detail_col = right
-        detail_header = schema.header(schema.MILESTONES, "flag_detail", language)
+    if "flag" not in sheet.columns or "flag_detail" not in sheet.columns:
+        if "flag" not in sheet.columns:
+            flag_header = schema.header(schema.MILESTONES, "flag", language)
+        if "flag_detail" not in sheet.columns:
+            detail_header = schema.header(schema.MILESTONES, "flag_detail", language)
+        merged = _merged_over(sheet.tab, {c for c, h in ((flag_col, flag_header),
+                                                        (detail_col, detail_header)) if h})
+        if merged:
+            reader.report(sheet.tab.name, merged[0], merged[1], None, "merged_in_the_way",
+                          range=merged[2])
+            return None
     current = []
     for row in range(sheet.header_row + 1, len(sheet.tab.rows) + 1):
         flag, detail = (cell_text(sheet.tab.value(row, c)) for c in (flag_col, detail_col))
@@ -313,6 +324,31 @@ def _flag_cells(sheet: Sheet | None, language: str) -> FlagCells | None:
             current.append((row, ident, flag, detail))
     return FlagCells(sheet.tab.name, sheet.header_row, sheet.columns["id"], flag_col, detail_col,
                      flag_header, detail_header, tuple(current))
+
+
+def _merged_over(tab: RawTab, cols: set[int]) -> tuple[int, int, str] | None:
+    """The first merged range covering one of ``cols``: (row, col, "K1:L1")."""
+    for ref in tab.merged:
+        first, _, last = ref.replace("$", "").partition(":")
+        try:
+            (r1, c1), (_, c2) = a1_split(first), a1_split(last or first)
+        except ValueError:
+            continue
+        if any(c1 <= c <= c2 for c in cols):
+            return r1, c1, ref
+    return None
+
+
+def a1_split(ref: str) -> tuple[int, int]:
+    """ "K12" -> (12, 11); ValueError when it is not a cell reference."""
+    letters = ref.rstrip("0123456789").upper()
+    digits = ref[len(letters):]
+    if not letters or not digits or not letters.isalpha() or not letters.isascii():
+        raise ValueError(ref)
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col
 
 
 # --------------------------------------------------------------------------- the whole workbook
@@ -340,7 +376,7 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     if not raw.can_write:
         reader.report(raw.title, 0, 0, None, "write_refused", reason=raw.write_refusal)
     layout = Layout(
-        flags=_flag_cells(ms_sheet, settings.language),
+        flags=_flag_cells(ms_sheet, settings.language, reader),
         problems=_owned(tabs.get(schema.PROBLEMS), schema.PROBLEMS, settings.language),
         log=_owned(tabs.get(schema.LOG), schema.LOG, settings.language),
     )

@@ -152,13 +152,31 @@ def sheet_of(tabs: dict[str, RawTab], kind: str, reader: Reader, *,
     col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
     if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
         # past the Flag columns a check adds at the right, so the cell stays put once they exist
-        col += sum(1 for key in schema.JOB_OWNED_COLUMNS if key not in sheet.columns)
+        if any(key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
+            col = max(col, max(flag_columns(sheet)) + 1)
     for key in schema.REQUIRED_COLUMNS.get(kind, ()):
         if key not in sheet.columns:  # said at the header cell where the column can go
             reader.report(tab.name, row, col, None, "missing_column",
                           column=schema.header(kind, key, reader.language))
             col += 1
     return sheet
+
+
+def flag_columns(sheet: Sheet) -> tuple[int, int]:
+    """Where Flag and Flag detail are (their headers) or go: the first columns right of the
+    header that are empty in every row, so staff notes without a header stay theirs."""
+    header = sheet.tab.rows[sheet.header_row - 1] if sheet.header_row else ()
+    right = max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
+    used = {c for row in sheet.tab.rows if len(row) > right
+            for c in range(right + 1, len(row) + 1) if not blank(row[c - 1])}
+    flag, detail = sheet.columns.get("flag"), sheet.columns.get("flag_detail")
+    need = (flag is None) + (detail is None)
+    free = right + 1
+    while any(c in used or c in (flag, detail) for c in range(free, free + need)):
+        free += 1
+    if flag is None:
+        flag, free = free, free + 1
+    return flag, detail if detail is not None else free
 
 
 def data_rows(sheet: Sheet, skip: tuple[str, ...] = ()) -> list[int]:

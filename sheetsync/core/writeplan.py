@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from sheetsync.core import schema
 from sheetsync.lang import catalog
@@ -40,7 +41,7 @@ def remap(cells: Iterable[CellWrite], ids_by_row: Mapping[int, str]) -> tuple[Ce
         if not cell.key or ids_by_row.get(cell.row) == cell.key:
             moved.append(cell)
         elif cell.key in row_of:
-            moved.append(CellWrite(row_of[cell.key], cell.col, cell.value, cell.key))
+            moved.append(replace(cell, row=row_of[cell.key]))
     return tuple(moved)
 
 
@@ -73,9 +74,10 @@ def _flag_writes(project: Project, assessments: tuple[Assessment, ...]) -> tuple
     s = project.settings
     writes: list[CellWrite] = []
     if cells.flag_header:
-        writes.append(CellWrite(cells.header_row, cells.flag_col, cells.flag_header))
+        writes.append(CellWrite(cells.header_row, cells.flag_col, cells.flag_header, style="job"))
     if cells.detail_header:
-        writes.append(CellWrite(cells.header_row, cells.detail_col, cells.detail_header))
+        writes.append(CellWrite(cells.header_row, cells.detail_col, cells.detail_header,
+                                style="job"))
     wanted: dict[int, tuple[str, str, str]] = {}  # row -> (id, flag, detail)
     for a in assessments:
         flag = ", ".join(a.flags)

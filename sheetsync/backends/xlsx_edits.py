@@ -1,0 +1,131 @@
+"""What a WritePlan changes in each tab of an .xlsx file, as cells, against the file as it is.
+
+Every job-owned tab is written in one of two ways, whatever the tab: ``rewrite`` (the tab's
+first columns are the job's whole content, like Problems: what staff type to their right
+stays) or ``append`` (rows added after the last row, like Log; a header first when the tab
+is new). The Flag columns are single cells found by milestone ID (``writeplan.remap``).
+A later job-owned tab adds one line to ``plan_edits``. Only cells whose text changes are
+written; header cells get the grey job style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sheetsync.backends import xlsx_patch as patch
+from sheetsync.backends.xlsx_package import split_ref
+from sheetsync.core.writeplan import remap
+from sheetsync.model import CellWrite, RawTab, WritePlan, cell_text
+
+JOB_STYLE = "job"  # grey fill, bold italic grey font: "written by sheetsync"
+Cells = dict[int, dict[int, tuple[str, str]]]  # row -> col -> (text, style name)
+
+
+@dataclass
+class TabEdit:
+    """The cells to set in one tab (text "" empties a cell, keeping its format)."""
+
+    title: str
+    cells: Cells = field(default_factory=dict)
+
+    def set(self, row: int, col: int, text: str, style: str = "") -> None:
+        self.cells.setdefault(row, {})[col] = (text, style)
+
+    def resolve(self, styles: patch.Styles | None) -> patch.Resolver:
+        """A function giving the format index of a cell from its style name and the
+        format it (or, for a new header, the cell left of it) has now."""
+
+        def resolver(name: str, own: int | None, left: int | None) -> int | None:
+            if not name or styles is None:
+                return own
+            if name == JOB_STYLE:  # a new header looks like the one left of it, but grey
+                return styles.index(own or left or 0, patch.JOB_FILL, patch.JOB_FONT)
+            if name.startswith("fill:"):
+                return styles.index(own or 0, "FF" + name[5:].upper(), None)
+            raise ValueError(f"unknown cell style {name!r}")
+
+        return resolver
+
+
+def plan_edits(plan: WritePlan, tabs: Mapping[str, RawTab],
+               sheets: Mapping[str, str]) -> list[TabEdit]:
+    """The plan as cells, against ``tabs`` (the values of the file about to be patched)."""
+    edits = []
+    if plan.flag_cells and plan.flags_tab in sheets:
+        edits.append(_cells(plan.flags_tab, plan.flag_cells, tabs.get(plan.flags_tab),
+                            plan.id_col))
+    if plan.problems_rows is not None and plan.problems_tab:
+        edits.append(rewrite(plan.problems_tab, plan.problems_rows, tabs.get(plan.problems_tab),
+                             old_height=plan.problems_old_height, width=5))
+    if plan.log_rows and plan.log_tab:
+        edits.append(append(plan.log_tab, plan.log_rows, tabs.get(plan.log_tab),
+                            header=plan.log_header))
+    return [e for e in edits if e.cells]
+
+
+def _cells(title: str, writes: tuple[CellWrite, ...], tab: RawTab | None,
+           id_col: int) -> TabEdit:
+    """Each keyed cell on the row that holds its milestone's ID now; none inside a merge."""
+    edit = TabEdit(title)
+    rows = tab.rows if tab is not None else ()
+    ids = {r: cell_text(row[id_col - 1]).strip() if len(row) >= id_col else ""
+           for r, row in enumerate(rows, start=1)}
+    cols = {w.col for w in writes}
+    blocked = _merged(tab, cols)
+    for write in remap(writes, ids):
+        if any(r1 <= write.row <= r2 and c1 <= write.col <= c2 for r1, c1, r2, c2 in blocked):
+            continue  # the read reported the merge as a problem; staff unmerge it first
+        current = cell_text(tab.value(write.row, write.col)) if tab is not None else ""
+        if write.value != current or write.style:
+            edit.set(write.row, write.col, write.value, write.style)
+    return edit
+
+
+def _merged(tab: RawTab | None, cols: set[int]) -> list[tuple[int, int, int, int]]:
+    found = []
+    for ref in tab.merged if tab is not None else ():
+        try:
+            first, _, last = ref.partition(":")
+            (r1, c1), (r2, c2) = split_ref(first), split_ref(last or first)
+        except ValueError:
+            continue
+        if any(c1 <= c <= c2 for c in cols):
+            found.append((r1, c1, r2, c2))
+    return found
+
+
+def rewrite(title: str, rows: tuple[tuple[str, ...], ...], tab: RawTab | None, *,
+            old_height: int = 0, width: int) -> TabEdit:
+    """The tab's first ``width`` columns hold ``rows`` (header first) and nothing below."""
+    edit = TabEdit(title)
+    current = tab.rows if tab is not None else ()
+    width = max([len(r) for r in rows] + [width])
+    for r in range(1, max(len(rows), old_height, len(current)) + 1):
+        values = rows[r - 1] if r <= len(rows) else ()
+        for c in range(1, width + 1):
+            text = values[c - 1] if c <= len(values) else ""
+            now = cell_text(tab.value(r, c)) if tab is not None else ""
+            if text != now:
+                edit.set(r, c, text, JOB_STYLE if r == 1 and text else "")
+    return edit
+
+
+def append(title: str, rows: tuple[tuple[str, ...], ...], tab: RawTab | None, *,
+           header: tuple[str, ...] = ()) -> TabEdit:
+    """``rows`` after the tab's last row holding anything; ``header`` first if it is empty."""
+    edit = TabEdit(title)
+    current = tab.rows if tab is not None else ()
+    last = len(current)
+    while last and not any(cell_text(v).strip() for v in current[last - 1]):
+        last -= 1
+    body = list(rows)
+    if last == 0 and header:
+        for c, text in enumerate(header, start=1):
+            edit.set(1, c, text, JOB_STYLE)
+        last = 1
+    for r, values in enumerate(body, start=last + 1):
+        for c, text in enumerate(values, start=1):
+            if text:
+                edit.set(r, c, text)
+    return edit

@@ -1,0 +1,373 @@
+"""Writing into an .xlsx package by patching its XML, never by re-saving the workbook.
+
+Each change is a splice into the part's original bytes, so everything sheetsync does not
+own stays as it was, byte for byte:
+
+- ``patch_sheet`` sets cells of one worksheet part as inline strings (``sharedStrings.xml``
+  is never touched), inserting cells and rows in order; only the rows it writes and the
+  ``<dimension>`` (when the written cells reach past it) change.
+- ``new_sheet`` makes the part of a new job-owned tab, and ``register_sheet`` names it in
+  ``workbook.xml``, its relationships and ``[Content_Types].xml``.
+- ``Styles`` appends, at most once, a fill, a font and a cell format to ``styles.xml`` for
+  a cell that names a style (the grey of job-owned headers, or a fill colour).
+- ``write_zip`` copies every part it is not given as it was stored (compressed bytes and
+  all), and writes the changed and new ones.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import zipfile
+from collections.abc import Callable, Mapping
+from typing import IO
+from xml.sax.saxutils import escape, quoteattr
+
+from sheetsync.backends.xlsx_package import DOC_REL, MAIN, WORKSHEET
+from sheetsync.blueprint import layout as blueprint
+
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+JOB_FILL = "FF" + blueprint.JOB_FILL  # job-owned places are visibly grey (ARGB)
+JOB_FONT = "FF" + blueprint.JOB_FONT
+Edits = Mapping[int, Mapping[int, tuple[str, str]]]  # row -> col -> (text, style name)
+# (style name, the cell's format now, the format of the cell just left of a new one) -> format
+Resolver = Callable[[str, int | None, int | None], int | None]
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTR_R = re.compile(rb'\sr="([A-Z]*)(\d+)"')
+_ATTR_S = re.compile(rb'\ss="(\d+)"')
+_SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
+
+
+def letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_of(letters_: bytes) -> int:
+    n = 0
+    for ch in letters_:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _cell(p: bytes, row: int, col: int, text: str, style: bytes | None) -> bytes:
+    ref = f"{letters(col)}{row}".encode()
+    s = b' s="' + style + b'"' if style and style != b"0" else b""
+    if not text:
+        return b"<" + p + b'c r="' + ref + b'"' + s + b"/>" if s else b""
+    text = _ILLEGAL.sub("", text)
+    space = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
+    return (b"<" + p + b'c r="' + ref + b'"' + s + b' t="inlineStr"><' + p + b"is><" + p
+            + b"t" + space + b">" + escape(text).encode() + b"</" + p + b"t></" + p
+            + b"is></" + p + b"c>")
+
+
+def _patch_row(p: bytes, row: int, xml: bytes, cols: Mapping[int, tuple[str, str]],
+               resolve: Resolver) -> bytes:
+    """One ``<row>`` element with its cells in ``cols`` set (text "" empties a cell)."""
+    head_end = xml.index(b">") + 1
+    head = xml[:head_end]
+    if head.endswith(b"/>"):
+        head, inner, tail = head[:-2] + b">", b"", b"</" + p + b"row>"
+    else:
+        close = xml.rindex(b"</")
+        inner, tail = xml[head_end:close], xml[close:]
+    cell_re = re.compile(b"<" + re.escape(p) + rb"c\b([^>]*?)(?:/>|>.*?</" + re.escape(p)
+                         + rb"c>)", re.DOTALL)
+    out: list[bytes] = []
+    pos, col, last_end = 0, 0, 0
+    left: int | None = None  # the format of the cell before, for a new styled cell
+    left_col = 0
+
+    def new(c: int, text: str, name: str) -> bytes:
+        style = resolve(name, None, left if c == left_col + 1 else None) if name else None
+        return _cell(p, row, c, text, None if style is None else str(style).encode())
+
+    todo = dict(sorted(cols.items()))
+    for m in cell_re.finditer(inner):
+        ref = _ATTR_R.search(m[1])
+        col = _col_of(ref[1]) if ref and ref[1] else col + 1
+        while todo and next(iter(todo)) < col:  # a new cell before this one
+            c, (text, name) = _pop_first(todo)
+            out.append(inner[pos:m.start()])
+            pos = m.start()
+            out.append(new(c, text, name))
+        keep = _ATTR_S.search(m[1])
+        now = int(keep[1]) if keep else None
+        if col in todo:
+            text, name = todo.pop(col)
+            style = resolve(name, now, None)
+            out.append(inner[pos:m.start()])
+            out.append(_cell(p, row, col, text, None if style is None else str(style).encode()))
+            pos = m.end()
+        left, left_col = now, col
+        last_end = m.end()
+    if todo:
+        out.append(inner[pos:last_end])
+        pos = last_end
+        for c, (text, name) in todo.items():
+            out.append(new(c, text, name))
+    out.append(inner[pos:])
+    spans = _SPANS.search(head)
+    if spans and cols:
+        lo, hi = min(int(spans[1]), *cols), max(int(spans[2]), *cols)
+        head = head[:spans.start()] + f' spans="{lo}:{hi}"'.encode() + head[spans.end():]
+    return head + b"".join(out) + tail
+
+
+def _pop_first(todo: dict[int, tuple[str, str]]) -> tuple[int, tuple[str, str]]:
+    key = next(iter(todo))
+    return key, todo.pop(key)
+
+
+def patch_sheet(xml: bytes, edits: Edits, resolve: Resolver = lambda name, now, left: now
+                ) -> bytes:
+    """The worksheet part with the cells of ``edits`` set; every other byte as it was."""
+    found = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", xml)
+    if found is None:
+        raise ValueError("the worksheet has no sheetData")
+    p = found[1] or b""
+    if found[2]:  # <sheetData/>
+        head = xml[:found.start()] + b"<" + p + b"sheetData>"
+        body, tail = b"", b"</" + p + b"sheetData>" + xml[found.end():]
+    else:
+        close = xml.index(b"</" + p + b"sheetData>", found.end())
+        head, body, tail = xml[:found.end()], xml[found.end():close], xml[close:]
+    row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
+    end_tag = b"</" + p + b"row>"
+    out: list[bytes] = []
+    pos, number, prev_end = 0, 0, 0
+    todo = sorted(edits.items())
+    i = 0
+    search = row_re.search(body, 0)
+    while search is not None and i < len(todo):
+        ref = re.search(rb'\sr="(\d+)"', search[1])
+        number = int(ref[1]) if ref else number + 1
+        end = search.end() if search[2] else body.index(end_tag, search.end()) + len(end_tag)
+        while i < len(todo) and todo[i][0] < number:  # a new row before this one
+            out.append(body[pos:search.start()])
+            pos = search.start()
+            out.append(_patch_row(p, todo[i][0], b"<" + p + f'row r="{todo[i][0]}"/>'.encode(),
+                                  todo[i][1], resolve))
+            i += 1
+        if i < len(todo) and todo[i][0] == number:
+            out.append(body[pos:search.start()])
+            out.append(_patch_row(p, number, body[search.start():end], todo[i][1], resolve))
+            pos = end
+            i += 1
+        prev_end = end
+        search = row_re.search(body, end)
+    if i < len(todo):  # new rows after the last one (every row was seen)
+        cut = max(pos, prev_end)
+        out.append(body[pos:cut])
+        pos = cut
+        for number, cols in todo[i:]:
+            out.append(_patch_row(p, number, b"<" + p + f'row r="{number}"/>'.encode(), cols,
+                                  resolve))
+    out.append(body[pos:])
+    return _grow_dimension(head, edits) + b"".join(out) + tail
+
+
+def _grow_dimension(head: bytes, edits: Edits) -> bytes:
+    """``<dimension ref>`` made to cover the written cells, so every reader sees them."""
+    found = re.search(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"',
+                      head)
+    written = [(r, c) for r, cols in edits.items() for c, (text, _) in cols.items() if text]
+    if found is None or not written:
+        return head
+    c1, r1 = _col_of(found[1]), int(found[2])
+    c2, r2 = (_col_of(found[3]), int(found[4])) if found[3] else (c1, r1)
+    rows, cols = [r for r, _ in written], [c for _, c in written]
+    r1, c1, r2, c2 = min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols)
+    ref = f"{letters(c1)}{r1}:{letters(c2)}{r2}".encode()
+    return head[:found.start(1)] + ref + head[found.end(4 if found[3] else 2):]
+
+
+def new_sheet(frozen_header: bool = True) -> bytes:
+    """The part of a new, empty job-owned tab (its header row frozen)."""
+    pane = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            if frozen_header else "")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{MAIN}" xmlns:r="{DOC_REL}"><dimension ref="A1"/>{pane}'
+            '<sheetFormatPr defaultRowHeight="15"/><sheetData/><pageMargins left="0.7" '
+            'right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+            ).encode()
+
+
+def _insert_before(xml: bytes, closing: bytes, piece: bytes) -> bytes:
+    found = list(re.finditer(rb"</(\w+:)?" + closing + rb">", xml))
+    if not found:
+        raise ValueError(f"no </{closing.decode()}>")
+    m = found[-1]
+    p = m[1] or b""
+    return xml[:m.start()] + piece.replace(b"<~", b"<" + p) + xml[m.start():]
+
+
+def register_sheet(parts: dict[str, bytes], workbook: str, title: str,
+                   existing: Callable[[str], bool]) -> str:
+    """Name a new worksheet part in the workbook, its rels and the content types.
+
+    ``parts`` holds the current bytes of ``workbook``, its rels and ``[Content_Types].xml``
+    and receives their new bytes; returns the new part's path.
+    """
+    folder = posixpath.dirname(workbook)
+    n = 1
+    while existing(f"{folder}/worksheets/sheet{n}.xml") or \
+            f"{folder}/worksheets/sheet{n}.xml" in parts:
+        n += 1
+    part = f"{folder}/worksheets/sheet{n}.xml"
+    rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
+    rels = parts[rels_name]
+    ids = {int(i) for i in re.findall(rb'\sId="rId(\d+)"', rels)}
+    rid = f"rId{max(ids, default=0) + 1}"
+    target = posixpath.relpath(part, folder)
+    parts[rels_name] = _insert_before(
+        rels, b"Relationships",
+        f'<~Relationship Id="{rid}" Type="{WORKSHEET}" Target="{target}"/>'.encode())
+    book = parts[workbook]
+    sheet_ids = [int(i) for i in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\ssheetId="(\d+)"', book)]
+    parts[workbook] = _insert_before(  # r: declared here, as it may be nowhere above
+        book, b"sheets",
+        f'<~sheet xmlns:r="{DOC_REL}" name={quoteattr(title)} '
+        f'sheetId="{max(sheet_ids, default=0) + 1}" r:id="{rid}"/>'.encode())
+    parts["[Content_Types].xml"] = _insert_before(
+        parts["[Content_Types].xml"], b"Types",
+        f'<~Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>'.encode())
+    return part
+
+
+class Styles:
+    """Cell formats appended to ``styles.xml`` (each at most once, found again next time)."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.xml = xml
+        self.changed = False
+        found = re.search(rb"<(\w+:)?styleSheet\b", xml)
+        self.p = (found[1] or b"") if found else b""
+
+    def _section(self, name: bytes) -> tuple[int, int, list[re.Match[bytes]]]:
+        p = re.escape(self.p)
+        m = re.search(b"<" + p + name + rb"\b[^>]*?(/?)>", self.xml)
+        if m is None or m[1]:
+            raise ValueError(f"styles.xml has no {name.decode()}")
+        close = self.xml.index(b"</" + self.p + name + b">", m.end())
+        item = name[:-1] if name != b"cellXfs" else b"xf"
+        items = list(re.finditer(b"<" + p + item + rb"\b[^>]*?(?:/>|>.*?</" + p + item
+                                 + b">)", self.xml[m.end():close], re.DOTALL))
+        return m.end(), close, items
+
+    def _index_of(self, name: bytes, piece: bytes) -> int:
+        start, close, items = self._section(name)
+        for i, item in enumerate(items):
+            if item[0] == piece:
+                return i
+        self.xml = self.xml[:close] + piece + self.xml[close:]
+        head = self.xml[:start]
+        tag = head.rindex(b"<")
+        count = re.compile(rb'\scount="\d+"')
+        opening = head[tag:]
+        opening = (count.sub(f' count="{len(items) + 1}"'.encode(), opening)
+                   if count.search(opening) else opening)
+        self.xml = head[:tag] + opening + self.xml[start:]
+        self.changed = True
+        return len(items)
+
+    def index(self, base: int, fill: str, font: str | None) -> int:
+        """The index of the format ``base`` with a solid ``fill`` (ARGB) and, when
+        ``font`` is given, a bold italic font of that colour."""
+        p = self.p
+        fill_id = self._index_of(b"fills", (
+            f'<~fill><~patternFill patternType="solid"><~fgColor rgb="{fill}"/>'
+            '<~bgColor indexed="64"/></~patternFill></~fill>').encode().replace(b"<~", b"<" + p)
+            .replace(b"</~", b"</" + p))
+        _, _, xfs = self._section(b"cellXfs")
+        xf = xfs[base][0] if base < len(xfs) else xfs[0][0]
+        attrs = {b"fillId": str(fill_id).encode(), b"applyFill": b"1"}
+        if font is not None:
+            attrs[b"fontId"] = str(self._index_of(b"fonts", (
+                f'<~font><~b/><~i/><~sz val="11"/><~color rgb="{font}"/><~name val="Calibri"/>'
+                '<~family val="2"/></~font>').encode().replace(b"<~", b"<" + p)
+                .replace(b"</~", b"</" + p))).encode()
+            attrs[b"applyFont"] = b"1"
+        for key, value in attrs.items():
+            found = re.search(rb"\s" + key + rb'="[^"]*"', xf)
+            new = b" " + key + b'="' + value + b'"'
+            if found:
+                xf = xf[:found.start()] + new + xf[found.end():]
+            else:
+                cut = len(p) + 3  # after "<xf"
+                xf = xf[:cut] + new + xf[cut:]
+        return self._index_of(b"cellXfs", xf)
+
+
+def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mapping[str, bytes],
+              new_parts: Mapping[str, bytes], between: Callable[[], None] = lambda: None) -> None:
+    """A zip with every part of ``source`` copied as stored, but those in ``parts`` replaced
+    and ``new_parts`` appended. ``raw`` is the bytes ``source`` was opened from."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for n, info in enumerate(source.infolist()):
+            if n == 1:
+                between()
+            if info.filename in parts:
+                copy = zipfile.ZipInfo(info.filename, info.date_time)
+                copy.compress_type = zipfile.ZIP_DEFLATED
+                copy.external_attr = info.external_attr
+                dst.writestr(copy, parts[info.filename])
+                continue
+            _copy_stored(dst, info, raw)
+        for name, data in new_parts.items():
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+
+
+def _copy_stored(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
+    """Copy one entry's local header and compressed data as they are, without inflating."""
+    start = info.header_offset
+    header = raw[start:start + 30]
+    if header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_len = int.from_bytes(header[26:28], "little")
+    extra_len = int.from_bytes(header[28:30], "little")
+    end = start + 30 + name_len + extra_len + info.compress_size
+    if info.flag_bits & 0x08:  # a data descriptor follows the data
+        tail = raw[end:end + 4]
+        end += (16 if tail == b"PK\x07\x08" else 12) + (8 if info.file_size > 0xFFFFFFFF or
+                                                          info.compress_size > 0xFFFFFFFF else 0)
+    fp = dst.fp
+    assert fp is not None
+    with dst._lock:  # type: ignore[attr-defined]
+        fp.seek(dst.start_dir)  # type: ignore[attr-defined]
+        offset = fp.tell()
+        shutil.copyfileobj(_View(raw, start, end), fp)
+        copy = _clone(info)
+        copy.header_offset = offset
+        dst.filelist.append(copy)
+        dst.NameToInfo[copy.filename] = copy
+        dst.start_dir = fp.tell()  # type: ignore[attr-defined]
+
+
+class _View:
+    def __init__(self, raw: bytes, start: int, end: int) -> None:
+        self.view, self.done = memoryview(raw)[start:end], False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.done:
+            return b""
+        self.done = True
+        return bytes(self.view)
+
+
+def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for slot in ("compress_type", "comment", "extra", "create_system", "create_version",
+                 "extract_version", "reserved", "flag_bits", "volume", "internal_attr",
+                 "external_attr", "CRC", "compress_size", "file_size"):
+        setattr(copy, slot, getattr(info, slot))
+    return copy
