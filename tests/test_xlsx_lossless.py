@@ -290,16 +290,20 @@ def test_the_problems_tab_is_rewritten_and_staff_text_beside_it_stays(tmp_path: 
     assert rows[2][:5] == [None] * 5 and rows[3][:5] == [None] * 5 and rows[3][5] == "keep me"
 
 
+def flag_plan(*cells: CellWrite) -> WritePlan:
+    """A plan for the Flag columns I and J of a workbook made with ``ROWS``."""
+    return WritePlan(flags_tab="Milestones", id_col=1, header_row=1, flag_col=9, detail_col=10,
+                     flag_cells=(CellWrite(1, 9, "Flag", style="job"),
+                                 CellWrite(1, 10, "Flag detail", style="job"), *cells))
+
+
 def test_a_cell_can_name_a_fill_colour_and_styles_grow_only_once(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS))
-    plan = WritePlan(flags_tab="Milestones", id_col=1, flag_cells=(
-        CellWrite(2, 9, "OVERDUE", "M1", style="fill:FFC7CE"),))
     backend = XlsxFile(path)
     backend.read()
-    backend.apply(plan)
+    backend.apply(flag_plan(CellWrite(2, 9, "OVERDUE", "M1", style="fill:FFC7CE")))
     styles = parts(path)["xl/styles.xml"]
-    backend.apply(WritePlan(flags_tab="Milestones", id_col=1, flag_cells=(
-        CellWrite(3, 9, "OVERDUE", "M2", style="fill:FFC7CE"),)))
+    backend.apply(flag_plan(CellWrite(3, 9, "OVERDUE", "M2", style="fill:FFC7CE")))
     assert parts(path)["xl/styles.xml"] == styles
     book = openpyxl.load_workbook(path)
     assert book["Milestones"]["I2"].fill.fgColor.rgb == "FFFFC7CE"
@@ -311,8 +315,8 @@ def test_text_is_stored_inline_as_text(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS))
     backend = XlsxFile(path)
     backend.read()
-    backend.apply(WritePlan(flags_tab="Milestones", id_col=1, flag_cells=(
-        CellWrite(2, 9, "=1+1 <b> & \"quoted\"", "M1"), CellWrite(2, 10, "  two\nlines ", "M1"))))
+    backend.apply(flag_plan(CellWrite(2, 9, "=1+1 <b> & \"quoted\"", "M1"),
+                            CellWrite(2, 10, "  two\nlines ", "M1")))
     xml = parts(path)[part_of(path, "Milestones")]
     assert b't="inlineStr"><is><t>=1+1 &lt;b&gt; &amp; "quoted"</t></is>' in xml
     assert read_values(path, "Milestones")[1][8:10] == ["=1+1 <b> & \"quoted\"", "  two\nlines "]

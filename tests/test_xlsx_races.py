@@ -157,3 +157,30 @@ def test_temporary_files_left_by_a_killed_write_are_removed_on_the_next_run(
     assert not any(p.exists() for p in leftovers)
     assert staff.exists()
     assert column(path, "ID") == ["M1", "M2", "M3", "M4"]
+
+
+def test_flags_follow_their_column_when_staff_insert_one_before_the_write(
+        tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS))
+    check(path, as_of=date(2026, 11, 26))  # the Flag columns exist now, at I and J
+    backend = XlsxFile(path)
+    project = parse_workbook(backend.read(), str(path))
+    plan = writeplan.build(project, rules.assess(project, D))
+    assert plan.flag_cells
+
+    book = openpyxl.load_workbook(path)  # meanwhile staff add a column at the left
+    book["Milestones"].insert_cols(1)
+    book["Milestones"]["A1"] = "Phase"
+    book.save(path)
+    backend.apply(plan)
+
+    rows = read_values(path, "Milestones")
+    assert rows[0][9:11] == ["Flag", "Flag detail"]
+    assert flags_by_id_at(path, 1) == FLAGS
+    assert not check(path).written
+
+
+def flags_by_id_at(path: Path, id_col: int) -> dict[str, str]:
+    rows = read_values(path, "Milestones")
+    flag = rows[0].index("Flag")
+    return {r[id_col]: r[flag] for r in rows[1:] if r[id_col]}

@@ -3,7 +3,8 @@
 Every job-owned tab is written in one of two ways, whatever the tab: ``rewrite`` (the tab's
 first columns are the job's whole content, like Problems: what staff type to their right
 stays) or ``append`` (rows added after the last row, like Log; a header first when the tab
-is new). The Flag columns are single cells found by milestone ID (``writeplan.remap``).
+is new). The Flag cells are placed by their column's header and their milestone's ID in the tab as
+it is now (``core/placement``, as for Google Sheets).
 A later job-owned tab adds one line to ``plan_edits``. Only cells whose text changes are
 written; header cells get the grey job style.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sheetsync.backends import xlsx_patch as patch
 from sheetsync.backends.xlsx_package import split_ref
-from sheetsync.core.writeplan import remap
+from sheetsync.core import placement
 from sheetsync.model import CellWrite, RawTab, WritePlan, cell_text
 
 JOB_STYLE = "job"  # grey fill, bold italic grey font: "written by sheetsync"
@@ -52,9 +53,12 @@ def plan_edits(plan: WritePlan, tabs: Mapping[str, RawTab],
                sheets: Mapping[str, str]) -> list[TabEdit]:
     """The plan as cells, against ``tabs`` (the values of the file about to be patched)."""
     edits = []
-    if plan.flag_cells and plan.flags_tab in sheets:
-        edits.append(_cells(plan.flags_tab, plan.flag_cells, tabs.get(plan.flags_tab),
-                            plan.id_col))
+    flags = tabs.get(plan.flags_tab)
+    if plan.flag_cells and plan.flags_tab in sheets and flags is not None:
+        placed = placement.place(plan, flags)  # by header and ID, as the tab is now
+        if placed.refusal:  # a Flag column vanished or was taken: Problems says so
+            plan = placement.with_note(plan, placed.refusal)
+        edits.append(_cells(plan.flags_tab, placed.cells, flags))
     if plan.problems_rows is not None and plan.problems_tab:
         edits.append(rewrite(plan.problems_tab, plan.problems_rows, tabs.get(plan.problems_tab),
                              old_height=plan.problems_old_height, width=5))
@@ -64,20 +68,14 @@ def plan_edits(plan: WritePlan, tabs: Mapping[str, RawTab],
     return [e for e in edits if e.cells]
 
 
-def _cells(title: str, writes: tuple[CellWrite, ...], tab: RawTab | None,
-           id_col: int) -> TabEdit:
-    """Each keyed cell on the row that holds its milestone's ID now; none inside a merge."""
+def _cells(title: str, writes: tuple[CellWrite, ...], tab: RawTab) -> TabEdit:
+    """The placed flag cells whose text changes; none inside a merged range."""
     edit = TabEdit(title)
-    rows = tab.rows if tab is not None else ()
-    ids = {r: cell_text(row[id_col - 1]).strip() if len(row) >= id_col else ""
-           for r, row in enumerate(rows, start=1)}
-    cols = {w.col for w in writes}
-    blocked = _merged(tab, cols)
-    for write in remap(writes, ids):
+    blocked = _merged(tab, {w.col for w in writes})
+    for write in writes:
         if any(r1 <= write.row <= r2 and c1 <= write.col <= c2 for r1, c1, r2, c2 in blocked):
             continue  # the read reported the merge as a problem; staff unmerge it first
-        current = cell_text(tab.value(write.row, write.col)) if tab is not None else ""
-        if write.value != current or write.style:
+        if write.value != cell_text(tab.value(write.row, write.col)) or write.style:
             edit.set(write.row, write.col, write.value, write.style)
     return edit
 
