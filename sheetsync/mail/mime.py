@@ -34,8 +34,12 @@ _BREAKS = frozenset("\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no "<", ">" inside
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
 _RESERVED_HEADERS = frozenset(
-    "from to cc bcc reply-to subject date message-id mime-version sender return-path".split()
+    "from to cc bcc reply-to subject date message-id mime-version sender return-path "
+    "auto-submitted".split()
 )
+# RFC 3834: every email sheetsync sends is made by a program, so auto-responders and
+# out-of-office replies must not answer it (replies by people still go to Reply-To, the PM).
+AUTO_SUBMITTED = "auto-generated"
 
 
 def _check_value(name: str, value: str) -> None:
@@ -101,7 +105,8 @@ def build_mime(msg: Message, when: datetime) -> EmailMessage:
     """The email for ``msg``: multipart/alternative (text/plain, text/html), UTF-8, dated ``when``.
 
     Headers: From, To, Cc (when any), Reply-To (when set), Subject, Date, Message-ID (as given,
-    never made here), MIME-Version and ``msg.headers``; never Bcc. A header value with a line
+    never made here), ``Auto-Submitted: auto-generated`` (RFC 3834), MIME-Version and
+    ``msg.headers``; never Bcc. A header value with a line
     break, or an address that is not a single plain address, raises PermanentDeliveryError, so
     no sheet value can add a header or a recipient.
     """
@@ -134,6 +139,7 @@ def build_mime(msg: Message, when: datetime) -> EmailMessage:
     mime["Subject"] = msg.subject
     mime["Date"] = when
     mime["Message-ID"] = msg.message_id
+    mime["Auto-Submitted"] = AUTO_SUBMITTED
     for name, value in extra:
         mime[name] = value
     mime.set_content(msg.text, subtype="plain", charset="utf-8")
@@ -157,6 +163,7 @@ def _boundary(msg: Message) -> str:
 def mime_bytes(mime: EmailMessage) -> bytes:
     """The bytes that go on the wire and into the outbox (CRLF line ends)."""
     return mime.as_bytes(policy=MIME_POLICY)
+
 
 def _slug(text: str) -> str:
     words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).casefold())

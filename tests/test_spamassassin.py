@@ -1,0 +1,111 @@
+"""Every kind of email sheetsync sends passes SpamAssassin's content rules untouched.
+
+A client report that lands in spam is a report never read. This makes each kind of email
+the way cron would (the real ``sheetsync`` command, emails to the outbox): the weekly
+report and the reminder in English and in Chinese, and the admin's alert; then scores each
+with the Debian SpamAssassin and its shipped rules, local tests only (``spamassassin -L
+-t``: no DNS, no network). No rule may fire except the ones that only say what a file in an
+outbox is: it has not travelled (NO_RECEIVED, NO_RELAYS) and it has an HTML part
+(HTML_MESSAGE, 0.001 points, on every HTML email). Skipped where SpamAssassin is not
+installed; ``.ci/run`` installs it.
+
+The email headers every kind shares are held here too: ``Auto-Submitted: auto-generated``
+(RFC 3834, so auto-responders stay quiet), a Message-ID in the sender's own domain, and the
+reply path to the PM.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import shutil
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SPAMASSASSIN = shutil.which("spamassassin")
+SENDER = "Studio Projects <projects@studio.example>"
+ADMIN = "ops@studio.example"
+BOOKS = {"en": ROOT / "examples" / "acme-rollout.xlsx",
+         "zh": ROOT / "sheet_templates" / "sheetsync-template-zh.xlsx"}
+# Rules that describe an outbox file, not its content (see the module docstring).
+INFORMATIONAL = {"NO_RECEIVED", "NO_RELAYS", "HTML_MESSAGE"}
+
+
+def _sheetsync(env: dict[str, str], cwd: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "sheetsync", *args], cwd=cwd, env=env,
+                   capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def outbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every kind of email, by a name: report-en, remind-en, report-zh, remind-zh, alert."""
+    tmp = tmp_path_factory.mktemp("emails")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env |= {"SHEETSYNC_OUTBOX": str(tmp / "outbox"), "SHEETSYNC_STATE_DIR": str(tmp / "state"),
+            "SHEETSYNC_FROM": SENDER, "SHEETSYNC_ADMIN_EMAIL": ADMIN}
+    found: dict[str, Path] = {}
+    for language, source in BOOKS.items():
+        book = tmp / f"{language}.xlsx"
+        shutil.copy2(source, book)
+        for job, day in (("report", "2026-11-27"), ("remind", "2026-11-30")):
+            before = set((tmp / "outbox").glob("*.eml"))
+            _sheetsync(env, tmp, job, book.name, "--as-of", day)
+            (new,) = set((tmp / "outbox").glob("*.eml")) - before
+            found[f"{job}-{language}"] = new
+    before = set((tmp / "outbox").glob("*.eml"))
+    _sheetsync(env, tmp, "run", "gone.xlsx", "--now", "2026-11-26T07:00+00:00")
+    (new,) = set((tmp / "outbox").glob("*.eml")) - before
+    found["alert"] = new
+    return found
+
+
+KINDS = ("report-en", "remind-en", "report-zh", "remind-zh", "alert")
+
+
+def _parsed(path: Path) -> EmailMessage:
+    return cast(EmailMessage, email.message_from_bytes(path.read_bytes(),
+                                                       policy=email.policy.default))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_says_it_is_automatic_and_has_an_id_of_the_senders_domain(
+        outbox: dict[str, Path], kind: str) -> None:
+    msg = _parsed(outbox[kind])
+    assert msg["Auto-Submitted"] == "auto-generated"
+    message_id = str(msg["Message-ID"]).strip()
+    assert re.fullmatch(r"<sheetsync\.[^@<>]+@studio\.example>", message_id)
+    if kind != "alert":  # a client's reply goes to the PM (copied), not the sending account
+        reply_to = str(msg["Reply-To"])
+        assert "@" in reply_to and reply_to in str(msg["Cc"])
+        assert "projects@" not in reply_to
+
+
+def _rules(report: str) -> dict[str, float]:
+    """The rules of ``spamassassin -t``'s "Content analysis details" table, with points."""
+    table = report.split("Content analysis details:", 1)[1]
+    return {m.group(2): float(m.group(1))
+            for m in re.finditer(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s", table, re.M)}
+
+
+@pytest.mark.skipif(SPAMASSASSIN is None, reason="SpamAssassin is not installed")
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_spamassassin_content_rule_fires(outbox: dict[str, Path], kind: str,
+                                            tmp_path: Path) -> None:
+    assert SPAMASSASSIN is not None
+    env = dict(os.environ, HOME=str(tmp_path))  # its user_prefs go to a fresh home
+    done = subprocess.run([SPAMASSASSIN, "-L", "-t"], input=outbox[kind].read_bytes(),
+                          capture_output=True, env=env, check=False, timeout=120)
+    report = done.stdout.decode("utf-8", "replace")
+    assert "Content analysis details:" in report, done.stderr.decode("utf-8", "replace")
+    fired = _rules(report)
+    assert "HTML_MESSAGE" in fired  # the table was read: an HTML email always shows it
+    assert set(fired) <= INFORMATIONAL, report.split("Content analysis details:", 1)[1]
+    assert sum(fired.values()) <= 0.01
