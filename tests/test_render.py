@@ -254,6 +254,20 @@ def test_timeline_bars_are_table_cells_with_a_text_fallback(language: str) -> No
         assert words.span(row.start, row.end) in timeline
 
 
+def test_the_legend_explains_the_marks_of_a_bar_beyond_the_weeks_shown(language: str) -> None:
+    p = example_project(language)  # M1 and M2 ended before the first week shown
+    report = build_report(p, rules.assess(p, AS_OF), AS_OF, IMPACT)
+    out = render_report(report, p.settings)
+    words = catalog.get(language)
+    assert "&#8249;" in out.html and words("beyond") in out.html
+    assert "\n<  ." in out.text and words("text_beyond") in out.text
+    recent = replace(p, milestones=tuple(m for m in p.milestones if m.id not in ("M1", "M2")))
+    report = build_report(recent, rules.assess(recent, AS_OF), AS_OF, IMPACT)
+    out = render_report(report, recent.settings)
+    assert not any(r.before or r.after for r in report.timeline.rows)
+    assert words("beyond") not in out.html and words("text_beyond") not in out.text  # no mark
+
+
 def test_waiting_on_you_says_what_each_item_holds_up() -> None:
     out = render(example_project("en"))
     waiting = out.text[out.text.index("Waiting on you"):out.text.index("Timeline")]

@@ -218,6 +218,19 @@ class Phrases:
             lines.append(" " * (3 * tl.current) + "^^ " + self.t("this_week"))
         return tuple(lines)
 
+    @staticmethod
+    def html_marks(tl: Timeline) -> bool:
+        """Whether the HTML timeline shows a ‹ or › (a bar going on past the weeks shown):
+        on the first or last cell when that cell is drawn or the row has no cell drawn."""
+        return any((row.before and (row.cells[0] or not any(row.cells)))
+                   or (row.after and (row.cells[-1] or not any(row.cells)))
+                   for row in tl.rows if row.cells)
+
+    @staticmethod
+    def text_marks(tl: Timeline) -> bool:
+        """Whether the text timeline shows a < or > (only on a row with no week drawn)."""
+        return any((row.before or row.after) and not any(row.cells) for row in tl.rows)
+
     def text_bar(self, row: Row) -> str:
         """A bar for the text part: three characters a week, "." for a week without it."""
         char = BAR_CHARS.get(row.status, "=")
