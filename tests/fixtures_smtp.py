@@ -22,7 +22,6 @@ import email
 import email.policy
 import ipaddress
 import logging
-import os
 import ssl
 import threading
 from collections.abc import Iterator
@@ -35,6 +34,8 @@ from typing import Any, cast
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from tests.fixtures_env import child_environ
 
 # aiosmtpd logs a warning about its own deprecated attribute on every successful AUTH.
 logging.getLogger("mail.log").addFilter(
@@ -332,12 +333,15 @@ def smtp_server() -> Iterator[LoopbackSmtpServer]:
         yield server
 
 
+def smtp_env(server: LoopbackSmtpServer, state: Path, sender: str) -> dict[str, str]:
+    """The SHEETSYNC_* settings that mail through ``server`` (no TLS, no login), with this
+    From address and state dir."""
+    return {"SHEETSYNC_SMTP_HOST": server.host, "SHEETSYNC_SMTP_PORT": str(server.port),
+            "SHEETSYNC_SMTP_SECURITY": "none", "SHEETSYNC_FROM": sender,
+            "SHEETSYNC_STATE_DIR": str(state)}
+
+
 def sheetsync_env(server: LoopbackSmtpServer, state: Path, sender: str) -> dict[str, str]:
-    """The environment of a ``sheetsync`` process that mails through ``server``: this
-    process's, less any SHEETSYNC_ setting, plus the SMTP host and port (no TLS, no login),
-    the From address and the state dir."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env.update(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
-               SHEETSYNC_SMTP_SECURITY="none", SHEETSYNC_FROM=sender,
-               SHEETSYNC_STATE_DIR=str(state))
-    return env
+    """The environment of a ``sheetsync`` process that mails through ``server``: a clean one
+    (``child_environ``) with ``smtp_env``'s settings."""
+    return child_environ(**smtp_env(server, state, sender))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.fixtures_env import SHEETSYNC
 from tests.xlsx_factory import make_workbook, project_tabs
 
-SHEETSYNC = str(Path(sys.executable).with_name("sheetsync"))
 ROWS = [
     ["M1", "Kick-off", "Team", date(2026, 11, 2), "Done", date(2026, 11, 3), None, None],
     ["M2", "Design", "Client", "2026-11-20", "In progress", None, None, "M1"],
@@ -32,7 +31,7 @@ PROBLEM_KEYS = {"tab", "cell", "value", "problem", "how_to_fix"}
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
     env["SHEETSYNC_STATE_DIR"] = str(cwd / "state")
-    return subprocess.run([SHEETSYNC, *args], cwd=cwd, env=env, capture_output=True, text=True,
+    return subprocess.run([*SHEETSYNC, *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
 
 

@@ -18,9 +18,8 @@ from click.testing import CliRunner
 from sheetsync.cli import main as cli
 from sheetsync.errors import ConfigError
 from sheetsync.host import config
+from tests.fixtures_env import SHEETSYNC
 
-ROOT = Path(__file__).resolve().parent.parent
-SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
 SECRET = "s3cret-app-password"
 
 FILE = """
@@ -46,14 +45,7 @@ source = "gsheet:1AbCdEf"
 """
 
 
-@pytest.fixture(autouse=True)
-def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No SHEETSYNC_* from the outside, and a working directory of our own."""
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("clean_env")  # no SHEETSYNC_*, a folder of our own
 
 
 def write(path: Path, text: str) -> Path:
@@ -200,7 +192,7 @@ def test_config_with_an_outbox_says_where_email_goes(tmp_path: Path,
 def test_bad_settings_exit_2_with_one_sentence(tmp_path: Path, env: dict[str, str], words: str,
                                                command: list[str]) -> None:
     child = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")} | env
-    proc = subprocess.run([str(SHEETSYNC), *command], cwd=tmp_path, env=child,
+    proc = subprocess.run([*SHEETSYNC, *command], cwd=tmp_path, env=child,
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2
     assert proc.stdout == ""

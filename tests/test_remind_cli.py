@@ -15,7 +15,6 @@ import email.policy
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,11 +26,11 @@ from typing import Any, cast
 import openpyxl
 import pytest
 
+from tests.fixtures_env import SHEETSYNC
 from tests.fixtures_smtp import LoopbackSmtpServer, sheetsync_env, start_smtp_server
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
-SHEETSYNC = str(Path(sys.executable).with_name("sheetsync"))
 SENDER = "projects@studio.example"
 CLIENTS = {"maria.chen@acme.example", "ops@acme.example"}
 SPONSOR = "robert.kim@acme.example"
@@ -51,7 +50,7 @@ def env_for(server: LoopbackSmtpServer, state: Path) -> dict[str, str]:
 
 def sheetsync(cwd: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
     """Run the real command; its --json output, after checking it exited 0."""
-    out = subprocess.run([SHEETSYNC, *args], cwd=cwd, env=env, capture_output=True, text=True,
+    out = subprocess.run([*SHEETSYNC, *args], cwd=cwd, env=env, capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
     return cast(dict[str, Any], json.loads(out.stdout))
@@ -387,7 +386,7 @@ def test_a_failed_send_is_not_a_mention_and_goes_out_on_the_next_try(
     shutil.copy(EXAMPLE, tmp_path / "acme.xlsx")
     env = env_for(smtp_server, tmp_path / "state")
     smtp_server.fail_all_data(554)
-    out = subprocess.run([SHEETSYNC, "remind", "acme.xlsx", "--as-of", "2026-11-26", "--json"],
+    out = subprocess.run([*SHEETSYNC, "remind", "acme.xlsx", "--as-of", "2026-11-26", "--json"],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
     (failed,) = json.loads(out.stdout)["projects"]

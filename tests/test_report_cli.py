@@ -13,7 +13,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -26,12 +25,12 @@ import openpyxl
 import pytest
 
 from sheetsync.host import ledger
+from tests.fixtures_env import SHEETSYNC
 from tests.fixtures_smtp import LoopbackSmtpServer, sheetsync_env
 from tests.xlsx_factory import make_workbook, project_tabs
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
-SHEETSYNC = str(Path(sys.executable).with_name("sheetsync"))
 AS_OF = "2026-11-27"
 SENDER = "projects@studio.example"
 PROJECT = "Acme website rollout"
@@ -73,7 +72,7 @@ def env_for(server: LoopbackSmtpServer, state: Path) -> dict[str, str]:
 def cli(server: LoopbackSmtpServer, state: Path, *args: str | Path, job: str = "report",
         as_of: str = AS_OF) -> Result:
     """Run ``sheetsync <job> ARGS --as-of AS_OF --json`` in the workbooks' folder."""
-    argv = [SHEETSYNC, job, *map(str, args), "--as-of", as_of, "--json"]
+    argv = [*SHEETSYNC, job, *map(str, args), "--as-of", as_of, "--json"]
     out = subprocess.run(argv, cwd=state.parent, env=env_for(server, state),
                          capture_output=True, text=True, timeout=60)
     assert "Traceback" not in out.stderr, out.stderr

@@ -32,12 +32,12 @@ from click.testing import CliRunner
 from sheetsync.cli import main as cli
 from sheetsync.host.ledger import Ledger
 from sheetsync.render import emails as render
-from tests.fixtures_smtp import LoopbackSmtpServer
+from tests.fixtures_env import SHEETSYNC
+from tests.fixtures_smtp import LoopbackSmtpServer, smtp_env
 from tests.xlsx_factory import read_values
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
-SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
 SENDER = "Studio Projects <projects@studio.example>"
 ADMIN = "ops@studio.example"
 CLIENTS = ["maria.chen@acme.example", "ops@acme.example"]
@@ -48,20 +48,10 @@ LAST_FRIDAY = "2026-11-20T16:05+00:00"  # the week before: its report goes out
 
 
 @pytest.fixture
-def env(tmp_path: Path, smtp_server: LoopbackSmtpServer,
+def env(clean_env: Path, smtp_server: LoopbackSmtpServer,
         monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The SHEETSYNC_* environment of a cron host pointed at the loopback SMTP server."""
-    monkeypatch.chdir(tmp_path)  # no stray sheetsync.toml is read
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
-    values = {
-        "SHEETSYNC_SMTP_HOST": smtp_server.host,
-        "SHEETSYNC_SMTP_PORT": str(smtp_server.port),
-        "SHEETSYNC_SMTP_SECURITY": "none",
-        "SHEETSYNC_FROM": SENDER,
-        "SHEETSYNC_STATE_DIR": str(tmp_path / "state"),
-    }
+    values = smtp_env(smtp_server, clean_env / "state", SENDER)
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     return values
@@ -183,7 +173,7 @@ def test_a_progress_bar_only_at_a_terminal(env: dict[str, str], book: Path, tmp_
     leader, follower = pty.openpty()  # stderr is a terminal, stdout a pipe (a redirect)
     try:
         proc = subprocess.run(
-            [str(SHEETSYNC), "run", str(book), str(second), "--now", "2026-11-26T07:00+00:00"],
+            [*SHEETSYNC, "run", str(book), str(second), "--now", "2026-11-26T07:00+00:00"],
             cwd=tmp_path, env={**os.environ, **env, "TERM": "xterm", "COLUMNS": "80"},
             stdout=subprocess.PIPE, stderr=follower, text=True, timeout=60)
         os.close(follower)
@@ -328,7 +318,7 @@ def test_two_runs_started_together_send_one_report(env: dict[str, str], book: Pa
                                                    smtp_server: LoopbackSmtpServer) -> None:
     settled_last_week(book, smtp_server)
     child_env = {**os.environ, **env}
-    argv = [str(SHEETSYNC), "run", str(book), "--now", "2026-11-27T16:05+00:00", "--json"]
+    argv = [*SHEETSYNC, "run", str(book), "--now", "2026-11-27T16:05+00:00", "--json"]
     procs = [subprocess.Popen(argv, cwd=tmp_path, env=child_env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=60) for p in procs]

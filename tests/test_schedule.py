@@ -10,7 +10,6 @@ and the journal whole, and a failing tick does not end the loop. The loop itself
 from __future__ import annotations
 
 import json
-import os
 import queue
 import shutil
 import signal
@@ -28,18 +27,18 @@ from sheetsync.host import config
 from sheetsync.jobs import check
 from sheetsync.shell import reconcile as runner
 from sheetsync.shell import wiring
-from tests.fixtures_smtp import LoopbackSmtpServer
+from tests.fixtures_env import SHEETSYNC
+from tests.fixtures_smtp import LoopbackSmtpServer, sheetsync_env
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
-SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
 
 
 class Schedule:
     """A ``sheetsync schedule`` subprocess whose stderr is read line by line."""
 
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen([str(SHEETSYNC), "schedule", *args], cwd=cwd, env=env,
+        self.proc = subprocess.Popen([*SHEETSYNC, "schedule", *args], cwd=cwd, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -89,15 +88,8 @@ class Schedule:
 
 @pytest.fixture
 def child_env(tmp_path: Path, smtp_server: LoopbackSmtpServer) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env.update({
-        "SHEETSYNC_SMTP_HOST": smtp_server.host,
-        "SHEETSYNC_SMTP_PORT": str(smtp_server.port),
-        "SHEETSYNC_SMTP_SECURITY": "none",
-        "SHEETSYNC_FROM": "Studio Projects <projects@studio.example>",
-        "SHEETSYNC_STATE_DIR": str(tmp_path / "state"),
-    })
-    return env
+    return sheetsync_env(smtp_server, tmp_path / "state",
+                         "Studio Projects <projects@studio.example>")
 
 
 @pytest.fixture

@@ -1,0 +1,36 @@
+"""A clean environment for sheetsync in tests, and the command to run it as a process.
+
+``SHEETSYNC`` runs the command under test with this very interpreter (``python -m
+sheetsync``), so the suite needs no particular virtualenv path. ``child_environ`` is this
+process's environment without any SHEETSYNC_* variable, plus the given ones; the
+``clean_env`` fixture does the same to this process and moves into ``tmp_path``, so neither
+a setting of the machine nor a stray ``sheetsync.toml`` is read. Every test that needs a
+clean environment uses one of these two.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+SHEETSYNC = [sys.executable, "-m", "sheetsync"]
+
+
+def child_environ(**settings: str) -> dict[str, str]:
+    """The environment of a ``sheetsync`` process: this one's, less SHEETSYNC_*, plus these."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.update(settings)
+    return env
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No SHEETSYNC_* from the outside, and ``tmp_path`` as the working folder."""
+    for name in list(os.environ):
+        if name.startswith("SHEETSYNC_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
