@@ -16,7 +16,7 @@ from typing import Any
 import google.auth._exponential_backoff
 import pytest
 
-from sheetsync.backends import Access, kind, open_backend
+from sheetsync.backends import Access, kind
 from sheetsync.backends.gsheets import GoogleSheet, quote_sheet, spreadsheet_id
 from sheetsync.backends.gsheets_http import RetryPolicy
 from sheetsync.core.parse import parse_workbook
@@ -27,7 +27,9 @@ from sheetsync.errors import (
     QuotaExceeded,
     SourceError,
 )
+from sheetsync.host import config
 from sheetsync.model import CellWrite, Finding, Unreadable, WritePlan
+from sheetsync.shell.pipeline import opener
 from tests.sheets_emulator import Formula, SheetsEmulator
 
 SID = "1AcmeRolloutSheet_0123456789"
@@ -115,7 +117,7 @@ def test_sources_and_environment(sheets_emulator: SheetsEmulator,
     acme(sheets_emulator)
     url = f"https://docs.google.com/spreadsheets/d/{SID}/edit#gid=0"
     assert spreadsheet_id(url) == SID
-    backend = open_backend(url)
+    backend = opener(config.load())(url)  # the environment reaches a backend via the config
     assert isinstance(backend, GoogleSheet)
     assert backend.read().title == "Acme rollout"
     with pytest.raises(ConfigError, match="not a Google Sheet address"):

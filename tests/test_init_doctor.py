@@ -381,8 +381,8 @@ def test_doctor_smtp_wrong_password(auth_server: LoopbackSmtpServer,
     out = cli("doctor")
     assert out.exit_code == 1
     line = line_with(out, "SMTP ")
-    assert line.startswith(f"FIX  SMTP {auth_server.host}:{auth_server.port} (none): the "
-                           "server refused the login of 'pm@studio.example' (535")
+    assert line.startswith(f"FIX  SMTP (none): The mail server at {auth_server.host}:"
+                           f"{auth_server.port} refused the login of 'pm@studio.example' (535")
     assert line.endswith("check SHEETSYNC_SMTP_USER and SHEETSYNC_SMTP_PASSWORD (for Gmail, an "
                          "app password).")
     assert auth_server.logins == [] and auth_server.messages == []

@@ -84,15 +84,18 @@ def parts(mime: EmailMessage) -> dict[str, str]:
 
 
 def test_settings_default_port_follows_security() -> None:
-    assert SmtpSettings(host="h", security="ssl").port == 465
-    assert SmtpSettings(host="h", security="STARTTLS ").port == 587
-    assert SmtpSettings(host="h", security="none").port == 25
-    assert SmtpSettings(host="h", port=2525, security="none").port == 2525
+    assert SmtpSettings(host="h", security="ssl").checked().port == 465
+    assert SmtpSettings(host="h", security="STARTTLS ").checked().port == 587
+    assert SmtpSettings(host="h", security="none").checked().port == 25
+    assert SmtpSettings(host="h", port=2525, security="none").checked().port == 2525
+    assert SmtpSettings(host="h", security="ssl").where == "h:465"
 
 
 def test_settings_reject_unknown_security_with_a_sentence() -> None:
     with pytest.raises(ConfigError, match="ssl, starttls or none"):
-        SmtpSettings(host="h", security="tls")
+        SmtpSettings(host="h", security="tls").checked()
+    with pytest.raises(ConfigError, match="ssl, starttls or none"):
+        SmtpTransport(SmtpSettings(host="h", security="tls"))  # a transport checks its settings
 
 
 # --------------------------------------------------------------------------- build_mime

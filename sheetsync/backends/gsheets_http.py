@@ -13,7 +13,6 @@ through this client and turns what retries could not fix into sheetsync's errors
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
 from collections.abc import Callable, Mapping, MutableMapping
@@ -32,7 +31,6 @@ from sheetsync.errors import ConfigError
 
 SHEETS_URL = "https://sheets.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
-DEFAULT_KEY_FILE = "credentials.json"
 
 
 # =========================================================================== HTTP
@@ -189,12 +187,16 @@ def _retry_after(response: requests.Response) -> float:
 
 
 def key_path(credentials: Path | str | None = None) -> Path:
-    """The service-account key file: the argument, else $SHEETSYNC_CREDENTIALS, else default."""
-    return Path(credentials or os.environ.get("SHEETSYNC_CREDENTIALS") or DEFAULT_KEY_FILE)
+    """The service-account key file, as the settings give it (``host.config`` reads
+    SHEETSYNC_CREDENTIALS and knows the default; this edge reads no environment)."""
+    if not credentials:
+        raise ConfigError(f"no service-account key file was given; {_HOW_TO_GET_A_KEY}.")
+    return Path(credentials)
 
 
 def sheets_endpoint(endpoint: str | None = None) -> str:
-    return (endpoint or os.environ.get("SHEETSYNC_SHEETS_ENDPOINT") or SHEETS_URL).rstrip("/")
+    """The Sheets API address: the configured one (SHEETSYNC_SHEETS_ENDPOINT), else Google's."""
+    return (endpoint or SHEETS_URL).rstrip("/")
 
 
 _HOW_TO_GET_A_KEY = ("download a JSON key for a service account (Google Cloud console, IAM, "

@@ -35,7 +35,10 @@ class GoogleSheetKind:
         """The service-account key file: present, a service-account JSON key, its client_email."""
         from sheetsync.backends.gsheets_http import load_credentials
 
-        path = Path(access.credentials or "")
+        if access.credentials is None:
+            return Finding(not needed, "Key file: none is configured; set SHEETSYNC_CREDENTIALS "
+                                       "to a service-account JSON key for Google Sheet sources.")
+        path = Path(access.credentials)
         if not path.exists() and not needed:
             return Finding(True, f"Key file: none at {path}; it is only needed for Google "
                                  "Sheet sources.")

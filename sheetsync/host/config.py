@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sheetsync.errors import ConfigError
+from sheetsync.model import SmtpSettings
 
 DEFAULT_FILE = "sheetsync.toml"
 SECURITIES = ("ssl", "starttls", "none")
@@ -30,20 +31,9 @@ class ProjectRef:
 
 
 @dataclass(frozen=True)
-class Smtp:
-    host: str = ""
-    port: int | None = None
-    security: str = "starttls"
-    user: str = ""
-    password: str = ""
-    oauth2_file: str = ""
-    timeout: float = 30.0
-
-
-@dataclass(frozen=True)
 class Config:
     projects: tuple[ProjectRef, ...] = ()
-    smtp: Smtp = field(default_factory=Smtp)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     sender: str = ""
     outbox: str = ""
     credentials: str = "credentials.json"
@@ -121,7 +111,7 @@ def _from_file(path: Path) -> Config:
         if not _is_remote(source) and not Path(source).is_absolute():
             source = str((path.parent / source).resolve())  # relative to the config file
         projects.append(ProjectRef(source=source, name=str(item.get("name", ""))))
-    smtp = Smtp(
+    smtp = SmtpSettings(
         host=_get(smtp_table, "host", str, where) or "",
         port=_in_range(_get(smtp_table, "port", int, where), 1, 65535,
                        f"port in [smtp] of {where}"),

@@ -4,8 +4,8 @@ Each check returns ``Finding`` objects: ``ok`` and one sentence that says what w
 when something is wrong, what is wrong and how to fix it. ``diagnose`` runs them all in
 order: the config file, the Google key file, each SOURCE, the mail (the SMTP login, or the
 outbox folder), the state folder. Nothing is written anywhere and no email is sent: the
-SMTP check connects, says EHLO, secures the connection and logs in as a send would, then
-says QUIT.
+SMTP check is the mail transport's probe, which connects, says EHLO, secures the connection
+and logs in as a send would, then says QUIT.
 
 Exit status (``Diagnosis.exit_code``): 0 when every finding is OK, 1 when something is
 wrong, 2 when the config file or the environment cannot be loaded.
@@ -14,18 +14,16 @@ wrong, 2 when the config file or the environment cannot be loaded.
 from __future__ import annotations
 
 import os
-import smtplib
-import ssl
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sheetsync import backends
 from sheetsync.errors import ConfigError
 from sheetsync.host import config
 from sheetsync.mail import transport as mail
-from sheetsync.model import Finding
+from sheetsync.model import Finding, SmtpSettings
 from sheetsync.shell import wiring
 from sheetsync.shell.pipeline import access
 
@@ -122,7 +120,7 @@ def check_mail(cfg: config.Config) -> list[Finding]:
     except ConfigError as err:
         return [bad(f"Sender: {err}")]
     try:
-        settings = smtp_settings(cfg, sender)
+        settings = smtp_settings(cfg)
     except ConfigError as err:
         return [bad(f"SMTP: {err}")]
     return [good(f"Sender: client emails come from {sender}."), check_smtp(settings)]
@@ -138,79 +136,20 @@ def check_outbox(folder: Path) -> Finding:
                 ".eml files (set SHEETSYNC_SMTP_HOST to send them).")
 
 
-def smtp_settings(cfg: config.Config, sender: str) -> mail.SmtpSettings:
+def smtp_settings(cfg: config.Config) -> SmtpSettings:
     """The settings a send would use, with the doctor's shorter timeout."""
-    smtp = cfg.smtp
-    return mail.SmtpSettings(host=smtp.host, port=smtp.port, security=smtp.security,
-                             user=smtp.user, password=smtp.password,
-                             oauth2_file=smtp.oauth2_file, sender=sender,
-                             timeout=min(smtp.timeout, SMTP_TIMEOUT))
+    return replace(cfg.smtp, timeout=min(cfg.smtp.timeout, SMTP_TIMEOUT)).checked()
 
 
-def check_smtp(s: mail.SmtpSettings) -> Finding:
-    """Connect, EHLO, STARTTLS or SSL as configured, log in, QUIT: no email is sent."""
+def check_smtp(s: SmtpSettings) -> Finding:
+    """The transport's probe: connect, EHLO, STARTTLS or SSL, log in, QUIT; no email sent."""
     if s.user and not s.password and not s.oauth2_file:
         return bad(f"SMTP: SHEETSYNC_SMTP_USER is {s.user!r} but no password is set; set "
                    "SHEETSYNC_SMTP_PASSWORD (or store it in the system keyring).")
-    try:
-        login = _smtp_session(s)
-    except (smtplib.SMTPException, OSError) as exc:
-        return bad(smtp_failure(s, exc))
-    return good(f"SMTP {s.where} ({s.security}): connected, {login}, QUIT; no email sent.")
-
-
-def _smtp_session(s: mail.SmtpSettings) -> str:
-    """One SMTP conversation; what the login step did."""
-    context = ssl.create_default_context()
-    assert s.port is not None  # SmtpSettings fills in the usual port
-    smtp = (smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-            if s.security == "ssl" else smtplib.SMTP(s.host, s.port, timeout=s.timeout))
-    try:
-        smtp.ehlo()
-        if s.security == "starttls":
-            smtp.starttls(context=context)
-            smtp.ehlo()
-        if not s.user:
-            done = "no login configured"
-        elif s.oauth2_file:
-            done = "the OAuth2 login is not tried here (it is checked at the first send)"
-        else:
-            smtp.login(s.user, s.password)
-            done = f"logged in as {s.user}"
-        smtp.quit()
-        return done
-    finally:
-        smtp.close()
-
-
-def smtp_failure(s: mail.SmtpSettings, exc: BaseException) -> str:
-    """One sentence for an SMTP check that failed: what happened and what to change."""
-    where = f"SMTP {s.where} ({s.security})"
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        reply = mail.classify(exc)[1]
-        return (f"{where}: the server refused the login of {s.user!r} ({reply}); check "
-                "SHEETSYNC_SMTP_USER and SHEETSYNC_SMTP_PASSWORD (for Gmail, an app password).")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"{where}: the server's TLS certificate could not be verified "
-                f"({exc.verify_message}); set SHEETSYNC_SMTP_HOST to the name on its "
-                "certificate.")
-    if isinstance(exc, ssl.SSLError):
-        return (f"{where}: TLS failed ({exc.reason}); check SHEETSYNC_SMTP_SECURITY and "
-                "SHEETSYNC_SMTP_PORT (ssl is usually port 465, starttls 587).")
-    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
-        return (f"{where}: the server does not offer STARTTLS; set SHEETSYNC_SMTP_SECURITY to "
-                "ssl or none, or use another port.")
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return (f"{where}: the server offers no login on this connection; set "
-                "SHEETSYNC_SMTP_SECURITY to starttls or ssl, or leave SHEETSYNC_SMTP_USER "
-                "empty.")
-    if isinstance(exc, smtplib.SMTPResponseException):
-        reply = mail.classify(exc)[1]
-        return (f"{where}: the server answered '{reply}'; check the SMTP settings with your "
-                "mail provider, or try again later.")
-    reason = mail.classify(exc)[1]
-    return (f"{where}: could not be reached ({reason}); check SHEETSYNC_SMTP_HOST and "
-            "SHEETSYNC_SMTP_PORT, and that the server is up.")
+    ok, said = mail.probe(s)
+    if not ok:  # the sentence names the server
+        return bad(f"SMTP ({s.security}): {said}")
+    return good(f"SMTP {s.where} ({s.security}): connected, {said}, QUIT; no email sent.")
 
 
 # --------------------------------------------------------------------------- state folder

@@ -17,14 +17,8 @@ def transport_for(cfg: Config) -> Transport:
     """The outbox when SHEETSYNC_OUTBOX is set or no SMTP host is, else SMTP (CONTRACT §5)."""
     if cfg.uses_outbox:
         return mail.open_transport(None, cfg.outbox_dir)
-    smtp = cfg.smtp
-    return mail.open_transport(
-        mail.SmtpSettings(host=smtp.host, port=smtp.port, security=smtp.security,
-                          user=smtp.user, password=smtp.password,
-                          oauth2_file=smtp.oauth2_file, sender=sender_for(cfg),
-                          timeout=smtp.timeout),
-        None,
-    )
+    sender_for(cfg)  # no SMTP send without a From address
+    return mail.open_transport(cfg.smtp, None)
 
 
 def sender_for(cfg: Config) -> str:
