@@ -398,14 +398,3 @@ class LogEntry:
     result: str
     message_id: str = ""
     detail: str = ""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing ``doctor`` checked: OK, or what is wrong and how to fix it."""
-
-    ok: bool
-    text: str
-
-    def line(self) -> str:
-        return f"{'OK ' if self.ok else 'FIX'}  {self.text}"

@@ -19,6 +19,7 @@ import pytest
 from sheetsync.backends import Access, kind
 from sheetsync.backends.gsheets import GoogleSheet, quote_sheet, spreadsheet_id
 from sheetsync.backends.gsheets_http import RetryPolicy
+from sheetsync.core.findings import Finding
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import (
     AccessDenied,
@@ -28,7 +29,7 @@ from sheetsync.errors import (
     SourceError,
 )
 from sheetsync.host import config
-from sheetsync.model import CellWrite, Finding, Unreadable, WritePlan
+from sheetsync.model import CellWrite, Unreadable, WritePlan
 from sheetsync.shell.pipeline import opener
 from tests.sheets_emulator import Formula, SheetsEmulator
 

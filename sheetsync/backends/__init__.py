@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sheetsync.core import sources
-from sheetsync.model import Finding, RawWorkbook, WritePlan
+from sheetsync.core.findings import Finding
+from sheetsync.model import RawWorkbook, WritePlan
 
 if TYPE_CHECKING:
     from sheetsync.blueprint.layout import Blueprint

@@ -13,6 +13,7 @@ through this client and turns what retries could not fix into sheetsync's errors
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections.abc import Callable, Mapping, MutableMapping

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from sheetsync.backends import Access, Backend
 from sheetsync.core import sources
-from sheetsync.core.tab_check import tab_findings
+from sheetsync.core.findings import Finding, tab_findings
 from sheetsync.errors import ConfigError, SheetsyncError, SourceError
-from sheetsync.model import Finding
 
 if TYPE_CHECKING:
     from sheetsync.blueprint.layout import Blueprint

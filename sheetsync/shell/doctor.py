@@ -20,10 +20,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sheetsync import backends
+from sheetsync.core.findings import Finding
 from sheetsync.errors import ConfigError
 from sheetsync.host import config
 from sheetsync.mail import transport as mail
-from sheetsync.model import Finding, SmtpSettings
+from sheetsync.model import SmtpSettings
 from sheetsync.shell import wiring
 from sheetsync.shell.pipeline import access
 

@@ -1,11 +1,23 @@
-"""Which of sheetsync's tabs a workbook has, as ``doctor`` findings. Pure: titles in."""
+"""What ``doctor`` finds (``Finding``), and which of sheetsync's tabs a workbook has. Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sheetsync.core import schema
-from sheetsync.model import Finding
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing ``doctor`` checked: OK, or what is wrong and how to fix it."""
+
+    ok: bool
+    text: str
+
+    def line(self) -> str:
+        return f"{'OK ' if self.ok else 'FIX'}  {self.text}"
+
 
 OPTIONAL_TABS = (schema.UPDATES, schema.CHANGES)
 
