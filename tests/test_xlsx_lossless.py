@@ -24,7 +24,7 @@ import pytest
 from sheetsync.backends.xlsx import XlsxFile
 from sheetsync.core import rules, writeplan
 from sheetsync.core.parse import parse_workbook
-from sheetsync.model import CellWrite, LogEntry, WritePlan
+from sheetsync.model import CellWrite, LogEntry, Unreadable, WritePlan
 from tests.test_xlsx_backend import NOW, ROWS, check, column, headers
 from tests.xlsx_factory import (
     VBA_PROJECT,
@@ -329,3 +329,34 @@ def test_rules_and_plan_agree_after_a_roundtrip(tmp_path: Path) -> None:
     backend.apply(writeplan.build(project, rules.assess(project, D)))
     again = parse_workbook(XlsxFile(path).read(), str(path))
     assert writeplan.build(again, rules.assess(again, D)).empty
+
+
+def test_the_reader_gives_what_openpyxl_gives_for_every_kind_of_cell(tmp_path: Path) -> None:
+    from datetime import time, timedelta
+
+    path = make_workbook(tmp_path / "acme.xlsx", project_tabs(
+        [["M1", "Rich", "Team", datetime(2026, 11, 2, 13, 30), 0.25, 1.5, True, "=1+1"],
+         ["M2", 12, None, 46000, 2.75, -3, False, "x"]],
+        Updates=[["Date", "Type", "Update"], [date(2026, 11, 1), "Note", "a\nb & <c>"]]))
+    book = openpyxl.load_workbook(path)
+    ws = book["Milestones"]
+    ws["E2"].number_format = "h:mm"  # a time of day
+    ws["F2"].number_format = "[h]:mm:ss"  # a duration
+    ws["E3"].number_format = "[h]:mm"
+    ws["D3"].number_format = "d-mmm-yy"
+    book.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = openpyxl.load_workbook(path, data_only=True)
+    raw = XlsxFile(path).read()
+    for tab in raw.tabs:
+        want = [list(r) for r in expected[tab.name].iter_rows(values_only=True)]
+        for r, row in enumerate(tab.rows):
+            for c, value in enumerate(row):
+                if isinstance(value, Unreadable):  # no saved result: openpyxl gives None
+                    assert want[r][c] is None and value.text == "=1+1"
+                else:
+                    assert value == want[r][c], (tab.name, r + 1, c + 1)
+    assert raw.tabs[1].rows[1][4] == time(6, 0)
+    assert raw.tabs[1].rows[1][5] == timedelta(hours=36)
+    assert raw.tabs[1].rows[2][3] == datetime(2025, 12, 9)

@@ -12,6 +12,7 @@ sheetsync knows are read at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import posixpath
@@ -24,10 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from openpyxl.reader.strings import read_string_table
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from sheetsync.backends.xlsx_cells import (
+    BUILTIN_DATES,
+    MAC_EPOCH,
+    WINDOWS_EPOCH,
+    from_excel,
+    is_date_format,
+    is_duration_format,
+    read_strings,
+)
 from sheetsync.errors import SourceError
 from sheetsync.model import CellValue, Unreadable
 
@@ -109,7 +116,7 @@ class Package:
     zip: zipfile.ZipFile
     workbook: str  # e.g. "xl/workbook.xml"
     sheets: dict[str, str] = field(default_factory=dict)  # title -> part, in tab order
-    epoch: Any = CALENDAR_WINDOWS_1900
+    epoch: Any = WINDOWS_EPOCH
 
     def xml(self, part: str) -> Any:
         return etree.fromstring(self.zip.read(part), _PARSER)
@@ -120,7 +127,7 @@ class Package:
         if name is None or name not in self.zip.NameToInfo:
             return []
         with self.zip.open(name) as fh:
-            return [str(s) for s in read_string_table(fh)]
+            return read_strings(fh)
 
     @cached_property
     def date_styles(self) -> tuple[frozenset[int], frozenset[int]]:
@@ -129,7 +136,7 @@ class Package:
         if name is None or name not in self.zip.NameToInfo:
             return frozenset(), frozenset()
         root = self.xml(name)
-        formats: dict[int, str] = dict(BUILTIN_FORMATS)
+        formats: dict[int, str] = dict(BUILTIN_DATES)
         for fmt in root.iter(f"{{{MAIN}}}numFmt"):
             try:
                 formats[int(fmt.get("numFmtId", ""))] = fmt.get("formatCode", "")
@@ -141,7 +148,7 @@ class Package:
             code = formats.get(int(xf.get("numFmtId", "0") or 0), "")
             if code and is_date_format(code):
                 dates.add(index)
-                if is_timedelta_format(code):
+                if is_duration_format(code):
                     durations.add(index)
         return frozenset(dates), frozenset(durations)
 
@@ -176,7 +183,7 @@ def open_package(snapshot: Snapshot, path: Path) -> Package:
     package = Package(snapshot, archive, workbook)
     pr = book.find(f"{{{MAIN}}}workbookPr")
     if pr is not None and pr.get("date1904", "").lower() in ("1", "true"):
-        package.epoch = CALENDAR_MAC_1904
+        package.epoch = MAC_EPOCH
     for sheet in book.iter(f"{{{MAIN}}}sheet"):
         target = targets.get(sheet.get(f"{{{DOC_REL}}}id"))
         if target is not None:
@@ -268,7 +275,7 @@ def _values(fh: Any, package: Package) -> SheetRead:
                     if style in dates:
                         try:
                             value = from_excel(value, package.epoch,
-                                               timedelta=style in durations)
+                                               duration=style in durations)
                         except (OverflowError, ValueError):
                             value = "#VALUE!"
                 elif kind == "s":
@@ -278,8 +285,7 @@ def _values(fh: Any, package: Package) -> SheetRead:
                 elif kind == "b":
                     value = bool(int(v))
                 elif kind == "d":
-                    from openpyxl.utils.datetime import from_ISO8601
-                    value = from_ISO8601(v)
+                    value = _iso(v)
                 else:  # "str", "e"
                     value = v
         el.clear()
@@ -292,3 +298,15 @@ def _values(fh: Any, package: Package) -> SheetRead:
             row.extend([None] * (c - len(row)))
         row[c - 1] = value
     return SheetRead(tuple(tuple(row) for row in rows), tuple(m for m in merged if m))
+
+
+def _iso(text: str) -> CellValue:
+    """A cell of type "d" (an ISO 8601 date or time, as some programs save dates)."""
+    try:
+        value = dt.datetime.fromisoformat(text.rstrip("Z"))
+    except ValueError:
+        try:
+            return dt.time.fromisoformat(text)
+        except ValueError:
+            return text
+    return value
