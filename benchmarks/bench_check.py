@@ -1,28 +1,31 @@
-"""Time and peak memory of ``check`` on a large .xlsx, against openpyxl's own load + save.
+"""Time and peak memory of ``check`` on large .xlsx files, against openpyxl's own load + save.
 
 Run from the repository root::
 
-    .venv/bin/python -m benchmarks.bench_check [--milestones N] [--updates N] [--repeat R]
+    .venv/bin/python -m benchmarks.bench_check [--sizes 1000,10000,50000,5000/20000] [--repeat R]
 
-The workbook (default 5,000 milestones, 20,000 updates, 200 change requests) holds what
-staff really type: real dates and dates as text, aliases in two languages, dependencies,
-styled headers, a few formulas with saved results and two without, and a handful of
-mistakes, so the check has flags and problems to write.
+Each workbook (``N`` milestones, or ``N/U``: N milestones, U updates and 200 change
+requests) holds what staff really type: real dates and dates as text, aliases in two
+languages, dependencies, styled headers, a few formulas with saved results and two
+without, and a handful of mistakes, so the check has flags and problems to write.
 
-Three things are measured, each ``--repeat`` times (default 3), each time in a fresh Python
+For each workbook, in one run, each ``--repeat`` times (default 3), each in a fresh Python
 process on a fresh copy of the file:
 
 - **floor**: ``openpyxl.load_workbook(path)`` then ``book.save(path)``, the least any
-  program must do to change one cell of an .xlsx with openpyxl;
+  program must do to change one cell of an .xlsx with openpyxl (and what sheetsync did);
 - **check, first run**: ``pipeline.check`` (read + parse + rules + plan + apply), which
   writes the Flag columns and the Problems tab;
-- **check, second run**: the same on the file the first run wrote: nothing to write.
+- **check, unchanged**: the same on the file the first run wrote: nothing to write;
+- **report's Log row**: read, then append one Log row, as ``report`` does after sending;
+  it also counts the parts of the zip that changed (one: the Log tab; no whole save).
 
 Time is the wall time of that call inside the process (not interpreter start or imports);
 the figure shown is the fastest of the repeats (the least disturbed by the machine). Peak
-memory is the process's peak resident set size (``ru_maxrss``), which counts everything
-the process held, C libraries included (tracemalloc would see Python objects only and slow
-the run down); the increase over the process after its imports is shown too.
+memory is the process's peak resident set size (VmHWM), which counts everything the process
+held, C libraries included. Then the whole ``sheetsync check`` process on a 100-row
+workbook, interpreter start and imports included, against the floor's whole process, and
+the modules ``check`` imports (it must not import the mail, rendering or Jinja stack).
 """
 
 from __future__ import annotations
@@ -194,16 +197,17 @@ def _cache_results(path: Path, member: str, cached: dict[str, int]) -> None:
 
 
 def _rss_kb() -> int:
-    """This process's peak resident set, in KiB.
-
-    VmHWM belongs to the process image, so it starts afresh at exec; ru_maxrss is the
-    fallback where there is no /proc (on Linux it would carry the parent's peak over).
-    """
+    """This process's peak resident set, in KiB (VmHWM starts afresh at exec)."""
     try:
         status = Path("/proc/self/status").read_text()
         return int(re.search(r"^VmHWM:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
     except (OSError, TypeError):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _parts(path: str) -> dict[str, int]:
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: i.CRC for i in z.infolist()}
 
 
 def child(kind: str, path: str) -> None:
@@ -212,6 +216,7 @@ def child(kind: str, path: str) -> None:
         make_workbook(Path(path), *(int(n) for n in kind[5:].split(",")))
         print(json.dumps({}))
         return
+    extra: dict[str, Any] = {}
     if kind == "floor":
         import openpyxl
 
@@ -220,7 +225,24 @@ def child(kind: str, path: str) -> None:
         book = openpyxl.load_workbook(path)
         book.save(path)
         seconds = time.perf_counter() - started
-        extra: dict[str, Any] = {}
+    elif kind == "log":
+        from sheetsync.backends.xlsx import XlsxFile
+        from sheetsync.core import writeplan
+        from sheetsync.core.parse import parse_workbook
+        from sheetsync.model import LogEntry
+
+        before = _parts(path)
+        entry = LogEntry(NOW, "report", "Benchmark rollout", ("ann@acme.example",),
+                         "Weekly report", "sent", "<bench@sheetsync>")
+        base = _rss_kb()
+        started = time.perf_counter()
+        backend = XlsxFile(path)
+        project = parse_workbook(backend.read(), path)
+        backend.apply(writeplan.build(project, None, problems=False, log=(entry,)))
+        seconds = time.perf_counter() - started
+        after = _parts(path)
+        extra = {"parts": len(after), "changed": sorted(n for n in after
+                                                        if after[n] != before.get(n))}
     else:
         import sheetsync.backends.xlsx  # noqa: F401 - imported before the clock, as openpyxl is
         from sheetsync.backends import open_backend
@@ -241,8 +263,15 @@ def child(kind: str, path: str) -> None:
 def measure(kind: str, path: Path) -> dict[str, Any]:
     out = subprocess.run([sys.executable, "-m", "benchmarks.bench_check", "--child", kind,
                           str(path)], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+                         cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = {"floor": "openpyxl load_workbook + save (floor)",
+         "first": "check, first run (writes flags)",
+         "second": "check, unchanged (nothing to write)",
+         "log": "report's Log row (read + append)"}
 
 
 def run(milestones: int, updates: int, changes: int, repeat: int) -> dict[str, Any]:
@@ -250,10 +279,10 @@ def run(milestones: int, updates: int, changes: int, repeat: int) -> dict[str, A
         original = Path(folder) / "project.xlsx"
         started = time.perf_counter()
         measure(f"make:{milestones},{updates},{changes}", original)
-        print(f"workbook: {milestones:,} milestones, {updates:,} updates, {changes} changes, "
+        print(f"\nworkbook: {milestones:,} milestones, {updates:,} updates, {changes} changes, "
               f"{original.stat().st_size / 1e6:.1f} MB (made in "
               f"{time.perf_counter() - started:.1f} s)", flush=True)
-        results: dict[str, list[dict[str, Any]]] = {"floor": [], "first": [], "second": []}
+        results: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
         for _ in range(repeat):
             copy = Path(folder) / "floor.xlsx"
             shutil.copy(original, copy)
@@ -262,30 +291,72 @@ def run(milestones: int, updates: int, changes: int, repeat: int) -> dict[str, A
             shutil.copy(original, copy)
             results["first"].append(measure("check", copy))
             results["second"].append(measure("check", copy))
+            results["log"].append(measure("log", copy))
         return results
 
 
 def report(results: dict[str, Any]) -> None:
     floor = min(r["seconds"] for r in results["floor"])
     floor_mb = min(r["peak_kb"] for r in results["floor"]) / 1024
-    labels = {"floor": "openpyxl load_workbook + save (floor)",
-              "first": "check, first run (writes flags)",
-              "second": "check, second run (nothing to write)"}
     print(f"{'':40} {'time':>8} {'x floor':>8} {'peak RSS':>10} {'x floor':>8} {'+imports':>9}")
-    for key, label in labels.items():
+    for key, label in KINDS.items():
         runs = results[key]
         best = min(r["seconds"] for r in runs)
         peak = min(r["peak_kb"] for r in runs) / 1024
         grew = min(r["peak_kb"] - r["base_kb"] for r in runs) / 1024
         print(f"{label:40} {best:7.2f}s {best / floor:7.2f}x {peak:8.0f}MB "
               f"{peak / floor_mb:7.2f}x {grew:7.0f}MB")
-    first, second = results["first"][0], results["second"][0]
+    first, second, log = results["first"][0], results["second"][0], results["log"][0]
     print(f"first run wrote: {first['written']}, second run wrote: {second['written']}; "
-          f"{first['flagged']:,} rows flagged, {first['problems']} problems")
+          f"{first['flagged']:,} rows flagged, {first['problems']} problems; the Log row "
+          f"changed {len(log['changed'])} of {log['parts']} parts: {', '.join(log['changed'])}")
     print("all times (s): " + "; ".join(
         f"{k} " + ", ".join(f"{r['seconds']:.2f}" for r in v) for k, v in results.items()))
-    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"openpyxl {_openpyxl_version()}, {platform.system()} {platform.release()}")
+
+
+# --------------------------------------------------------------------------- whole process
+
+HEAVY = ("jinja2", "yagmail", "premailer", "sheetsync.mail", "sheetsync.render", "openpyxl")
+
+
+def whole_process(repeat: int) -> None:
+    """``sheetsync check`` as a user runs it, on 100 rows, against the floor's process."""
+    with tempfile.TemporaryDirectory() as folder:
+        original = Path(folder) / "small.xlsx"
+        measure("make:100,0,0", original)
+        floor_code = ("import sys, openpyxl; b = openpyxl.load_workbook(sys.argv[1]); "
+                      "b.save(sys.argv[1])")
+        times: dict[str, list[float]] = {"floor": [], "first": [], "second": []}
+        for _ in range(repeat):
+            copy = Path(folder) / "floor.xlsx"
+            shutil.copy(original, copy)
+            times["floor"].append(_timed([sys.executable, "-c", floor_code, str(copy)]))
+            copy = Path(folder) / "check.xlsx"
+            shutil.copy(original, copy)
+            check = [sys.executable, "-m", "sheetsync", "check", str(copy), "--as-of",
+                     AS_OF.isoformat()]
+            times["first"].append(_timed(check))
+            times["second"].append(_timed(check))
+        probe = ("import sys; from sheetsync.cli.main import main\n"
+                 "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+                 f"print('imported:', sorted(m for m in sys.modules if m.startswith({HEAVY!r})"
+                 "and m.count('.') <= 1), file=sys.stderr)")
+        out = subprocess.run([sys.executable, "-c", probe, "check", str(copy), "--as-of",
+                              AS_OF.isoformat()], capture_output=True, text=True, cwd=ROOT)
+    floor = min(times["floor"])
+    print("\nwhole process, 100-row workbook (interpreter start and imports included):")
+    for key, label in (("floor", "python -c 'openpyxl load + save'"),
+                       ("first", "sheetsync check, first run"),
+                       ("second", "sheetsync check, unchanged")):
+        best = min(times[key])
+        print(f"{label:40} {best:7.2f}s {best / floor:7.2f}x")
+    print(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "imported: ?")
+
+
+def _timed(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - started
 
 
 def _cpu() -> str:
@@ -296,24 +367,29 @@ def _cpu() -> str:
         return platform.processor() or platform.machine()
 
 
-def _openpyxl_version() -> str:
+def _version(name: str) -> str:
     from importlib.metadata import version
 
-    return version("openpyxl")
+    return version(name)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--milestones", type=int, default=5000)
-    parser.add_argument("--updates", type=int, default=20000)
-    parser.add_argument("--changes", type=int, default=200)
+    parser.add_argument("--sizes", default="1000,10000,50000,5000/20000",
+                        help="comma-separated N (milestones) or N/U (milestones/updates)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv or [])  # make bench calls main() with the defaults
     if args.child:
         child(*args.child)
         return
-    report(run(args.milestones, args.updates, args.changes, args.repeat))
+    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"openpyxl {_version('openpyxl')}, lxml {_version('lxml')}, "
+          f"{platform.system()} {platform.release()}", flush=True)
+    for size in args.sizes.split(","):
+        milestones, _, updates = size.partition("/")
+        report(run(int(milestones), int(updates or 0), 200 if updates else 0, args.repeat))
+    whole_process(max(args.repeat, 5))
 
 
 if __name__ == "__main__":

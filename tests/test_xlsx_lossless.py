@@ -360,3 +360,37 @@ def test_the_reader_gives_what_openpyxl_gives_for_every_kind_of_cell(tmp_path: P
     assert raw.tabs[1].rows[1][4] == time(6, 0)
     assert raw.tabs[1].rows[1][5] == timedelta(hours=36)
     assert raw.tabs[1].rows[2][3] == datetime(2025, 12, 9)
+
+
+def test_the_quick_reader_and_the_element_reader_agree(tmp_path: Path, monkeypatch) -> None:
+    from sheetsync.backends import xlsx_package
+
+    files = [real_workbook(tmp_path / "real.xlsx", ROWS),
+             make_workbook(tmp_path / "plain.xlsx", project_tabs(
+                 ROWS + [["M5", "a &amp; <b> \u00e9\u4e2d", None, "=NOW()"]]))]
+    check(files[0])  # inline strings and a new tab, as sheetsync writes them
+    files.append(_reordered(files[1], tmp_path / "reordered.xlsx"))
+    quick = [XlsxFile(f).read() for f in files]
+    monkeypatch.setattr(xlsx_package, "scan_sheet", lambda *args: None)
+    slow = [XlsxFile(f).read() for f in files]
+    assert quick == slow
+    assert quick[2].tabs == quick[1].tabs  # the attributes' order does not matter
+
+
+def _reordered(path: Path, to: Path) -> Path:
+    """The same workbook with each cell's attributes in another order (t, s, r) and a
+    metadata attribute, as some programs write them."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(to, "w") as dst:
+        target = part_of(path, "Milestones")
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == target:
+                def flip(m: re.Match[bytes]) -> bytes:
+                    attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m[1]))
+                    order = [k for k in (b"t", b"s", b"r") if k in attrs]
+                    return (b"<c " + b" ".join(k + b'="' + attrs[k] + b'"' for k in order)
+                            + b' vm="0"' + m[2])
+
+                data = re.sub(rb"<c ([^>]*?)(/?>)", flip, data)
+            dst.writestr(info, data)
+    return to

@@ -65,3 +65,127 @@ def read_strings(source: IO[bytes]) -> list[str]:
         while node.getprevious() is not None:
             del node.getparent()[0]
     return strings
+
+
+# --------------------------------------------------------------------------- one sheet, fast
+
+_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+# The attributes in the order every writer uses (r, s, t) are read by the match itself; a
+# cell with others, or another order, has its attributes read one by one.
+_CELL = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]+)(\d+)")?(?: s="(\d+)")?(?: t="(\w+)")?'
+                   rb"([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+_ROW_R = re.compile(rb'\sr="(\d+)"')
+_TYPE = re.compile(rb'\st="(\w+)"')
+_STYLE = re.compile(rb'\ss="(\d+)"')
+_VALUE = re.compile(rb"<v>(.*?)</v>|<v\s*/>", re.S)
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_TEXT = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\sref="([^"]+)"')
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_COLS: dict[bytes, int] = {}
+_UNUSUAL = (b"<!", b"<?xml-stylesheet", b":c ", b":row ", b":c>", b":row>")
+
+
+def _text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _entity(m: re.Match[str]) -> str:
+    name = m[1]
+    if name[0] == "#":
+        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+    return _NAMED[name]
+
+
+def _col(letters: bytes) -> int:
+    n = _COLS.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ch - 64
+        _COLS[letters] = n
+    return n
+
+
+def scan_sheet(data: bytes, strings: Any, dates: frozenset[int], durations: frozenset[int],
+               epoch: dt.datetime, unreadable: Any) -> tuple[list[list[Any]], list[str]] | None:
+    """A worksheet part's values, read with regular expressions over its bytes (several
+    times quicker than building XML elements); None when the part uses something this
+    does not read (namespace prefixes, CDATA, a DOCTYPE): the caller parses it instead.
+
+    ``strings()`` gives the shared strings; ``unreadable(formula)`` the value of a formula
+    without a saved result."""
+    start = data.find(b"<sheetData")
+    if start < 0 or any(mark in data for mark in _UNUSUAL) or \
+            not data.rstrip().endswith(b"</worksheet>"):
+        return None  # a damaged part is the element reader's to report
+    end = data.rfind(b"</sheetData>")
+    if end < 0 and b"<sheetData/>" not in data:
+        return None
+    body_end = end if end >= 0 else len(data)
+    rows: list[list[Any]] = []
+    shared: list[str] | None = None
+    row_no = 0
+    for row in _ROW.finditer(data, start, body_end):
+        found = _ROW_R.search(row[1])
+        row_no = int(found[1]) if found else row_no + 1
+        inner = row[2]
+        if not inner:
+            continue
+        col = 0
+        for cell in _CELL.finditer(inner):
+            letters, _, style_text, kind, rest, content = cell.groups()
+            if not content:
+                continue
+            if rest.strip():  # other attributes: read each wherever it stands
+                attrs = cell[0][:cell[0].index(b">")]
+                ref, kind_m, style_m = (x.search(attrs) for x in (_REF, _TYPE, _STYLE))
+                letters = ref[1] if ref else None
+                kind = kind_m[1] if kind_m else None
+                style_text = style_m[1] if style_m else None
+            col = _col(letters) if letters else col + 1
+            kind = kind or b"n"
+            value: Any = None
+            if kind == b"inlineStr":
+                body = _PHONETIC.sub(b"", content) if b"<rPh" in content else content
+                texts = _TEXT.findall(body)
+                value = _text(texts[0]) if len(texts) == 1 else "".join(map(_text, texts))
+            else:
+                v_m = _VALUE.search(content)
+                v = v_m[1] if v_m else None
+                if b"<f" in content and not (v or (kind == b"str" and v_m is not None)):
+                    formula = _FORMULA.search(content)
+                    value = unreadable("=" + _text(formula[1] or b"") if formula else "=")
+                elif v:
+                    if kind == b"n":
+                        value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                        style = int(style_text) if style_text else 0
+                        if style in dates:
+                            try:
+                                value = from_excel(value, epoch, duration=style in durations)
+                            except (OverflowError, ValueError):
+                                value = "#VALUE!"
+                    elif kind == b"s":
+                        if shared is None:
+                            shared = strings()
+                        value = shared[int(v)]
+                    elif kind == b"b":
+                        value = bool(int(v))
+                    elif kind == b"d":
+                        return None  # rare: the element reader handles ISO dates
+                    else:  # "str", "e"
+                        value = _text(v)
+            if value is None:
+                continue
+            while len(rows) < row_no:
+                rows.append([])
+            cells = rows[row_no - 1]
+            if len(cells) < col:
+                cells.extend([None] * (col - len(cells)))
+            cells[col - 1] = value
+    merged = [_text(m[1]) for m in _MERGE.finditer(data, body_end)]
+    return rows, merged

@@ -34,6 +34,7 @@ from sheetsync.backends.xlsx_cells import (
     is_date_format,
     is_duration_format,
     read_strings,
+    scan_sheet,
 )
 from sheetsync.errors import SourceError
 from sheetsync.model import CellValue, Unreadable
@@ -217,12 +218,21 @@ def read_sheet(package: Package, title: str, path: Path) -> SheetRead:
     """Every value of one tab, as openpyxl reads saved results; SourceError if damaged."""
     part = package.sheets[title]
     try:
+        fast = scan_sheet(package.zip.read(part), lambda: package.strings,
+                          *package.date_styles, package.epoch, _unreadable)
+        if fast is not None:
+            rows, merged = fast
+            return SheetRead(tuple(tuple(row) for row in rows), tuple(m for m in merged if m))
         with package.zip.open(part) as fh:
             return _values(fh, package)
     except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError, IndexError,
             OSError, EOFError, zlib.error) as exc:
         raise SourceError(f"{path} could not be opened as a workbook (the tab {title!r} is "
                           f"damaged: {exc}); open it in Excel and save it as .xlsx.") from exc
+
+
+def _unreadable(formula: str) -> Unreadable:
+    return Unreadable(f"the formula {formula} has no saved result", formula)
 
 
 def _values(fh: Any, package: Package) -> SheetRead:
@@ -266,8 +276,7 @@ def _values(fh: Any, package: Package) -> SheetRead:
             v = el.findtext(_V)
             formula = el.find(_F)
             if formula is not None and not (v or (kind == "str" and v is not None)):
-                text = "=" + (formula.text or "")
-                value = Unreadable(f"the formula {text} has no saved result", text)
+                value = _unreadable("=" + (formula.text or ""))
             elif v:
                 if kind == "n":
                     value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
