@@ -10,7 +10,7 @@ import pytest
 
 from sheetsync.core import reminders, rules
 from sheetsync.core.parse import parse_workbook
-from sheetsync.core.reminders import FIRM, FIRMER, FRIENDLY, HeldUp, Item, Kind, Move, Reminder
+from sheetsync.core.reminders import FIRM, FIRMER, FRIENDLY, AskKind, HeldUp, Item, Move, Reminder
 from sheetsync.lang import catalog
 from sheetsync.model import (
     Change,
@@ -84,10 +84,10 @@ def by_id(items: list[Item]) -> dict[str, Item]:
 def test_what_waits_on_the_client_most_pressing_first() -> None:
     items = candidates(acme())
     assert [(i.kind, i.id) for i in items] == [
-        (Kind.CLIENT_OVERDUE, "M2"),  # 6 days late
-        (Kind.CLIENT_OVERDUE, "M7"),  # 2 days late
-        (Kind.UNCONFIRMED, "M5"),
-        (Kind.CHANGE, "CR-1"),
+        (AskKind.CLIENT_OVERDUE, "M2"),  # 6 days late
+        (AskKind.CLIENT_OVERDUE, "M7"),  # 2 days late
+        (AskKind.UNCONFIRMED, "M5"),
+        (AskKind.CHANGE, "CR-1"),
     ]
 
 
@@ -112,7 +112,7 @@ def test_a_confirmation_says_when_it_was_delivered_and_when_confirmation_was_due
 
 def test_a_change_request_waits_only_after_more_than_reminder_every_days() -> None:
     def change_ids(as_of: date) -> set[str]:
-        return {i.id for i in candidates(acme(), as_of) if i.kind is Kind.CHANGE}
+        return {i.id for i in candidates(acme(), as_of) if i.kind is AskKind.CHANGE}
 
     assert change_ids(AS_OF) == {"CR-1"}  # CR-2 is exactly 3 days old: not yet
     assert change_ids(day(1)) == {"CR-1", "CR-2"}

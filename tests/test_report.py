@@ -9,7 +9,7 @@ import pytest
 from sheetsync.core import rules
 from sheetsync.core.report import (
     Ask,
-    Kind,
+    EntryKind,
     Reason,
     Report,
     State,
@@ -73,7 +73,7 @@ def test_done_updates_of_the_week_only_first_and_last_day_included() -> None:
                upd(0, UpdateType.DONE, "last day"), upd(1, UpdateType.DONE, "tomorrow"),
                upd(-3, UpdateType.PROBLEM, "a problem"))
     r = report_of(project(ms("M1"), updates=updates))
-    texts = [e.text for e in r.completed if e.kind is Kind.UPDATE]
+    texts = [e.text for e in r.completed if e.kind is EntryKind.UPDATE]
     assert texts == ["first day", "last day"]
 
 
@@ -85,7 +85,7 @@ def test_milestones_done_in_the_week_by_done_on() -> None:
         ms("OUT2", 5, status=Status.IN_PROGRESS, done_on=day(-2)),  # not Done: not completed
         ms("OUT3", 6, status=Status.DONE),  # no Done on: cannot be placed in a week
     ))
-    done = [e for e in r.completed if e.kind is Kind.DONE]
+    done = [e for e in r.completed if e.kind is EntryKind.DONE]
     assert [e.milestone for e in done] == [Ref("IN1", "Title IN1"), Ref("IN2", "Title IN2")]
     assert [e.on for e in done] == [day(-6), day(0)]
     assert [e.confirmed for e in done] == [None, True]
@@ -105,7 +105,7 @@ def test_internal_updates_appear_nowhere() -> None:
     r = report_of(project(ms("M1"), updates=updates))
     assert marker not in repr(r)
     assert not r.completed and not r.summary.notes
-    assert all(e.kind is not Kind.UPDATE for e in r.problems + r.next_steps)
+    assert all(e.kind is not EntryKind.UPDATE for e in r.problems + r.next_steps)
 
 
 def test_note_updates_of_the_week_go_in_the_summary() -> None:
@@ -129,12 +129,12 @@ def test_problems_updates_then_late_most_days_first_then_blocked_then_at_risk() 
     ))
     kinds = [(e.kind, e.milestone.id if e.milestone else None, e.days) for e in r.problems]
     assert kinds == [
-        (Kind.UPDATE, None, 0),
-        (Kind.CLIENT_OVERDUE, "B", 9),
-        (Kind.OVERDUE, "A", 2),
-        (Kind.OVERDUE, "F", 1),
-        (Kind.BLOCKED, "C", 0),
-        (Kind.AT_RISK, "D", 0),
+        (EntryKind.UPDATE, None, 0),
+        (EntryKind.CLIENT_OVERDUE, "B", 9),
+        (EntryKind.OVERDUE, "A", 2),
+        (EntryKind.OVERDUE, "F", 1),
+        (EntryKind.BLOCKED, "C", 0),
+        (EntryKind.AT_RISK, "D", 0),
     ]
     late_and_blocked = r.problems[3]
     assert late_and_blocked.blocked and late_and_blocked.on == day(-1)
@@ -163,8 +163,8 @@ def test_next_steps_due_within_fourteen_days_not_fifteen() -> None:
         updates=(upd(0, UpdateType.NEXT, "start build"), upd(-7, UpdateType.NEXT, "old")),
     ))
     items = [(e.kind, e.milestone.id if e.milestone else e.text, e.days) for e in r.next_steps]
-    assert items == [(Kind.UPDATE, "start build", 0), (Kind.DUE, "TODAY", 0),
-                     (Kind.DUE, "CLIENT", 2), (Kind.DUE, "D14", 14)]
+    assert items == [(EntryKind.UPDATE, "start build", 0), (EntryKind.DUE, "TODAY", 0),
+                     (EntryKind.DUE, "CLIENT", 2), (EntryKind.DUE, "D14", 14)]
     assert [e.client for e in r.next_steps[1:]] == [False, True, False]
     assert r.summary.counts.due_next_two_weeks == 3
 

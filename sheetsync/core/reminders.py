@@ -33,7 +33,7 @@ from sheetsync.core.rules import first_rows
 from sheetsync.model import Assessment, Change, ChangeStatus, Flag, Milestone, Owner, Project
 
 
-class Kind(enum.StrEnum):
+class AskKind(enum.StrEnum):
     """What the client is asked about; the order is the order of the email."""
 
     CLIENT_OVERDUE = "client_overdue"  # their work is past its Due
@@ -41,7 +41,7 @@ class Kind(enum.StrEnum):
     CHANGE = "change"  # a change request waits for their decision
 
 
-KIND_ORDER = tuple(Kind)
+KIND_ORDER = tuple(AskKind)
 
 
 class Tone(enum.StrEnum):
@@ -77,7 +77,7 @@ class Move:
 class Item:
     """One thing waiting on the client, language-free."""
 
-    kind: Kind
+    kind: AskKind
     id: str  # milestone ID or change request ID
     title: str  # milestone title, or the change's words
     due: date | None  # Due; the last day of the confirmation window; None for a change
@@ -121,11 +121,11 @@ def _milestone_item(project: Project, first: Mapping[str, Milestone], a: Assessm
     below = graph.downstream(_deps(first), m.id)
     if Flag.CLIENT_OVERDUE in a.flags and m.owner is Owner.CLIENT:
         moved = impact.moved_by(project, as_of, m.id)
-        return Item(Kind.CLIENT_OVERDUE, m.id, m.title, m.due, a.days_overdue,
+        return Item(AskKind.CLIENT_OVERDUE, m.id, m.title, m.due, a.days_overdue,
                     held_up(first, moved, below))
     if Flag.UNCONFIRMED in a.flags and m.done_on is not None:
         window_end = shift(m.done_on, project.settings.confirm_within_days)
-        return Item(Kind.UNCONFIRMED, m.id, m.title, window_end, a.days_unconfirmed,
+        return Item(AskKind.UNCONFIRMED, m.id, m.title, window_end, a.days_unconfirmed,
                     held_up(first, {}, below), since=m.done_on, note=m.acceptance)
     return None
 
@@ -146,7 +146,7 @@ def _change_item(c: Change, first: Mapping[str, Milestone], as_of: date) -> Item
         move = Move(target.id, target.title, c.old_due or target.due, c.new_due)
         holds = held_up(first, {}, (target.id, *graph.downstream(_deps(first), target.id)))
     since = c.date or as_of
-    return Item(Kind.CHANGE, c.id, c.change or c.id, None, (as_of - since).days, holds,
+    return Item(AskKind.CHANGE, c.id, c.change or c.id, None, (as_of - since).days, holds,
                 since=c.date, note=c.impact, move=move)
 
 
@@ -167,7 +167,7 @@ def candidates(project: Project, assessments: Sequence[Assessment], as_of: date)
     for index, c in enumerate(project.changes):
         if change_waits(c, as_of, every):
             item = _change_item(c, first, as_of)
-            ranked.append((KIND_ORDER.index(Kind.CHANGE), -item.days_late, index, item))
+            ranked.append((KIND_ORDER.index(AskKind.CHANGE), -item.days_late, index, item))
     return [item for *_, item in sorted(ranked, key=lambda r: r[:3])]
 
 

@@ -70,7 +70,7 @@ class Reason(enum.StrEnum):
 LATE_REASONS = frozenset({Reason.OVERDUE, Reason.CLIENT_OVERDUE})
 
 
-class Kind(enum.StrEnum):
+class EntryKind(enum.StrEnum):
     """What one line of the Completed, Problems or Next steps section is."""
 
     UPDATE = "update"  # a staff update of the week: ``text``, ``on``, ``by``
@@ -99,7 +99,7 @@ ASK_ORDER = tuple(Ask)  # most pressing first
 class Entry:
     """One line of the Completed, Problems or Next steps section."""
 
-    kind: Kind
+    kind: EntryKind
     milestone: Ref | None = None
     text: str = ""  # the staff's words (updates only)
     on: date | None = None  # update date, Done on, or Due
@@ -210,16 +210,16 @@ def week_updates(updates: Iterable[Update], as_of: date, kind: UpdateType) -> tu
 
 
 def _update_entries(facts: Facts, updates: Iterable[Update]) -> tuple[Entry, ...]:
-    return tuple(Entry(Kind.UPDATE, facts.ref(u.milestone) if u.milestone else None,
+    return tuple(Entry(EntryKind.UPDATE, facts.ref(u.milestone) if u.milestone else None,
                        text=u.text, on=u.date, by=u.by) for u in updates)
 
 
-def _entry(a: Assessment, kind: Kind, ref: Ref, on: date | None, days: int = 0) -> Entry:
+def _entry(a: Assessment, kind: EntryKind, ref: Ref, on: date | None, days: int = 0) -> Entry:
     """A milestone line: owner, blocked and confirmed come from the row and its flags."""
     m = a.milestone
     return Entry(kind, ref, on=on, days=days, client=m.owner is Owner.CLIENT,
                  blocked=Flag.BLOCKED in a.flags,
-                 confirmed=m.client_confirmed if kind is Kind.DONE else None)
+                 confirmed=m.client_confirmed if kind is EntryKind.DONE else None)
 
 
 # --------------------------------------------------------------------------- sections
@@ -232,7 +232,7 @@ def completed(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
                    if a.milestone.status is Status.DONE and _in_week(a.milestone.done_on, as_of)),
                   key=lambda a: (a.milestone.done_on, a.milestone.row))
     return updates + tuple(
-        _entry(a, Kind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on) for a in done)
+        _entry(a, EntryKind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on) for a in done)
 
 
 def problems(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
@@ -244,14 +244,14 @@ def problems(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
     for a in facts.rows:
         m, ref = a.milestone, facts.ref(a.milestone.id)
         if set(a.flags) & LATE:
-            kind = Kind.CLIENT_OVERDUE if Flag.CLIENT_OVERDUE in a.flags else Kind.OVERDUE
+            kind = EntryKind.CLIENT_OVERDUE if Flag.CLIENT_OVERDUE in a.flags else EntryKind.OVERDUE
             late.append(_entry(a, kind, ref, on=m.due, days=a.days_overdue))
         elif Flag.BLOCKED in a.flags:
-            blocked.append(_entry(a, Kind.BLOCKED, ref, on=m.due))
+            blocked.append(_entry(a, EntryKind.BLOCKED, ref, on=m.due))
         elif Flag.AT_RISK in a.flags:
             risky.setdefault(a.late_upstream, []).append(ref)
     late.sort(key=lambda e: -e.days)
-    grouped = tuple(Entry(Kind.AT_RISK, refs[0], waits_on=tuple(facts.ref(i) for i in ids),
+    grouped = tuple(Entry(EntryKind.AT_RISK, refs[0], waits_on=tuple(facts.ref(i) for i in ids),
                           group=tuple(refs)) for ids, refs in risky.items())
     return updates + tuple(late) + tuple(blocked) + grouped
 
@@ -267,7 +267,7 @@ def next_steps(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]
                   and as_of <= a.milestone.due <= last),
                  key=lambda a: (a.milestone.due, a.milestone.row))
     return updates + tuple(
-        _entry(a, Kind.DUE, facts.ref(a.milestone.id), on=a.milestone.due,
+        _entry(a, EntryKind.DUE, facts.ref(a.milestone.id), on=a.milestone.due,
                days=(a.milestone.due - as_of).days) for a in due if a.milestone.due)
 
 
@@ -419,8 +419,8 @@ def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: d
     nxt = next_steps(project, facts, as_of)
     waiting = waiting_on_you(project, facts, impact or {})
     head = summary(project, facts, as_of,
-                   done_in_week=sum(e.kind is Kind.DONE for e in done),
-                   due_next=sum(e.kind is Kind.DUE for e in nxt), waiting=len(waiting))
+                   done_in_week=sum(e.kind is EntryKind.DONE for e in done),
+                   due_next=sum(e.kind is EntryKind.DUE for e in nxt), waiting=len(waiting))
     s = project.settings
     return Report(
         project=s.name,

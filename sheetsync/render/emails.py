@@ -17,9 +17,8 @@ from typing import NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from sheetsync.core.reminders import Kind as ItemKind
-from sheetsync.core.reminders import Reminder, Tone
-from sheetsync.core.report import Ask, Kind, Report, State, build_report
+from sheetsync.core.reminders import AskKind, Reminder, Tone
+from sheetsync.core.report import Ask, EntryKind, Report, State, build_report
 from sheetsync.core.timeline import BarStatus
 from sheetsync.lang import catalog
 from sheetsync.lang.catalog import Catalog
@@ -50,13 +49,13 @@ BAR_COLOURS = {
     BarStatus.PLANNED: "#a9b7c9",
 }
 KIND_COLOURS = {
-    Kind.UPDATE: "#9aa5b1",
-    Kind.DONE: BAR_COLOURS[BarStatus.DONE],
-    Kind.OVERDUE: BAR_COLOURS[BarStatus.LATE],
-    Kind.CLIENT_OVERDUE: BAR_COLOURS[BarStatus.LATE],
-    Kind.BLOCKED: BAR_COLOURS[BarStatus.BLOCKED],
-    Kind.AT_RISK: BAR_COLOURS[BarStatus.AT_RISK],
-    Kind.DUE: BAR_COLOURS[BarStatus.ACTIVE],
+    EntryKind.UPDATE: "#9aa5b1",
+    EntryKind.DONE: BAR_COLOURS[BarStatus.DONE],
+    EntryKind.OVERDUE: BAR_COLOURS[BarStatus.LATE],
+    EntryKind.CLIENT_OVERDUE: BAR_COLOURS[BarStatus.LATE],
+    EntryKind.BLOCKED: BAR_COLOURS[BarStatus.BLOCKED],
+    EntryKind.AT_RISK: BAR_COLOURS[BarStatus.AT_RISK],
+    EntryKind.DUE: BAR_COLOURS[BarStatus.ACTIVE],
 }
 CHANGE_COLOUR = "#6d3fd6"  # the left rule of a change agreed this week
 URGENT_ASKS = frozenset({Ask.CLIENT_OVERDUE, Ask.UNCONFIRMED})
@@ -138,9 +137,9 @@ TONE_COLOURS = {  # (strong, pale) per reminder tone
     Tone.FIRM: ("#b42318", "#fdecea"),
 }
 KIND_ACCENTS = {
-    ItemKind.CLIENT_OVERDUE: "#b42318",
-    ItemKind.UNCONFIRMED: "#1d4ed8",
-    ItemKind.CHANGE: "#6d3fd6",
+    AskKind.CLIENT_OVERDUE: "#b42318",
+    AskKind.UNCONFIRMED: "#1d4ed8",
+    AskKind.CHANGE: "#6d3fd6",
 }
 
 

@@ -14,9 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sheetsync.core.reminders import Item, Reminder
-from sheetsync.core.reminders import Kind as ItemKind
-from sheetsync.core.report import Agreed, Ask, ChangeRef, Entry, Kind, Reason, Report, Waiting
+from sheetsync.core.reminders import AskKind, Item, Reminder
+from sheetsync.core.report import Agreed, Ask, ChangeRef, Entry, EntryKind, Reason, Report, Waiting
 from sheetsync.core.report_facts import Ref
 from sheetsync.core.timeline import BarStatus, Row, Timeline, Week
 from sheetsync.lang.catalog import Catalog
@@ -91,20 +90,21 @@ class Phrases:
         t = self.t
         on = t.date(e.on) if e.on else ""
         parts: list[str] = []
-        if e.kind is Kind.DONE:
+        if e.kind is EntryKind.DONE:
             parts.append(t("done_detail", date=on))
             if e.confirmed is True:
                 parts.append(t("confirmed"))
-        elif e.kind in (Kind.OVERDUE, Kind.CLIENT_OVERDUE):
-            key = "client_overdue_detail" if e.kind is Kind.CLIENT_OVERDUE else "overdue_detail"
+        elif e.kind in (EntryKind.OVERDUE, EntryKind.CLIENT_OVERDUE):
+            client = e.kind is EntryKind.CLIENT_OVERDUE
+            key = "client_overdue_detail" if client else "overdue_detail"
             parts.append(t(key, days=t.days(e.days), date=on))
             if e.blocked:
                 parts.append(t("also_blocked"))
-        elif e.kind is Kind.BLOCKED:
+        elif e.kind is EntryKind.BLOCKED:
             parts.append(t("blocked_due_detail", date=on) if on else t("blocked_detail"))
-        elif e.kind is Kind.AT_RISK:
+        elif e.kind is EntryKind.AT_RISK:
             parts.append(t.n("at_risk_detail", len(e.waits_on), names=self.names(e.waits_on)))
-        elif e.kind is Kind.DUE:
+        elif e.kind is EntryKind.DUE:
             parts.append(t("due_detail", date=on, when=t.when(e.days)))
             if e.blocked:
                 parts.append(t("also_blocked"))
@@ -254,7 +254,7 @@ def subject_line(report: Report, words: Catalog) -> str:
 class Card(NamedTuple):
     """One item of a reminder, in words: the same content for the text and HTML parts."""
 
-    kind: str  # a ``reminders.Kind`` value
+    kind: str  # a ``reminders.AskKind`` value
     badge: str  # "Overdue", "Please confirm", "Decision needed"
     title: str  # "M5 Homepage and product copy"
     facts: tuple[str, ...]  # due date and how late, what was delivered, what a change does
@@ -284,10 +284,10 @@ def holds_sentences(item: Item, words: Catalog) -> tuple[str, ...]:
 def fact_sentences(item: Item, words: Catalog) -> tuple[str, ...]:
     """When it was due and how late it is, plus what a delivery or a change is about."""
     t = words
-    if item.kind is ItemKind.CLIENT_OVERDUE:
+    if item.kind is AskKind.CLIENT_OVERDUE:
         facts = [t("r_overdue", date=t.date(item.due), days=t.days(item.days_late))
                  if item.due else ""]
-    elif item.kind is ItemKind.UNCONFIRMED:
+    elif item.kind is AskKind.UNCONFIRMED:
         facts = [t("r_unconfirmed", done=t.date(item.since) if item.since else "",
                    date=t.date(item.due) if item.due else "", days=t.days(item.days_late))]
         if one_line(item.note):
