@@ -10,7 +10,8 @@ Requests of one apply (see docs/google-sheets.md), in this order:
 2. at most one ``spreadsheets:batchUpdate``: a missing Problems or Log tab is added (the
    Log with its header row in the same atomic request), a grid too small is grown;
 3. one ``values:batchUpdate`` (``RAW``): the flag cells, and the job's five columns of the
-   Problems tab (what staff type to their right stays);
+   Problems tab (what staff type to their right stays); split in several only if one
+   would pass ``MAX_REQUEST_BYTES``, Google's 10 MB with room to spare;
 4. one ``values:append`` (``RAW``, ``INSERT_ROWS``) of the Log rows: Google inserts them
    after the last row, so two runs at once never write over each other's row.
 
@@ -20,6 +21,7 @@ reading the tab list again and sending the step once more.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 
 APPEND: dict[str, str | int | bool | float | list[str] | None] = {
     "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
+MAX_REQUEST_BYTES = 8_000_000  # Google refuses a request over 10 MB
 PROBLEMS_WIDTH = len(schema.COLUMNS[schema.PROBLEMS])  # the job's columns; staff's beyond
 
 
@@ -73,12 +76,26 @@ def apply_plan(sheet: GoogleSheet, plan: WritePlan) -> None:
         data.extend(flag_ranges(_tab(sheet, plan.flags_tab).title, cells))
     if plan.problems_rows is not None:
         data.extend(_problem_ranges(_tab(sheet, plan.problems_tab), plan))
-    if data:
-        body = {"valueInputOption": "RAW", "data": data}
-        sheet.call(lambda: sheet.http.values_batch_update(sheet.id, body),
-                   "write the Flag columns and the Problems tab")
+    for part in request_sized(data):
+        body = {"valueInputOption": "RAW", "data": part}
+        sheet.call(lambda body=body: sheet.http.values_batch_update(  # type: ignore[misc]
+            sheet.id, body), "write the Flag columns and the Problems tab")
     if plan.log_rows:
         _append_log(sheet, plan)
+
+
+def request_sized(data: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Value ranges in as few groups as keep each request below ``MAX_REQUEST_BYTES``."""
+    parts: list[list[dict[str, Any]]] = []
+    size = 0
+    for item in data:
+        item_size = len(json.dumps(item))  # as requests sends it: ASCII-escaped
+        if not parts or size + item_size > MAX_REQUEST_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(item)
+        size += item_size
+    return parts
 
 
 def _tab(sheet: GoogleSheet, title: str) -> _Tab:

@@ -24,6 +24,7 @@ from sheetsync.core.tables import (
     flag_columns,
     sheet_of,
 )
+from sheetsync.lang import catalog
 from sheetsync.model import (
     Change,
     ChangeStatus,
@@ -191,14 +192,19 @@ def _dependency_problems(sheet: Sheet | None, milestones: tuple[Milestone, ...],
     col = sheet.columns.get("depends_on", 0)
     bad_rows: set[int] = set()
     for m in milestones:
-        for dep in m.depends_on:
-            if dep == m.id:
-                reader.report(sheet.tab.name, m.row, col, sheet.tab.value(m.row, col),
-                              "self_dependency", id=dep)
-            elif dep not in known:
-                reader.report(sheet.tab.name, m.row, col, sheet.tab.value(m.row, col),
-                              "unknown_dependency", id=dep)
-                bad_rows.add(m.row)
+        value = sheet.tab.value(m.row, col)
+        if m.id in m.depends_on:
+            reader.report(sheet.tab.name, m.row, col, value, "self_dependency", id=m.id)
+        unknown = [dep for dep in m.depends_on if dep != m.id and dep not in known]
+        if len(unknown) == 1:
+            reader.report(sheet.tab.name, m.row, col, value, "unknown_dependency",
+                          id=unknown[0])
+        elif unknown:  # one problem for the cell, however many IDs it lists
+            reader.report(sheet.tab.name, m.row, col, value, "unknown_dependencies",
+                          count=str(len(unknown)),
+                          ids=catalog.get(reader.language).join(unknown))
+        if unknown:
+            bad_rows.add(m.row)
     first = first_rows(milestones)
     for loop in graph.cycles({k: m.depends_on for k, m in first.items()}):
         head = first[loop[0]]

@@ -20,6 +20,13 @@ from sheetsync.lang import catalog
 from sheetsync.model import CellValue, Problem, RawTab, RawWorkbook, a1, blank, cell_text
 
 HEADER_SCAN_ROWS = 10  # a header row may sit below a title or a note
+VALUE_SHOWN = 300  # a cell's value quoted in Problems is cut to this many characters
+TEXT_SHOWN = 500  # a problem or its fix, whatever facts it quotes
+
+
+def clip(text: str, limit: int = VALUE_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis saying it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -49,8 +56,8 @@ class Reader:
         problem, fix = catalog.get(self.language).problem(code, **facts)
         ref = a1(row, col) if row and col else ""
         shown = cell_text(value) if isinstance(value, CellValue) else str(value or "")
-        self.problems.append(Problem(tab, ref, shown,
-                                     problem, fix))
+        self.problems.append(Problem(tab, ref, clip(shown), clip(problem, TEXT_SHOWN),
+                                     clip(fix, TEXT_SHOWN)))
 
     def bad(self, sheet: Sheet, row: int, key: str, result: Bad,
             choices: dict[Any, tuple[str, ...]] | None = None) -> None:

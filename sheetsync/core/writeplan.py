@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from sheetsync.core import schema
+from sheetsync.core.tables import TEXT_SHOWN, VALUE_SHOWN, clip
 from sheetsync.lang import catalog
 from sheetsync.model import (
     Assessment,
@@ -94,10 +95,38 @@ def _flag_writes(project: Project, assessments: tuple[Assessment, ...]) -> tuple
     return tuple(writes)
 
 
+MAX_PROBLEM_ROWS = 1000  # rows x clipped cells: a write stays below Google's 10 MB
+
+
 def problem_rows(project: Project) -> tuple[tuple[str, ...], ...]:
-    """The Problems tab as it should read: the header, then one row a problem."""
-    head = schema.headers(schema.PROBLEMS, project.settings.language)
-    body = tuple((p.tab, p.cell, p.value, p.problem, p.how_to_fix) for p in project.problems)
+    """The Problems tab as it should read: the header, then one row a cell.
+
+    Bounded whatever staff typed: two problems of one cell share its row, each value is
+    quoted cut (``tables.clip``), each text too (far below Google's 50,000 characters a
+    cell), and past
+    ``MAX_PROBLEM_ROWS`` rows the last one says how many more there are.
+    """
+    language = project.settings.language
+    head = schema.headers(schema.PROBLEMS, language)
+    rows: dict[tuple[str, str], list[str]] = {}
+    order: list[tuple[str, str]] = []
+    for n, p in enumerate(project.problems):
+        key = (p.tab, p.cell) if p.cell else (p.tab, f"#{n}")  # a cell-less problem: alone
+        if key in rows:
+            row = rows[key]
+            if p.problem not in row[3].split("; "):
+                row[3] = f"{row[3]}; {p.problem}"
+                row[4] = f"{row[4]} {p.how_to_fix}" if p.how_to_fix not in row[4] else row[4]
+            continue
+        rows[key] = [p.tab, p.cell, p.value, p.problem, p.how_to_fix]
+        order.append(key)
+    limits = (VALUE_SHOWN, VALUE_SHOWN, VALUE_SHOWN, TEXT_SHOWN, TEXT_SHOWN)
+    body = [tuple(clip(c, n) for c, n in zip(rows[k], limits, strict=True)) for k in order]
+    if len(body) > MAX_PROBLEM_ROWS:
+        more = len(body) - (MAX_PROBLEM_ROWS - 1)
+        problem, fix = catalog.get(language).problem(
+            "too_many_problems", count=str(more), limit=str(MAX_PROBLEM_ROWS))
+        body = [*body[: MAX_PROBLEM_ROWS - 1], ("", "", "", problem, fix)]
     return (head, *body)
 
 
