@@ -5,8 +5,8 @@ command line is run on both.
 
 How the Google copy holds its dates (each a parametrisation):
 
-- ``en_GB``: real date cells in the locale's default format, so the API returns
-  ``02/11/2026``; the Project tab's ``Date order`` DMY reads them (as staff would).
+- ``en_GB``: real date cells in the locale's default format (``02/11/2026`` on screen);
+  the API returns their serials, whatever the format.
 - ``iso``: real date cells formatted ``yyyy-mm-dd`` in an en_US sheet: ``2026-11-02``.
 - ``init``: the sheet laid out by ``sheetsync init``'s own code (``gsheets_template``).
 - ``bare``: as ``en_GB`` but without the Problems and Log tabs and the Flag columns, so the

@@ -31,7 +31,7 @@ from sheetsync.errors import (
 from sheetsync.host import config
 from sheetsync.model import CellWrite, Unreadable, WritePlan
 from sheetsync.shell.pipeline import opener
-from tests.sheets_emulator import Formula, SheetsEmulator
+from tests.sheets_emulator import Fmt, Formula, SheetsEmulator, format_datetime, to_serial
 
 SID = "1AcmeRolloutSheet_0123456789"
 SOURCE = f"gsheet:{SID}"
@@ -77,10 +77,11 @@ def test_read_returns_known_tabs_as_values(sheets_emulator: SheetsEmulator,
     assert [t.name for t in raw.tabs] == ["Project", "Milestones"]
     milestones = raw.tabs[1].rows
     assert milestones[0] == ("ID", "Milestone", "Owner", "Due", "Status", "Notes")
-    assert milestones[1] == ("M1", "Kick-off", "Team", "11/2/2026", "Done")
-    assert milestones[2] == ("M2", "Build", "Team", "11/20/2026", "In progress", 3)
+    # a date cell comes as its serial number, whatever its format shows
+    assert milestones[1] == ("M1", "Kick-off", "Team", 46328, "Done")
+    assert milestones[2] == ("M2", "Build", "Team", 46346, "In progress", 3)
     assert milestones[3] == ()
-    assert milestones[4][:5] == ("M3", "Sign-off", "Client", "12/4/2026", None)
+    assert milestones[4][:5] == ("M3", "Sign-off", "Client", 46360, None)
     assert milestones[4][5] == Unreadable("the formula has no value", "#DIV/0!")
     assert sheet.api_requests == 2
     meta, values = sheets_emulator.requests
@@ -88,7 +89,7 @@ def test_read_returns_known_tabs_as_values(sheets_emulator: SheetsEmulator,
     assert values.path == f"/v4/spreadsheets/{SID}/values:batchGet"
     assert values.query["ranges"] == ["'Project'", "'Milestones'"]
     assert values.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
-    assert values.query["dateTimeRenderOption"] == ["FORMATTED_STRING"]
+    assert values.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
 
 
 @pytest.mark.parametrize(("locale", "due"), [("en_US", date(2026, 11, 2)),
@@ -462,3 +463,20 @@ def test_protected_cells(sheets_emulator: SheetsEmulator, open_sheet: Opener) ->
         sheet.apply(flags_plan(CellWrite(1, 7, "Flag"), CellWrite(2, 7, "OVERDUE", "M1")))
     sheet.apply(flags_plan(CellWrite(1, 7, "Flag"), CellWrite(2, 7, "OVERDUE", "M1")))
     assert sheets_emulator.values(SID, "Milestones")[1][6] == "OVERDUE"
+
+
+def test_a_date_cell_is_read_from_its_serial_whatever_its_format(
+        sheets_emulator: SheetsEmulator, open_sheet: Opener) -> None:
+    """An en_GB sheet whose Due column is formatted MM/dd: it shows 11/27, no year, in
+    month/day order against the locale's; the serial says 27 Nov 2026, and that is read."""
+    acme(sheets_emulator, locale="en_GB", Milestones=[
+        ["ID", "Milestone", "Due"],
+        ["M1", "Kick-off", Fmt(date(2026, 11, 27), "MM/dd", "DATE")],
+        ["M2", "Build", Fmt(date(2026, 3, 4), "MM/dd", "DATE")],
+        ["M3", "Typed", "20/11/2026"]])
+    project = parse_workbook(open_sheet(SOURCE).read(), SOURCE)
+    assert [m.due for m in project.milestones] == [date(2026, 11, 27), date(2026, 3, 4),
+                                                   date(2026, 11, 20)]
+    assert not [p for p in project.problems if p.tab == "Milestones"]
+    shown = format_datetime(to_serial(date(2026, 3, 4)), "DATE", "MM/dd", "en_GB")
+    assert shown == "03/04"  # what staff see, and what FORMATTED_STRING would have read

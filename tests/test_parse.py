@@ -494,18 +494,31 @@ def _google(order: str | None, locale: str, due: str) -> Project:
     return parse_workbook(RawWorkbook(base.title, base.tabs, locale=locale), "gsheet:abc")
 
 
-def test_without_date_order_a_google_sheet_reads_dates_in_its_locale_order() -> None:
-    assert _google(None, "en_US", "03/04/2026").milestones[0].due == date(2026, 3, 4)
-    assert _google(None, "en_GB", "03/04/2026").milestones[0].due == date(2026, 4, 3)
+def test_without_date_order_a_google_sheet_reads_dates_in_its_locale_order_and_says_so() -> None:
+    us = _google(None, "en_US", "03/04/2026")
+    assert us.milestones[0].due == date(2026, 3, 4) and not us.milestones[0].unreadable
+    note = only_problem(us)
+    assert note.cell == "D2" and note.value == "03/04/2026"
+    assert "2026-03-04 (MDY)" in note.problem and "en_US" in note.problem
+    assert "Date order" in note.how_to_fix
+    gb = _google(None, "en_GB", "03/04/2026")
+    assert gb.milestones[0].due == date(2026, 4, 3) and "(DMY)" in only_problem(gb).problem
+    zh = _google(None, "zh_CN", "03/04/2026")  # zh_CN is year-first: the day/month is unsure
+    assert zh.milestones[0].due is None and "two ways" in only_problem(zh).problem
 
 
-def test_a_date_order_against_the_locale_reads_nothing_two_ways() -> None:
-    project = _google("DMY", "en_US", "03/04/2026")
-    assert project.milestones[0].due is None  # 3 Apr as typed, or 4 Mar as picked: a problem
-    problem = only_problem(project)
-    assert problem.cell == "D2" and "en_US" in problem.problem and "locale" in problem.how_to_fix
+@pytest.mark.parametrize("locale", ["en_US", "zh_CN", "en_GB"])
+def test_a_date_only_one_order_makes_real_is_read_that_way(locale: str) -> None:
+    project = _google(None, locale, "20/11/2026")
+    assert project.milestones[0].due == date(2026, 11, 20) and project.problems == ()
+
+
+def test_a_date_order_set_settles_text_whatever_the_locale() -> None:
+    project = _google("DMY", "en_US", "03/04/2026")  # a date cell comes as a serial: this
+    assert project.milestones[0].due == date(2026, 4, 3)  # is text staff typed, as DMY
+    assert project.problems == ()
     assert _google("DMY", "en_US", "27/11/2026").milestones[0].due == date(2026, 11, 27)
-    assert _google("DMY", "en_US", "2026-11-27").problems == ()  # ISO: no clash, no problem
+    assert _google("DMY", "en_US", "2026-11-27").problems == ()
 
 
 def test_a_date_order_that_agrees_with_the_locale_is_fine() -> None:

@@ -13,10 +13,12 @@ from typing import Any
 from sheetsync.model import CellValue, CellWrite, Unreadable
 from sheetsync.model import a1 as cell_a1
 
-# How values are read, everywhere (the re-read before a write included).
+# How values are read, everywhere (the re-read before a write included): numbers as
+# numbers, and a date cell as its serial number (days since 1899-12-30), never as the text
+# its number format shows (``MM/dd`` would lose the year, a locale would swap day and month).
 RENDER: dict[str, str] = {
     "valueRenderOption": "UNFORMATTED_VALUE",
-    "dateTimeRenderOption": "FORMATTED_STRING",
+    "dateTimeRenderOption": "SERIAL_NUMBER",  # a date cell's value, whatever its format
     "majorDimension": "ROWS",
 }
 META_FIELDS = ("properties(title,locale,timeZone),"

@@ -104,10 +104,9 @@ def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings
         confirm_within_days=_or(read("confirm_within_days", cells.parse_int), 5),
         reminder_every_days=_or(read("reminder_every_days",
                                      lambda v: cells.parse_int(v, 1, 365)), 3),
-        date_order=date_order or cells.locale_date_order(raw.locale),
+        date_order=date_order,  # as staff set it; a Google Sheet's locale fills in per cell
         reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
     )
-    _date_order_against_locale(settings, raw, reader)
     if not settings.client_emails:
         tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
         if sheet and "client_emails" in found:
@@ -118,17 +117,6 @@ def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings
             row, col = 1, 1
         reader.report(tab, row, col, found.get("client_emails", (0, None))[1], "no_recipients")
     return settings
-
-
-def _date_order_against_locale(settings: Settings, raw: RawWorkbook, reader: Reader) -> None:
-    """A Google Sheet shows picked dates in its locale's order (unless a column is
-    formatted otherwise, as ``sheetsync init`` does with yyyy-mm-dd). Where Date order
-    says the other day/month order, a numeric date that reads two ways may be either, so
-    it becomes a problem that names the clash, never a guess."""
-    shown = cells.locale_date_order(raw.locale)
-    if settings.date_order and shown in ("DMY", "MDY") and settings.date_order != shown:
-        reader.order_clash = {"order": settings.date_order, "locale": raw.locale or "",
-                              "shown": shown}
 
 
 def _or(value: int | None, default: int) -> int:
@@ -373,7 +361,9 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     tabs = find_tabs(raw, reader)
     project_sheet = sheet_of(tabs, schema.PROJECT, reader, required=True)
     settings = _settings(project_sheet, raw, reader)
-    reader.date_order = None if reader.order_clash else settings.date_order
+    reader.date_order = settings.date_order
+    if raw.locale and not settings.date_order:  # a Google Sheet: its locale settles the rest
+        reader.locale, reader.locale_order = raw.locale, cells.locale_date_order(raw.locale)
     ms_sheet = sheet_of(tabs, schema.MILESTONES, reader, required=True)
     milestones = _dependency_problems(ms_sheet, _milestones(ms_sheet, reader), reader)
     known = {m.id for m in milestones}

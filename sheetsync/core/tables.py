@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sheetsync.core import cells, schema
@@ -47,8 +48,9 @@ class Reader:
     """Collects problems while a workbook is read: the one mutable thing of a parse."""
 
     language: str = "en"
-    date_order: str | None = None
-    order_clash: dict[str, str] = field(default_factory=dict)  # Date order vs sheet locale
+    date_order: str | None = None  # the Project tab's Date order
+    locale: str = ""  # a Google Sheet's locale, when Date order is blank
+    locale_order: str | None = None  # the day/month order of that locale
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, tab: str, row: int, col: int, value: object, code: str, /,
@@ -91,15 +93,24 @@ class RowReader:
         return self.get(key, lambda v: cells.parse_word(v, table), table)
 
     def date(self, key: str) -> Any:
-        """A date, read in the project's Date order (see ``_date_order_against_locale``)."""
-        def parse(value: Any) -> Any:
-            result = cells.parse_date(value, self.reader.date_order)
-            if isinstance(result, Bad) and result.code == "ambiguous_date" and (
-                    self.reader.order_clash):
-                return Bad("ambiguous_locale", self.reader.order_clash)
-            return result
+        """A date, read in the project's Date order.
 
-        return self.get(key, parse)
+        A numeric date that only one order makes real is read that way. One that both
+        orders make real, with Date order blank, is read in a Google Sheet's locale order
+        (as Google reads typed dates) and listed in Problems as a note, not a fault: the
+        row is still judged. Without a locale (an .xlsx) it is a problem.
+        """
+        value = self.sheet.value(self.row, key)
+        order = self.reader.locale_order
+        if order and cells.parse_date(value, self.reader.date_order) == Bad("ambiguous_date"):
+            day = cells.parse_date(value, order)
+            if isinstance(day, date):  # the ambiguity is a note: the date is read
+                self.reader.report(self.sheet.tab.name, self.row,
+                                   self.sheet.columns.get(key, 0), value,
+                                   "date_order_from_locale", date=day.isoformat(),
+                                   order=order, locale=self.reader.locale)
+                return day
+        return self.get(key, lambda v: cells.parse_date(v, self.reader.date_order))
 
 
 # --------------------------------------------------------------------------- tabs and headers
