@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fixtures_env import SHEETSYNC
+from tests.fixtures_env import SHEETSYNC, child_environ
 from tests.xlsx_factory import make_workbook, project_tabs
 
 ROWS = [
@@ -29,8 +28,7 @@ PROBLEM_KEYS = {"tab", "cell", "value", "problem", "how_to_fix"}
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env["SHEETSYNC_STATE_DIR"] = str(cwd / "state")
+    env = child_environ(SHEETSYNC_STATE_DIR=str(cwd / "state"))
     return subprocess.run([*SHEETSYNC, *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
 

@@ -26,6 +26,8 @@ from typing import Any, cast
 import openpyxl
 import pytest
 
+from tests.fixtures_env import child_environ
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = {"acme": ROOT / "examples" / "acme-rollout.xlsx",
@@ -75,9 +77,9 @@ def _mask_log(rows: list[list[str]]) -> list[list[str]]:
 def _observe(tmp: Path, workbook: Path) -> dict[str, Any]:
     book = tmp / "acme.xlsx"
     shutil.copy2(workbook, book)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env |= {"SHEETSYNC_OUTBOX": str(tmp / "outbox"), "SHEETSYNC_STATE_DIR": str(tmp / "state"),
-            "SHEETSYNC_FROM": "Studio Projects <projects@studio.example>"}
+    env = child_environ(SHEETSYNC_OUTBOX=str(tmp / "outbox"),
+                        SHEETSYNC_STATE_DIR=str(tmp / "state"),
+                        SHEETSYNC_FROM="Studio Projects <projects@studio.example>")
     checked = json.loads(_run(env, tmp, "check", "acme.xlsx", "--as-of", AS_OF, "--json"))
     _run(env, tmp, "report", "acme.xlsx", "--as-of", AS_OF, "--json")
     _run(env, tmp, "remind", "acme.xlsx", "--as-of", REMIND_ON, "--json")

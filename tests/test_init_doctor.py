@@ -33,12 +33,8 @@ Opener = Callable[..., GoogleSheet]
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def env(clean_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A clean working folder: no config file, no SMTP, outbox and state under tmp_path."""
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     return tmp_path

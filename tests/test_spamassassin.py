@@ -29,6 +29,8 @@ from typing import cast
 
 import pytest
 
+from tests.fixtures_env import child_environ
+
 ROOT = Path(__file__).resolve().parents[1]
 SPAMASSASSIN = shutil.which("spamassassin")
 SENDER = "Studio Projects <projects@studio.example>"
@@ -48,9 +50,9 @@ def _sheetsync(env: dict[str, str], cwd: Path, *args: str) -> None:
 def outbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every kind of email, by a name: report-en, remind-en, report-zh, remind-zh, alert."""
     tmp = tmp_path_factory.mktemp("emails")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env |= {"SHEETSYNC_OUTBOX": str(tmp / "outbox"), "SHEETSYNC_STATE_DIR": str(tmp / "state"),
-            "SHEETSYNC_FROM": SENDER, "SHEETSYNC_ADMIN_EMAIL": ADMIN}
+    env = child_environ(SHEETSYNC_OUTBOX=str(tmp / "outbox"),
+                        SHEETSYNC_STATE_DIR=str(tmp / "state"), SHEETSYNC_FROM=SENDER,
+                        SHEETSYNC_ADMIN_EMAIL=ADMIN)
     found: dict[str, Path] = {}
     for language, source in BOOKS.items():
         book = tmp / f"{language}.xlsx"
