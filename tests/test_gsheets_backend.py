@@ -480,3 +480,40 @@ def test_a_date_cell_is_read_from_its_serial_whatever_its_format(
     assert not [p for p in project.problems if p.tab == "Milestones"]
     shown = format_datetime(to_serial(date(2026, 3, 4)), "DATE", "MM/dd", "en_GB")
     assert shown == "03/04"  # what staff see, and what FORMATTED_STRING would have read
+
+
+def test_a_clock_skew_says_to_check_the_clock(sheets_emulator: SheetsEmulator,
+                                              open_sheet: Opener) -> None:
+    acme(sheets_emulator)
+    sheets_emulator.fail_token_endpoint(
+        400, "invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) "
+        "and in a reasonable timeframe. Check your iat and exp values in the JWT claim.")
+    with pytest.raises(ConfigError, match="host's clock is off.*check the host's clock") as got:
+        open_sheet(SOURCE).read()
+    assert "revoked" not in str(got.value)
+
+
+def test_a_400_web_page_is_one_sentence_not_a_bug(sheets_emulator: SheetsEmulator,
+                                                  open_sheet: Opener) -> None:
+    acme(sheets_emulator)
+    page = ("<!DOCTYPE html><html><head><title>Error 400 (Bad Request)!!1</title></head>"
+            "<body>" + "x" * 5000 + "</body></html>")
+    sheets_emulator.fail_next(1, 400, body=page)
+    with pytest.raises(BackendError) as got:
+        open_sheet(SOURCE).read()
+    message = str(got.value)
+    assert "web page" in message and "Error 400 (Bad Request)!!1" in message
+    assert "report this" not in message and len(message) < 400 and "\n" not in message
+
+
+def test_a_protected_log_names_the_tab(sheets_emulator: SheetsEmulator,
+                                       open_sheet: Opener) -> None:
+    acme(sheets_emulator, Log=[["Time"], ["t1"]])
+    sheet = open_sheet(SOURCE)
+    sheet.read()
+    sheets_emulator.fail_next(1, 403, path_contains=":append", message=(
+        "You are trying to edit a protected cell or object. Please contact the spreadsheet "
+        "owner to remove protection if you need to edit."))
+    with pytest.raises(AccessDenied, match="append the send's row to the tab 'Log'.*protected"):
+        sheet.apply(flags_plan(log_rows=(("t2",),)))
+    assert sheets_emulator.values(SID, "Log") == [["Time"], ["t1"]]
