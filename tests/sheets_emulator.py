@@ -24,7 +24,10 @@ a formula with its cached value) and rendered per ``valueRenderOption`` /
 and columns, ``tabColorStyle``, data validations and conditional format rules.
 
 Test controls (thread-safe): ``create_spreadsheet``, ``values``, ``cell``, ``set_values``,
-``insert_rows``, ``delete_rows``, ``share``/``unshare``, the request log ``requests``,
+``insert_rows``, ``delete_rows``, ``insert_columns``, ``delete_columns``, ``swap_columns``,
+``rename_tab``, ``add_tab``, ``before`` (an action run just before a matching request is
+answered: staff editing between a client's read and its write), ``share``/``unshare``,
+the request log ``requests``,
 ``fail_next``/``fail_always``/``clear_faults``, ``fail_token_endpoint``, and ``set_quota``
 (a rolling per-user request quota on an injectable, possibly accelerated clock).
 """
