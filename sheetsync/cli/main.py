@@ -21,8 +21,7 @@ from sheetsync import __version__
 from sheetsync.cli import loop as service
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
-from sheetsync.jobs import registry
-from sheetsync.shell import alerts, pipeline, reconcile, remind_flow, report_flow, wiring
+from sheetsync.shell import pipeline
 from sheetsync.shell import summaries as views
 from sheetsync.shell.drafts import Sent
 from sheetsync.shell.reconcile import ProjectRun
@@ -125,6 +124,8 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_js
 def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
            dry_run: bool, force: bool) -> None:
     """Send each project's weekly client report, at most once a week."""
+    from sheetsync.shell import report_flow, wiring  # mail and rendering: not for check
+
     day = _as_of(as_of)
     cfg = _config(ctx)
     run = wiring.context_for(cfg, now_utc())
@@ -144,6 +145,8 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
 def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
            dry_run: bool) -> None:
     """Remind each client of what waits on them: at most one email a project and day."""
+    from sheetsync.shell import remind_flow, wiring
+
     day = _as_of(as_of)
     cfg = _config(ctx)
     run = wiring.context_for(cfg, now_utc())
@@ -194,6 +197,9 @@ def _log_line(as_json: bool, event: dict[str, Any], text: str) -> None:
 def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress: bool,
               log_json: bool, stop: Callable[[], bool] = lambda: False) -> list[ProjectRun]:
     """One reconciliation over every project: the body of ``run`` and of each tick."""
+    from sheetsync.jobs import registry
+    from sheetsync.shell import alerts, reconcile, wiring
+
     run_ctx = wiring.context_for(cfg, now)
     bar = None
     if progress:

@@ -6,10 +6,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sheetsync.host.ledger import Ledger
-from sheetsync.mail.transport import Transport
 from sheetsync.shell.pipeline import Opener
+
+if TYPE_CHECKING:  # only a type here: `check` does not load the mail stack
+    from sheetsync.mail.transport import Transport
 
 
 @dataclass(frozen=True)
