@@ -164,6 +164,7 @@ class Settings:
     due_soon_days: int = 7
     confirm_within_days: int = 5
     reminder_every_days: int = 3
+    help_offer: str = ""  # what the team can do when the client is stuck ("a; b; c")
     date_order: str | None = None  # "YMD", "DMY", "MDY"
     reports_paused: bool = False
 

@@ -351,3 +351,58 @@ def test_the_html_fits_a_375_px_phone_even_with_a_hostile_long_title(language: s
     assert numbers["inner"] == 375
     assert numbers["scroll"] == 375, numbers
     assert numbers["scripts"] == 0
+
+
+# --------------------------------------------------------------------------- what a good PM says
+
+HELP = {"en": "a short call to go through it; a first draft you can edit",
+        "zh": "电话沟通一次；先起草一版供您修改"}
+OFFERED = {"en": "We can help: a short call to go through it and a first draft you can edit.",
+           "zh": "我们可以帮忙：电话沟通一次和先起草一版供您修改。"}
+
+
+def _reminder_text(language: str, help_offer: str) -> tuple[str, str]:
+    p = acme()
+    p = replace(p, settings=replace(p.settings, language=language, help_offer=help_offer))
+    r = reminders.select(candidates(p), [], AS_OF, EVERY)
+    assert r is not None
+    out = render_reminder(r, p.settings)
+    return out.text, out.html
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_reminder_asks_why_offers_the_help_listed_and_says_the_consequence(
+        language: str) -> None:
+    words = catalog.get(language)
+    text, html = _reminder_text(language, HELP[language])
+    for part in (text, html):
+        assert words("ask_why") in part
+        assert OFFERED[language] in part
+    # the consequence: what waits on the late item, on its card
+    held = words.join(["M3 Build", "M4 Go-live"])
+    assert words.n("r_moves", 2, names=held, days=words.days(6)) in text.replace("\n  ", "")
+    assert text.index(words("ask_why")) > text.index("M2")  # after the items, before thanks
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_without_help_listed_a_reminder_only_asks_why(language: str) -> None:
+    words = catalog.get(language)
+    text, html = _reminder_text(language, "")
+    assert words("ask_why") in text and words("ask_why") in html
+    prefix = words("offer_help", help="@").split("@")[0]
+    assert prefix not in text and prefix not in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_passage_adds_little_length_on_a_375_px_phone(language: str) -> None:
+    """The figure docs/report.md gives: the reminder's extra height at 375 px."""
+    from tests.test_render_browser import measure
+
+    with_help = measure(_reminder_text(language, HELP[language])[1], 375)
+    words = catalog.get(language)
+    plain = _reminder_text(language, HELP[language])[1]
+    start = plain.index(words("ask_why"))
+    end = plain.index("</p>", start)
+    without = plain[:plain.rindex("<p", 0, start)] + plain[end + len("</p>"):]
+    extra = int(str(with_help["height"])) - int(str(measure(without, 375)["height"]))
+    assert 0 < extra <= 140, extra

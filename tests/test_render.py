@@ -403,3 +403,21 @@ def test_the_slip_sentence_is_refused_to_a_change_even_when_the_model_has_one() 
     forced = replace(report, waiting=tuple(replace(w, slip_days=9) for w in report.waiting))
     out = render_report(forced, p.settings)
     assert out.text.count("Projected slip if it stays open: 9 days.") == 1  # M4 only
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_under_the_clients_overdue_items_the_report_asks_why_and_offers_help(
+        language: str) -> None:
+    words = catalog.get(language)
+    p = example_project(language)
+    p = replace(p, settings=replace(p.settings, help_offer="A; B"))
+    out = render(p)
+    offer = words("offer_help", help=words.join(["A", "B"]))
+    waiting = out.text[out.text.index(words("h_waiting")):out.text.index(words("h_timeline"))]
+    assert words("ask_why") in waiting and offer in waiting
+    html = out.html[out.html.index(words("h_waiting")):out.html.index(words("h_timeline"))]
+    assert words("ask_why") in html and offer in html
+    # nothing of the client's overdue: no passage
+    calm = replace(p, milestones=tuple(m for m in p.milestones if m.owner is not Owner.CLIENT))
+    out = render(calm)
+    assert words("ask_why") not in out.text and words("ask_why") not in out.html

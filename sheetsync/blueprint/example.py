@@ -50,6 +50,7 @@ def template_sample(language: str) -> Content:
             "due_soon_days": 7,
             "confirm_within_days": 5,
             "reminder_every_days": 3,
+            "help_offer": say("help_offer"),
             "date_order": say("date_order") or None,
             "reports_paused": False,
         },
@@ -129,6 +130,8 @@ ACME = Content(
         "due_soon_days": 7,
         "confirm_within_days": 5,
         "reminder_every_days": 3,
+        "help_offer": "a short call to go through what is needed; a first draft you can edit; "
+                      "our designer's time to prepare the files",
         "date_order": "DMY",
         "reports_paused": False,
     },

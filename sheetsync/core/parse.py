@@ -104,6 +104,7 @@ def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings
         confirm_within_days=_or(read("confirm_within_days", cells.parse_int), 5),
         reminder_every_days=_or(read("reminder_every_days",
                                      lambda v: cells.parse_int(v, 1, 365)), 3),
+        help_offer=read("help_offer", cells.parse_text) or "",
         date_order=date_order,  # as staff set it; a Google Sheet's locale fills in per cell
         reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
     )

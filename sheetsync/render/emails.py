@@ -26,6 +26,7 @@ from sheetsync.model import Assessment, Project, Settings
 from sheetsync.render.phrases import (
     Phrases,
     bullet,
+    help_passage,
     months,
     one_line,
     reminder_card,
@@ -93,6 +94,9 @@ def _context(report: Report, settings: Settings, words: Catalog) -> dict[str, ob
         "week": words("week", start=words.date(report.week_start), end=words.full(report.as_of)),
         "pm": one_line(settings.pm_name),
         "client": one_line(report.client),
+        # under the client's overdue items: ask why, offer help (the cards say the consequence)
+        "passage": help_passage(words, settings.help_offer)
+        if any(w.ask is Ask.CLIENT_OVERDUE for w in report.waiting) else (),
         "months": months(report.timeline.weeks, words),
         "state_colour": strong,
         "state_pale": pale,
@@ -160,6 +164,7 @@ def _reminder_context(reminder: Reminder, settings: Settings,
                          n=len(reminder.items)),
         "sponsor": words("r_sponsor", sponsor=sponsor) if sponsor else "",
         "cards": [reminder_card(i, words) for i in reminder.items],
+        "passage": help_passage(words, settings.help_offer),
         "thanks": words(f"r_thanks_{tone}"),
         "signature": one_line(settings.pm_name) or words("team"),
         "reply": words("r_reply", pm=pm),

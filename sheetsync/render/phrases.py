@@ -242,6 +242,19 @@ class Phrases:
         return "".join(cells)
 
 
+def help_passage(words: Catalog, help_offer: str) -> tuple[str, ...]:
+    """What a good PM says under items the client is late with: ask why ("Is something in
+    the way? Reply and tell us.") and offer the help the Project tab's ``Help we can offer``
+    lists ("We can help: a, b and c."); without that list, only the question."""
+    offers = [one_line(part).strip().rstrip(".。") for part in
+              help_offer.replace("；", ";").replace("\n", ";").split(";")]
+    offers = [o for o in offers if o]
+    why = words("ask_why")
+    if not offers:
+        return (why,)
+    return why, words("offer_help", help=words.join(offers, shown=len(offers)))
+
+
 def subject_line(report: Report, words: Catalog) -> str:
     """"<project> — weekly report, week ending <date>", always on one line."""
     return one_line(words("subject", project=one_line(report.project),
