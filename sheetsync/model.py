@@ -343,8 +343,7 @@ class SmtpSettings:
             raise ConfigError(f"Set SHEETSYNC_SMTP_PORT to a port number from 1 to 65535 "
                               f"(it is {self.port}).")
         if self.timeout <= 0:
-            raise ConfigError(f"Set the SMTP timeout to a positive number of seconds "
-                              f"(it is {self.timeout}).")
+            raise ConfigError(f"Set the SMTP timeout to a positive number (it is {self.timeout}).")
         if self.oauth2_file and not self.user:
             raise ConfigError("Set SHEETSYNC_SMTP_USER to the Gmail address the OAuth2 file "
                               "belongs to.")
