@@ -31,7 +31,8 @@ def skip_reason(report: due.ReportDue, settings: Settings) -> str:
 
 def run(loaded: Loaded, ctx: Context, period: date) -> Action:
     sent = report_flow.report_loaded(loaded, ctx, as_of=period)
-    return Action("report", sent.result, sent.detail, unknown=sent.unknown)
+    return Action("report", sent.result, sent.detail, unknown=sent.unknown,
+                  log_pending=sent.log_pending)
 
 
 JOB = Job("report", when, run)

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -327,3 +328,72 @@ def test_a_bad_timeout_setting_is_a_sentence(monkeypatch: pytest.MonkeyPatch,
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# =========================================================================== a Log row kept
+
+
+def run_json(now: str) -> tuple[int, dict[str, Any], str]:
+    out = CliRunner().invoke(main, ["run", GSHEET, "--now", now, "--json"],
+                             catch_exceptions=False)
+    return out.exit_code, json.loads(out.stdout), out.stderr
+
+
+def sent_rows(emulator: SheetsEmulator) -> list[list[Any]]:
+    return [r for r in emulator.values(SID, "Log")[1:] if len(r) > 5 and r[5] == "sent"]
+
+
+def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
+        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+    google_copy(gsheets_env, "en_GB", service_account_key)
+    gsheets_env.fail_always(403, path_contains=":append", message=(
+        "You are trying to edit a protected cell or object. Please contact the spreadsheet "
+        "owner to remove protection if you need to edit."))
+
+    code, data, err = run_json("2026-11-27T16:05+00:00")
+
+    assert code == 1  # the email went out, but its record is not in the sheet yet
+    (project,) = data["projects"]
+    assert ("report", "sent") in [(a["job"], a["result"]) for a in project["actions"]]
+    assert len(list((clean_env / "outbox").glob("*.eml"))) == 1
+    assert sent_rows(gsheets_env) == []
+    line = next(x for x in err.splitlines() if "LOG ROW KEPT" in x)
+    assert "the tab 'Log'" in line and "protected" in line and "next run" in line
+
+    gsheets_env.clear_faults()
+    code, data, err = run_json("2026-11-27T16:20+00:00")
+
+    assert code == 0, err
+    assert len(list((clean_env / "outbox").glob("*.eml"))) == 1  # not sent again
+    (row,) = sent_rows(gsheets_env)
+    assert row[0].startswith("2026-11-27T16:05")  # the row as it would have been
+    code, data, err = run_json("2026-11-27T16:35+00:00")
+    assert code == 0 and len(sent_rows(gsheets_env)) == 1  # written once
+
+
+def test_report_exits_1_when_its_log_row_is_kept(
+        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path,
+        service_account_email: str) -> None:
+    google_copy(gsheets_env, "en_GB", service_account_key)
+    gsheets_env.fail_always(403, path_contains=":append")  # as a Viewer share answers
+    out = CliRunner().invoke(main, ["report", GSHEET, "--as-of", AS_OF],
+                             catch_exceptions=False)
+    assert out.exit_code == 1
+    (line,) = out.stderr.splitlines()
+    assert "the tab 'Log'" in line and service_account_email in line and "Editor" in line
+
+
+def test_the_ledger_keeps_each_pending_row_once_until_logged(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from sheetsync.host.ledger import Ledger
+
+    ledger = Ledger(tmp_path)
+    at = datetime(2026, 11, 27, 16, 5, tzinfo=UTC)
+    for _ in range(2):  # failed twice: still one row to write
+        ledger.log_pending(GSHEET, "report", "2026-11-27", at=at, message_id="<m@x>",
+                           result="sent", detail="", recipients=("a@x.example",), subject="S")
+    (pending,) = ledger.pending_logs(GSHEET)
+    assert (pending.job, pending.recipients, pending.subject) == ("report", ("a@x.example",), "S")
+    ledger.logged(GSHEET, pending)
+    assert ledger.pending_logs(GSHEET) == ()

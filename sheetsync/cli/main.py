@@ -133,7 +133,7 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
         results = [report_flow.report(s, run, as_of=day, force=force, dry_run=dry_run)
                    for s in _sources(sources, cfg)]
     _print_sent(results, as_json, "report")
-    _finish(any(r.result == "failed" for r in results))
+    _finish(any(r.result == "failed" or r.log_pending for r in results))
 
 
 @main.command()
@@ -154,7 +154,7 @@ def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
         results = [remind_flow.remind(s, run, as_of=day, dry_run=dry_run)
                    for s in _sources(sources, cfg)]
     _print_sent(results, as_json, "remind")
-    _finish(any(r.result == "failed" for r in results))
+    _finish(any(r.result == "failed" or r.log_pending for r in results))
 
 
 def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
@@ -173,6 +173,8 @@ def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
     for r in results:
         if r.result == "failed":
             click.echo(f"sheetsync: {r.project}: {r.detail}", err=True)
+        elif r.log_pending:  # the email went out; the sheet would not take its Log row
+            click.echo(f"sheetsync: {r.project}: {r.log_pending}", err=True)
 
 
 def _now(value: str | None) -> datetime:

@@ -9,7 +9,9 @@ It is what makes "at most once" true even when the sheet cannot be written:
 - after it, an ``outcome`` record says ``sent`` or ``failed``;
 - an intent with no outcome means the process died between the two: the email may or may
   not have gone, so it is ``unknown`` and is never sent again by itself (the admin is told;
-  ``--force`` resends).
+  ``--force`` resends);
+- a Log row the sheet would not take is kept as ``log_pending`` (every field of the row)
+  until a ``logged`` record says a later run wrote it: no send's Log row is ever lost.
 
 Locks are ``filelock`` locks (``flock``): the operating system releases them when a process
 dies, so a killed run never leaves a lock that blocks the next one.
@@ -51,7 +53,7 @@ def project_key(source: str) -> str:
 
 @dataclass(frozen=True)
 class Record:
-    kind: str  # "intent", "outcome" or "done"
+    kind: str  # "intent", "outcome", "done", "log_pending" or "logged"
     job: str
     period: str
     at: str
@@ -206,6 +208,32 @@ class Ledger:
         """A job that sends nothing (the check), or a period deliberately skipped."""
         self._append(source, Record("done", job, period, at.isoformat(), result=result,
                                     detail=detail))
+
+    def log_pending(self, source: str, job: str, period: str, *, at: datetime,
+                    message_id: str, result: str, detail: str,
+                    recipients: tuple[str, ...], subject: str) -> None:
+        """A Log row the sheet did not take (``at`` is the row's own time): kept to write."""
+        self._append(source, Record("log_pending", job, period, at.isoformat(), message_id,
+                                    result=result, detail=detail, recipients=recipients,
+                                    subject=subject))
+
+    def logged(self, source: str, pending: Record) -> None:
+        """A pending Log row was written at last."""
+        self._append(source, Record("logged", pending.job, pending.period, pending.at,
+                                    pending.message_id, result=pending.result))
+
+    def pending_logs(self, source: str) -> tuple[Record, ...]:
+        """Log rows still to write, oldest first (each once, however often it failed)."""
+        def key(r: Record) -> tuple[str, str, str, str, str]:
+            return (r.job, r.period, r.at, r.message_id, r.result)
+
+        records = self.records(source)
+        written = {key(r) for r in records if r.kind == "logged"}
+        out: dict[tuple[str, str, str, str, str], Record] = {}
+        for r in records:
+            if r.kind == "log_pending" and key(r) not in written:
+                out.setdefault(key(r), r)
+        return tuple(out.values())
 
     def sent_items(self, source: str, job: str) -> tuple[tuple[date, tuple[str, ...]], ...]:
         """(period day, items) of every email of a job that went out, oldest first."""

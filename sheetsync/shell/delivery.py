@@ -3,13 +3,15 @@
 ``deliver`` is shared by every email job: recipients only from the project's own Project
 tab, an intent in the ledger before the send, the outcome after it, a row in the sheet's
 Log tab, and an unknown outcome (a crash between the two) never resent by itself
-(``settle_unknown``, which ``sheetsync run`` uses too).
+(``settle_unknown``, which ``sheetsync run`` uses too). A Log row the sheet refuses is kept
+in the ledger and written by the next run (``keep_log``, ``write_pending_logs``); the job
+then fails with a sentence naming the tab and the fix, though the email went out.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from sheetsync.core import logtab, writeplan
 from sheetsync.errors import SheetsyncError
@@ -40,6 +42,7 @@ def deliver(loaded: Loaded, draft: Draft, ctx: Context, *, force: bool = False,
     if s.reports_paused:
         return _with(base, loaded, detail="paused: Reports paused is Yes in the Project tab")
     with ctx.ledger.lock(source):
+        write_pending_logs(loaded, ctx)  # an earlier run's rows first, in their order
         status = ctx.ledger.status(source, draft.job, period)
         logged = logtab.logged_sent(project.layout.log, draft.job, period) if (
             project.layout) else ""
@@ -118,7 +121,7 @@ def _unknown(base: Sent, loaded: Loaded, ctx: Context, status: PeriodStatus,
                                            subject=draft.subject, items=draft.items)
     sent = replace(base, message_id=status.message_id, detail=detail, unknown=True)
     if why:
-        sent = replace(sent, detail=f"{detail}; the Log tab could not be written ({why})")
+        sent = replace(sent, detail=f"{detail}; {why}", log_pending=why)
     return _with(sent, loaded)
 
 
@@ -156,8 +159,9 @@ def settle_unknown(loaded: Loaded, ctx: Context, job: str, period: str, status: 
     ctx.ledger.done(loaded.backend.source, job, period, at=ctx.now, result="unknown",
                     detail=detail)
     logged = logtab.items_detail(items) + f"; {detail}" if items else detail
-    why = append_log(loaded, LogEntry(ctx.now, job, loaded.project.settings.name, recipients,
-                                      subject, "unknown", status.message_id, logged))
+    why = keep_log(loaded, ctx, period, LogEntry(ctx.now, job, loaded.project.settings.name,
+                                                 recipients, subject, "unknown",
+                                                 status.message_id, logged))
     return detail, True, why
 
 
@@ -175,6 +179,40 @@ def append_log(loaded: Loaded, entry: LogEntry) -> str:
     return ""
 
 
+def keep_log(loaded: Loaded, ctx: Context, period: str, entry: LogEntry) -> str:
+    """Append a send's Log row; if the sheet refuses it, keep it in the ledger for the next
+    run and return the sentence that says so ("" when written, or when the workbook is one
+    sheetsync never writes, which its Problems tab already says)."""
+    why = append_log(loaded, entry)
+    if not why or not loaded.raw.can_write:
+        return ""
+    ctx.ledger.log_pending(loaded.backend.source, entry.job, period, at=entry.time,
+                           message_id=entry.message_id, result=entry.result,
+                           detail=entry.detail, recipients=entry.recipients,
+                           subject=entry.subject)
+    return _unlogged(loaded, entry.job, why)
+
+
+def _unlogged(loaded: Loaded, job: str, why: str) -> str:
+    tab = loaded.project.layout.log.name if loaded.project.layout else "Log"
+    return (f"the {job} row could not be added to the tab {tab!r} ({why.rstrip('.')}); "
+            "sheetsync keeps it and adds it at the next run once that is fixed.")
+
+
+def write_pending_logs(loaded: Loaded, ctx: Context) -> str:
+    """Write the Log rows earlier runs could not, oldest first; the sentence if still not."""
+    source = loaded.backend.source
+    for pending in ctx.ledger.pending_logs(source):
+        entry = LogEntry(datetime.fromisoformat(pending.at), pending.job,
+                         loaded.project.settings.name, pending.recipients, pending.subject,
+                         pending.result, pending.message_id, pending.detail)
+        why = append_log(loaded, entry)
+        if why:
+            return _unlogged(loaded, pending.job, why) if loaded.raw.can_write else ""
+        ctx.ledger.logged(source, pending)
+    return ""
+
+
 def _log(sent: Sent, loaded: Loaded, ctx: Context, job: str) -> Sent:
     """Append the Log row; a sent email stays sent even if the sheet cannot take the row."""
     detail = sent.detail
@@ -183,10 +221,10 @@ def _log(sent: Sent, loaded: Loaded, ctx: Context, job: str) -> Sent:
     entry = LogEntry(time=ctx.now, job=job, project=sent.project, recipients=sent.recipients,
                      subject=sent.subject, result=sent.result, message_id=sent.message_id,
                      detail=detail)
-    why = append_log(loaded, entry)
+    why = keep_log(loaded, ctx, sent.period, entry)
     if why:
-        sent = replace(sent, detail=(sent.detail + "; " if sent.detail else "")
-                       + f"the Log tab could not be written ({why})")
+        sent = replace(sent, detail=(sent.detail + "; " if sent.detail else "") + why,
+                       log_pending=why)
     return _with(sent, loaded)
 
 

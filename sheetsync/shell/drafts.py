@@ -25,6 +25,7 @@ class Sent:
     period: str = ""
     items: tuple[str, ...] = ()
     unknown: bool = False  # an earlier send of this period ended in an unknown state
+    log_pending: str = ""  # why its Log row is not in the sheet yet (the next run adds it)
     api_requests: int = 0
     message: Message | None = None  # what was (or, with dry_run, would be) sent
 

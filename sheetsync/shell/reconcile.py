@@ -22,7 +22,7 @@ from sheetsync.core import logtab
 from sheetsync.errors import LockBusy, SheetsyncError
 from sheetsync.model import LogEntry, Settings
 from sheetsync.shell.context import Context
-from sheetsync.shell.delivery import append_log, settle_unknown, told
+from sheetsync.shell.delivery import append_log, settle_unknown, told, write_pending_logs
 from sheetsync.shell.pipeline import Loaded, load
 
 SETTLED = frozenset({"done", "sent", "skipped", "unknown"})
@@ -43,6 +43,7 @@ class Action:
     result: str  # "done" (a check), "sent", "skipped", "failed"
     detail: str = ""
     unknown: bool = False  # an earlier send's outcome is unknown: the admin must look
+    log_pending: str = ""  # its Log row is kept for the next run: why the sheet refused it
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class ProjectRun:
 
     @property
     def failed(self) -> bool:
-        return bool(self.error) or any(a.result == "failed" for a in self.actions)
+        return bool(self.error) or any(a.result == "failed" or a.log_pending
+                                       for a in self.actions)
 
 
 def _skip(loaded: Loaded, ctx: Context, job: Job, due: Due) -> Action:
@@ -96,6 +98,8 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
             loaded = load(source, run.open_source)
             name = loaded.project.settings.name
             actions: list[Action] = []
+            if why := write_pending_logs(loaded, run):  # earlier runs' rows, before anything
+                actions.append(Action("log", "failed", why))
             checks = 0
             for job in jobs:
                 due = job.due(loaded.project.settings, run.now)
@@ -104,8 +108,9 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                 period = due.period.isoformat()
                 status = run.ledger.status(source, job.name, period)
                 if status.state == "unknown" and not told(status):
-                    detail = settle_unknown(loaded, run, job.name, period, status)[0]
-                    actions.append(Action(job.name, "skipped", detail, unknown=True))
+                    detail, _, why = settle_unknown(loaded, run, job.name, period, status)
+                    actions.append(Action(job.name, "skipped", detail, unknown=True,
+                                          log_pending=why))
                     continue
                 if status.state in SETTLED:
                     continue

@@ -118,6 +118,8 @@ def summarise_run(results: Sequence[ProjectRun]) -> RunSummary:
                 lines.append(f"{r.project}: {a.job} FAILED: {a.detail}")
             elif a.unknown:
                 lines.append(f"{r.project}: {a.job} UNKNOWN: {a.detail.removeprefix('unknown: ')}")
+            if a.log_pending and a.result != "failed":
+                lines.append(f"{r.project}: {a.job} LOG ROW KEPT: {a.log_pending}")
     return RunSummary(
         projects=len(results),
         checks=sum(r.checks for r in results),
