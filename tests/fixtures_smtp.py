@@ -191,7 +191,7 @@ class LoopbackSmtpServer:
                 self.logins.append(user)
         return AuthResult(success=ok, handled=False)
 
-    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:  # noqa: N802
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
         """Gmail's XOAUTH2: ``user=<user>^Aauth=Bearer <token>^A^A``; the token is the password."""
         try:
             text = base64.b64decode(args[1], validate=True).decode()

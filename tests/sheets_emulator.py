@@ -695,10 +695,9 @@ class Sheet:
         if new is None:
             self.put(row, col, Cell(fmt=fmt, note=note) if fmt or note else None)
             return
-        if "numberFormat" in new.fmt:
-            if not (old and old.number_format[0] in DATE_TYPES
-                    and new.number_format[0] in DATE_TYPES and not new.number_format[1]):
-                fmt["numberFormat"] = new.fmt["numberFormat"]
+        if "numberFormat" in new.fmt and not (old and old.number_format[0] in DATE_TYPES
+                and new.number_format[0] in DATE_TYPES and not new.number_format[1]):
+            fmt["numberFormat"] = new.fmt["numberFormat"]
         new.fmt = fmt
         new.note = note
         self.put(row, col, new)
@@ -1562,7 +1561,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -1659,8 +1658,7 @@ def write_values(book: Spreadsheet, text: str, values: list[list[Any]], option: 
             f"Range ({sheet_ref(sheet.title)}!{col_letters(bounds.c1)}{r1}:"
             f"{col_letters(c2)}{r2}) exceeds grid limits. "
             f"Max rows: {sheet.row_count}, max columns: {sheet.col_count}")
-    if r2 > sheet.row_count:
-        sheet.row_count = r2
+    sheet.row_count = max(sheet.row_count, r2)
     cells = 0
     for i, row in enumerate(values):
         for j, value in enumerate(row):

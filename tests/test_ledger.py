@@ -107,7 +107,7 @@ def test_the_journal_is_one_json_object_a_line(tmp_path: Path) -> None:
 def test_a_line_cut_short_by_a_crash_loses_nothing_else(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path)
     ledger.done(SOURCE, "check", "2026-11-26", at=NOW)
-    with open(journal(ledger), "a", encoding="utf-8") as fh:
+    with journal(ledger).open("a", encoding="utf-8") as fh:
         fh.write('{"kind": "outcome", "job": "rep')  # the process died mid-write
     ledger.outcome(SOURCE, "report", "2026-11-27", at=NOW, message_id=MID, result="sent")
     assert ledger.status(SOURCE, "check", "2026-11-26").state == "done"

@@ -379,7 +379,7 @@ def google_token_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict
     calls: list[dict[str, str]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             form = dict(p.split("=", 1) for p in self.rfile.read(length).decode().split("&"))
             calls.append(form)
@@ -460,9 +460,9 @@ def test_untrusted_certificate_is_refused(
                            tls_context=server_context(certificate)) as server:
         settings = SmtpSettings(host=server.host, port=server.port, security=security,
                                 user="pm@agency.example", password="s3cret")
-        with SmtpTransport(settings, sleep=Sleeps()) as tr:
-            with pytest.raises(PermanentDeliveryError, match="could not be verified"):
-                tr.send(message())
+        with SmtpTransport(settings, sleep=Sleeps()) as tr, \
+                pytest.raises(PermanentDeliveryError, match="could not be verified"):
+            tr.send(message())
         assert server.logins == [] and server.messages == []
 
 
@@ -470,9 +470,9 @@ def test_starttls_against_a_plain_server_says_what_to_set(
     smtp_server: LoopbackSmtpServer,
 ) -> None:
     settings = SmtpSettings(host=smtp_server.host, port=smtp_server.port, security="starttls")
-    with SmtpTransport(settings) as tr:
-        with pytest.raises(PermanentDeliveryError, match="does not offer STARTTLS"):
-            tr.send(message())
+    with SmtpTransport(settings) as tr, \
+            pytest.raises(PermanentDeliveryError, match="does not offer STARTTLS"):
+        tr.send(message())
 
 
 # --------------------------------------------------------------------------- outbox

@@ -108,7 +108,7 @@ def test_chinese_tab_names_headers_fields_and_values() -> None:
 def test_unknown_tabs_and_columns_are_left_alone() -> None:
     p = parse_workbook(raw(**{
         "Budget": [["Item", "Cost"], ["Servers", 1200]],
-        "Project": [["Field", "Value", "Comment"], EMAILS + ["who to mail"],
+        "Project": [["Field", "Value", "Comment"], [*EMAILS, "who to mail"],
                     ["Favourite colour", "blue"]],
         "Milestones": [["Phase", "ID", "Milestone", "Cost", "Due"],
                        ["One", "M1", "Kick-off", "n/a", "2026-11-27"]],
@@ -129,7 +129,7 @@ def test_blank_rows_are_skipped_and_rows_keep_their_sheet_numbers() -> None:
 
 def test_a_row_holding_only_sheetsync_flags_is_not_a_milestone() -> None:
     tabs = {"Project": [["Field", "Value"], EMAILS],
-            "Milestones": [HEADER + ["Flag", "Flag detail"],
+            "Milestones": [[*HEADER, "Flag", "Flag detail"],
                            ["M1", "One", None, "2026-11-27"],
                            [None] * 8 + ["OVERDUE", "Overdue by 3 days"]]}
     p = parse_workbook(raw(**tabs), "acme.xlsx")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import json
 import shutil
 import subprocess
@@ -192,7 +193,7 @@ def test_an_item_is_repeated_only_after_its_gap(fortnight: Fortnight) -> None:
         for item in d.result["items"]:
             mentioned.setdefault(item, []).append(d.day)
     for item, days in mentioned.items():
-        gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
+        gaps = [(b - a).days for a, b in itertools.pairwise(days)]
         assert all(g >= EVERY for g in gaps), (item, days)
     assert mentioned["M4"] == [date(2026, 11, 23), date(2026, 11, 26), date(2026, 11, 30),
                                date(2026, 12, 3)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from datetime import date
@@ -149,7 +150,7 @@ def test_text_headings_in_order_and_underlined(language: str) -> None:
     text = render(example_project(language)).text
     _positions(text, HEADINGS[language])  # raises when one is missing or out of order
     lines = text.splitlines()
-    heads = [(line, under) for line, under in zip(lines, lines[1:], strict=False)
+    heads = [(line, under) for line, under in itertools.pairwise(lines)
              if under and set(under) == {"-"}]
     assert len(heads) == 6
     for (line, under), word in zip(heads, HEADINGS[language], strict=True):

@@ -228,7 +228,7 @@ def test_report_reaches_exactly_the_project_people_with_both_parts(
     assert res.code == 0, res.stderr
     assert set(res.data) == {"projects"}
     sent = res.one
-    assert REQUIRED_KEYS <= set(sent), sent
+    assert set(sent) >= REQUIRED_KEYS, sent
     assert sent["result"] == "sent"
     assert sent["project"] == PROJECT
     assert isinstance(sent["detail"], str)

@@ -90,7 +90,7 @@ def test_flag_details_follow_the_project_language() -> None:
 
 
 def test_problems_unchanged_apart_from_spacing_are_not_rewritten() -> None:
-    old = (PROBLEMS_HEADER + ("",), (" Milestones", "D4 ", "soon", "not a date",
+    old = ((*PROBLEMS_HEADER, ""), (" Milestones", "D4 ", "soon", "not a date",
                                      "Type the date as 2026-11-27.", ""), ("", ""))
     plan = writeplan.build(project(problems_rows=old), ASSESSED)
     assert plan.problems_rows is None

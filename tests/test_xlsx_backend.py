@@ -204,7 +204,7 @@ def test_flags_and_details_are_written_beside_each_id(tmp_path: Path) -> None:
 
 
 def test_a_second_run_adds_no_column_and_writes_nothing(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS + [["M5", "x", None, "soon"]]))
+    path = make_workbook(tmp_path / "acme.xlsx", project_tabs([*ROWS, ["M5", "x", None, "soon"]]))
     assert check(path).written
     once = snapshot(path)
 
@@ -443,7 +443,7 @@ def test_two_writers_at_once_both_succeed_one_after_the_other(tmp_path: Path) ->
         start.wait()
         try:
             backend.apply(plan)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=pair) for pair in zip(backends, plans,
@@ -514,7 +514,7 @@ def test_flags_follow_their_ids_when_rows_move_between_read_and_write(tmp_path: 
 
 
 def test_dry_run_leaves_the_file_byte_identical(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS + [["M5", "x", None, "?"]]))
+    path = make_workbook(tmp_path / "acme.xlsx", project_tabs([*ROWS, ["M5", "x", None, "?"]]))
     before = snapshot(path)
     result = check(path, dry_run=True)
     assert not result.written

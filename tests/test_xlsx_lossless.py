@@ -253,7 +253,7 @@ def test_a_merged_range_where_the_flags_go_is_a_problem_and_other_projects_go_on
     (problem,) = result.project.problems
     assert problem.how_to_fix.startswith("Unmerge I1:J1 or move it; sheetsync needs two empty "
                                          "columns right of the table")
-    assert [a.flags for a in result.assessments][0] == ("UNCONFIRMED",)  # still reported
+    assert next(a.flags for a in result.assessments) == ("UNCONFIRMED",)  # still reported
     assert parts(merged)[part_of(merged, "Milestones")] == milestones_before
     assert read_values(merged, "Problems")[1][3] == problem.problem
     assert column(other, "Flag") == FLAGS
@@ -279,7 +279,7 @@ def test_a_log_row_changes_only_the_log_part(tmp_path: Path) -> None:
 
 def test_the_problems_tab_is_rewritten_and_staff_text_beside_it_stays(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "acme.xlsx", project_tabs(
-        ROWS + [["M5", "Five", None, "soon"]],
+        [*ROWS, ["M5", "Five", None, "soon"]],
         Problems=[["Tab", "Cell", "Value", "Problem", "How to fix", "Staff note"],
                   ["Milestones", "A9", "x", "old", "old", "we know"],
                   ["Milestones", "A10", "y", "old", "old"],
@@ -367,7 +367,7 @@ def test_the_quick_reader_and_the_element_reader_agree(tmp_path: Path, monkeypat
 
     files = [real_workbook(tmp_path / "real.xlsx", ROWS),
              make_workbook(tmp_path / "plain.xlsx", project_tabs(
-                 ROWS + [["M5", "a &amp; <b> \u00e9\u4e2d", None, "=NOW()"]]))]
+                 [*ROWS, ["M5", "a &amp; <b> é中", None, "=NOW()"]]))]
     check(files[0])  # inline strings and a new tab, as sheetsync writes them
     files.append(_reordered(files[1], tmp_path / "reordered.xlsx"))
     quick = [XlsxFile(f).read() for f in files]

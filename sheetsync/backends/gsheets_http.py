@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import requests
 from google.auth.credentials import Credentials as BaseCredentials
@@ -59,7 +59,7 @@ class RetryPolicy:
     budget: float = 180.0
 
     def delay(self, retry: int, rng: random.Random, retry_after: float = 0.0) -> float:
-        wait = self.base_delay * 2 ** (retry - 1) + rng.uniform(0, self.base_delay)
+        wait: float = self.base_delay * 2 ** (retry - 1) + rng.uniform(0, self.base_delay)
         return max(min(wait, self.max_delay), retry_after)
 
     def with_env(self, env: Mapping[str, str] | None = None) -> RetryPolicy:
@@ -243,7 +243,9 @@ def _read_key_file(path: Path) -> Credentials:
                           f"{info.get('type') if isinstance(info, dict) else 'unknown'!r}): "
                           f"{_HOW_TO_GET_A_KEY}.")
     try:
-        return Credentials.from_service_account_info(info, scopes=SCOPES)
+        made = Credentials.from_service_account_info(  # type: ignore[no-untyped-call,unused-ignore]
+            info, scopes=SCOPES)
+        return cast(Credentials, made)
     except (ValueError, KeyError, TypeError, GoogleAuthError) as exc:
         raise ConfigError(f"The service-account key {path} is damaged ({exc}): "
                           f"{_HOW_TO_GET_A_KEY}.") from None

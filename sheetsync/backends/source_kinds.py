@@ -138,7 +138,7 @@ def create_xlsx(source: str | os.PathLike[str], blueprint: Blueprint) -> Path:
 
 def writable_file(path: Path) -> Finding:
     """sheetsync saves beside the file and renames over it: both must be writable."""
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent if str(path.parent) else Path()
     if not os.access(path, os.W_OK):
         return Finding(False, f"{path} is read-only for this user; make it writable (chmod u+w) "
                               "so sheetsync can write flags, Problems and Log.")

@@ -166,13 +166,13 @@ class XlsxFile:
                                 between=lambda: self.hook("temp"))
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(tmp, mode)
+            Path(tmp).chmod(mode)
             self.hook("replace")
             if pkg.identity(self.path) != package.snapshot.identity:
                 Path(tmp).unlink(missing_ok=True)
                 return False
             data = Path(tmp).read_bytes()
-            os.replace(tmp, self.path)
+            Path(tmp).replace(self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -27,11 +27,11 @@ _SI, _T, _R, _RPH = (f"{{{MAIN}}}{t}" for t in ("si", "t", "r", "rPh"))
 
 
 def is_date_format(code: str) -> bool:
-    return _DATE.search(_STRIP.sub("", code.split(";")[0])) is not None
+    return _DATE.search(_STRIP.sub("", code.split(";", maxsplit=1)[0])) is not None
 
 
 def is_duration_format(code: str) -> bool:
-    return _DURATION.search(code.split(";")[0]) is not None
+    return _DURATION.search(code.split(";", maxsplit=1)[0]) is not None
 
 
 def from_excel(value: float, epoch: dt.datetime, duration: bool = False) -> Any:

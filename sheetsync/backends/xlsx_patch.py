@@ -350,15 +350,15 @@ def _copy_stored(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> Non
                                                           info.compress_size > 0xFFFFFFFF else 0)
     fp = dst.fp
     assert fp is not None
-    with dst._lock:  # type: ignore[attr-defined]
-        fp.seek(dst.start_dir)  # type: ignore[attr-defined]
+    with dst._lock:  # type: ignore[attr-defined,unused-ignore]
+        fp.seek(dst.start_dir)  # type: ignore[attr-defined,unused-ignore]
         offset = fp.tell()
         shutil.copyfileobj(_View(raw, start, end), fp)
         copy = _clone(info)
         copy.header_offset = offset
         dst.filelist.append(copy)
         dst.NameToInfo[copy.filename] = copy
-        dst.start_dir = fp.tell()  # type: ignore[attr-defined]
+        dst.start_dir = fp.tell()  # type: ignore[attr-defined,unused-ignore]
 
 
 class _View:

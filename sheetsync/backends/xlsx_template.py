@@ -83,9 +83,9 @@ def write_template(path: str | os.PathLike[str], blueprint: Blueprint, *,
     os.close(fd)
     try:
         _save(render(blueprint), Path(tmp))
-        os.chmod(tmp, 0o644)
+        Path(tmp).chmod(0o644)
         if replace:
-            os.replace(tmp, target)
+            Path(tmp).replace(target)
         else:
             _link_new(Path(tmp), target)
     finally:
@@ -101,7 +101,7 @@ def _link_new(tmp: Path, target: Path) -> None:
         raise SourceError(f"{target} already exists and sheetsync never overwrites a "
                           "workbook; choose a new file name.") from exc
     except OSError:  # a filesystem without hard links: the check above has to do
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -123,7 +123,7 @@ def _save(book: Workbook, path: Path) -> None:
     # ExcelWriter directly: Workbook.save would stamp the current time as "modified".
     with _FixedTimeZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(book, archive).save()
-    with open(path, "rb") as fh:
+    with path.open("rb") as fh:
         os.fsync(fh.fileno())
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sheetsync.blueprint.example import ACME, Content, Row, template_sample
 from sheetsync.core import schema
@@ -229,7 +229,7 @@ def _cell(value: Any, table: Mapping[Any, tuple[str, ...]] | None, language: str
     """A content value as the cell holds it: list values become the language's word."""
     if table is not None and value is not None and value in table:
         return word(table, value, language)
-    return value
+    return cast(CellValue, value)
 
 
 # What a blank cell of a dropdown column means: the model's own defaults.
@@ -274,11 +274,12 @@ def _table_tab(tab: str, language: str, rows: tuple[Row, ...] = ()) -> Tab:
 def _project_tab(settings: Row, language: str) -> Tab:
     """Field / Value / About, one row per Project field, in schema order."""
     defaults = _defaults(language)
-    columns = tuple(_column(schema.PROJECT, key, language) for key in ("field", "value")) + (
-        Column("about", catalog.get(language).sheet("about_header"),
-               _fill(catalog.get(language).note(schema.PROJECT, "about"), language),
-               WIDTHS["about"], help=True),
-    )
+    texts = catalog.get(language)
+    about_column = Column("about", texts.sheet("about_header"),
+                          _fill(texts.note(schema.PROJECT, "about"), language), WIDTHS["about"],
+                          help=True)
+    columns = (*(_column(schema.PROJECT, key, language) for key in ("field", "value")),
+               about_column)
     rows: list[tuple[CellValue, ...]] = []
     dropdowns: list[CellDropdown] = []
     for row, key in enumerate(schema.FIELDS, start=FIRST_ROW):

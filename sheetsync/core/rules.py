@@ -101,9 +101,8 @@ def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
     out: list[Assessment] = []
     for m in project.milestones:
         flags, overdue, unconfirmed = own[id(m)]
-        if m.status is Status.CANCELLED and "status" not in m.unreadable:
-            flags = set()
-        elif m.status is Status.DONE and m.client_confirmed is True:
+        if (m.status is Status.CANCELLED and "status" not in m.unreadable) or (
+                m.status is Status.DONE and m.client_confirmed is True):
             flags = set()
         is_first = first.get(m.id) is m
         if not is_first:

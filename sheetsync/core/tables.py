@@ -168,10 +168,10 @@ def sheet_of(tabs: dict[str, RawTab], kind: str, reader: Reader, *,
     row = sheet.header_row or 1
     header = tab.rows[row - 1] if len(tab.rows) >= row else ()
     col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
-    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
-        # past the Flag columns a check adds at the right, so the cell stays put once they exist
-        if any(key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
-            col = max(col, max(flag_columns(sheet)) + 1)
+    # past the Flag columns a check adds at the right, so the cell stays put once they exist
+    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row and any(
+            key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
+        col = max(col, max(flag_columns(sheet)) + 1)
     for key in schema.REQUIRED_COLUMNS.get(kind, ()):
         if key not in sheet.columns:  # said at the header cell where the column can go
             reader.report(tab.name, row, col, None, "missing_column",

@@ -101,9 +101,8 @@ def _from_file(path: Path) -> Config:
     if not isinstance(listed, list):
         raise ConfigError(f"projects in {where} must be [[projects]] tables, each with a "
                           "source = \"...\" line; see sheetsync.example.toml.")
-    for i, item in enumerate(listed, start=1):
-        if isinstance(item, str):
-            item = {"source": item}
+    for i, entry in enumerate(listed, start=1):
+        item = {"source": entry} if isinstance(entry, str) else entry
         if not isinstance(item, dict) or not isinstance(item.get("source"), str):
             raise ConfigError(f"project {i} in {where} needs a source = \"...\" line "
                               "(an .xlsx path, a Google Sheet URL or gsheet:<id>).")

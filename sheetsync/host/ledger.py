@@ -164,7 +164,7 @@ class Ledger:
         data |= {"kind": record.kind, "job": record.job, "period": record.period}
         path = self._dir(source) / "journal.jsonl"
         line = (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
-        with self._io(), open(path, "a+b") as fh:
+        with self._io(), path.open("a+b") as fh:
             if fh.seek(0, os.SEEK_END):
                 fh.seek(-1, os.SEEK_END)
                 if fh.read(1) != b"\n":  # a line cut short by a crash: end it, keep this one
@@ -258,7 +258,7 @@ class Ledger:
             line = json.dumps({"day": day.isoformat(), "key": key}, ensure_ascii=False)
             if line in seen:
                 return False
-            with open(path, "a", encoding="utf-8") as fh:
+            with path.open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
         return True
 

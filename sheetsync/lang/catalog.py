@@ -97,7 +97,7 @@ class Catalog:
         """"A, B and C"; past ``shown`` names: "A, B, C, D and 2 more"."""
         items = list(names)
         if len(items) > shown + 1:
-            items = items[:shown] + [self("more", n=len(items) - shown)]
+            items = [*items[:shown], self("more", n=len(items) - shown)]
         if len(items) <= 1:
             return "".join(items)
         return self("sep").join(items[:-1]) + self("and") + items[-1]

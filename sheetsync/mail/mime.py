@@ -34,8 +34,8 @@ _BREAKS = frozenset("\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no "<", ">" inside
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
 _RESERVED_HEADERS = frozenset(
-    "from to cc bcc reply-to subject date message-id mime-version sender return-path "
-    "auto-submitted".split()
+    ["from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "mime-version",
+     "sender", "return-path", "auto-submitted"]
 )
 # RFC 3834: every email sheetsync sends is made by a program, so auto-responders and
 # out-of-office replies must not answer it (replies by people still go to Reply-To, the PM).

@@ -18,7 +18,8 @@ from typing import NamedTuple
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from sheetsync.core.reminders import AskKind, Reminder, Tone
-from sheetsync.core.report import Ask, EntryKind, Report, State, build_report
+from sheetsync.core.report import build_report
+from sheetsync.core.report_shapes import Ask, EntryKind, Report, State
 from sheetsync.core.timeline import BarStatus
 from sheetsync.lang import catalog
 from sheetsync.lang.catalog import Catalog

@@ -15,8 +15,17 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from sheetsync.core.reminders import AskKind, Item, Reminder
-from sheetsync.core.report import Agreed, Ask, ChangeRef, Entry, EntryKind, Reason, Report, Waiting
 from sheetsync.core.report_facts import Ref
+from sheetsync.core.report_shapes import (
+    Agreed,
+    Ask,
+    ChangeRef,
+    Entry,
+    EntryKind,
+    Reason,
+    Report,
+    Waiting,
+)
 from sheetsync.core.timeline import BarStatus, Row, Timeline, Week
 from sheetsync.lang.catalog import Catalog
 from sheetsync.model import Settings

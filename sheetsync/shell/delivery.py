@@ -116,7 +116,7 @@ def _with(sent: Sent, loaded: Loaded, **changes: object) -> Sent:
 
 def _unknown(base: Sent, loaded: Loaded, ctx: Context, status: PeriodStatus,
              draft: Draft) -> Sent:
-    detail, told_now, why = settle_unknown(loaded, ctx, draft.job, draft.period.isoformat(),
+    detail, _told_now, why = settle_unknown(loaded, ctx, draft.job, draft.period.isoformat(),
                                            status, recipients=base.recipients,
                                            subject=draft.subject, items=draft.items)
     sent = replace(base, message_id=status.message_id, detail=detail, unknown=True)
