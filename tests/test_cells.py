@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 import pytest
 
 from sheetsync.core import cells, schema
 from sheetsync.core.cells import Bad
+from sheetsync.lang import catalog
 from sheetsync.model import ChangeStatus, Owner, Status, Unreadable, UpdateType
 
 NOV_27 = date(2026, 11, 27)
@@ -115,7 +117,7 @@ def test_a_bare_year_is_not_read_as_a_serial_number(value: object) -> None:
 
 @pytest.mark.parametrize("value", [
     "tomorrow", "next week", "TBD", "Q4 2026", "27/11", "27 11 2026", "27 Nov 2026 maybe",
-    "Nov 32, 2026", "0", 0, -5, 3_000_000, float("nan"), float("inf"), True, False,
+    "Nov 32, 2026", "-5", 3_000_000, float("nan"), float("inf"), True, False,
     time(9, 30), "2026-11-27Z12",
 ])
 def test_anything_else_is_not_a_date(value: object) -> None:
@@ -390,3 +392,38 @@ def test_a_date_with_a_time_of_day_reads_as_its_date(text: str, order: str | Non
 
 def test_a_date_followed_by_something_else_is_still_not_a_date() -> None:
     assert isinstance(cells.parse_date("11/27/2026 later", "MDY"), Bad)
+
+
+@pytest.mark.parametrize("value, said", [
+    (-5, "1899-12-25"), (0, "1899-12-30"), (0.5, "1899-12-30"), ("0", "1899-12-30"),
+    (datetime(1899, 12, 25), "1899-12-25"),  # -5 typed into a date-formatted cell
+    (date(1989, 12, 31), "1989-12-31"), ("1900-01-01", "1900-01-01"),
+    ("2101-01-01", "2101-01-01"), (2958465, "9999-12-31"), ("31/12/2200", "2200-12-31"),
+])
+def test_a_date_before_1990_or_after_2100_is_a_problem_never_used(value: object,
+                                                                  said: str) -> None:
+    result = cells.parse_date(value, "DMY")
+    assert isinstance(result, cells.Bad) and result.code == "implausible_date"
+    assert result.facts == {"date": said}
+    problem, fix = catalog.get("en").problem(result.code, **result.facts)
+    assert problem.startswith(f"is this really {said}?")
+
+
+@pytest.mark.parametrize("value", [date(1990, 1, 1), date(2100, 12, 31), "2026-11-27", 32874])
+def test_the_ends_of_the_plausible_years_are_dates(value: object) -> None:
+    assert isinstance(cells.parse_date(value), date)
+
+
+DATE_PROBLEMS = ("not_a_date", "not_a_real_date", "ambiguous_date", "date_part_missing",
+                 "implausible_date", "date_order_from_locale")
+
+
+@pytest.mark.parametrize("language", catalog.LANGUAGES)
+@pytest.mark.parametrize("code_", DATE_PROBLEMS)
+def test_a_date_fix_shows_the_format_and_an_example_no_one_takes_for_the_answer(
+        language: str, code_: str) -> None:
+    """"Type it as 2026-11-27" under 31/02/2026 read as if 2026-11-27 were the right date."""
+    _, fix = catalog.get(language).problem(code_, date="1899-12-25", order="DMY",
+                                           locale="en_GB")
+    assert "YYYY-MM-DD" in fix and "1999-12-31" in fix
+    assert not re.search(r"20\d\d-\d\d-\d\d", fix)

@@ -413,6 +413,21 @@ def test_without_date_order_an_ambiguous_date_is_a_problem_not_a_guess() -> None
     assert p.milestones[0].due is None and "due" in p.milestones[0].unreadable
 
 
+def test_a_due_of_minus_5_is_asked_about_never_flagged_overdue_by_46358_days() -> None:
+    from datetime import datetime
+
+    from sheetsync.core import rules
+
+    # -5 typed into a date-formatted Due cell reads back as 25 Dec 1899
+    p = book([["M1", "One", None, datetime(1899, 12, 25)]])
+    problem = only_problem(p)
+    assert problem.cell == "D2"
+    assert problem.problem.startswith("is this really 1899-12-25?")
+    assert "YYYY-MM-DD" in problem.how_to_fix
+    assert p.milestones[0].due is None and "due" in p.milestones[0].unreadable
+    assert not any("46358" in str(a) for a in rules.assess(p, date(2026, 11, 27)))
+
+
 # --------------------------------------------------------------------------- Updates, Changes
 
 

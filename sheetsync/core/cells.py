@@ -34,6 +34,9 @@ class Bad:
 Read: TypeAlias = Union[T, Bad, None]  # noqa: UP007  None: the cell is blank
 
 EXCEL_EPOCH = date(1899, 12, 30)
+# A project's dates fall in these years; a date outside them is a typing slip ("-5" in a
+# date-formatted cell is 1899-12-25), said as "is this really …?", never used.
+PLAUSIBLE = (date(1990, 1, 1), date(2100, 12, 31))
 SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
 ORDERS = ("YMD", "DMY", "MDY")
 
@@ -57,6 +60,9 @@ def _make_date(y: int, m: int, d: int) -> date | Bad:
 
 
 def _serial(value: float) -> date | Bad:
+    if -693593 <= value < SERIAL_RANGE[0]:  # day 0 or before: 1899-12-30 and earlier
+        day = EXCEL_EPOCH + timedelta(days=int(value // 1))
+        return Bad("implausible_date", {"date": day.isoformat()})
     if not SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
         return Bad("not_a_date")
     if value.is_integer() and 1000 <= value <= 9999:  # 2026 is a year, not 1905-07-18
@@ -103,8 +109,20 @@ def _worded_date(text: str) -> date | Bad:
     return one.date()
 
 
+def _plausible(result: Read[date]) -> Read[date]:
+    """A date outside ``PLAUSIBLE`` as the problem "is this really <date>?"."""
+    if isinstance(result, date) and not PLAUSIBLE[0] <= result <= PLAUSIBLE[1]:
+        return Bad("implausible_date", {"date": result.isoformat()})
+    return result
+
+
 def parse_date(value: CellValue, order: str | None = None) -> Read[date]:
-    """A date from any form the contract lists; numeric day/month forms follow ``order``."""
+    """A date from any form the contract lists; numeric day/month forms follow ``order``;
+    a date before 1990 or after 2100 is ``implausible_date``."""
+    return _plausible(_read_date(value, order))
+
+
+def _read_date(value: CellValue, order: str | None) -> Read[date]:
     if blank(value):
         return None
     if isinstance(value, Unreadable):
