@@ -61,7 +61,8 @@ def flag_detail(a: Assessment, language: str, confirm_days: int) -> str:
             parts.append(t.sheet("flag_unconfirmed", days=t.days(a.days_unconfirmed),
                                  window=confirm_days))
         elif flag is Flag.AT_RISK:
-            parts.append(t.sheet("flag_at_risk", ids=t.sheet("list_sep").join(a.late_upstream)))
+            parts.append(t.sheet_n("flag_at_risk", len(a.late_upstream),
+                                   ids=t.sheet("list_sep").join(a.late_upstream)))
         else:  # BLOCKED, AWAITING_CONFIRMATION, INVALID: the flag alone
             parts.append(t.sheet(f"flag_{flag.lower()}"))
     return t.sheet("item_sep").join(parts)

@@ -71,8 +71,7 @@ class Catalog:
 
     def n(self, key: str, count: int, **facts: object) -> str:
         """The pattern ``key`` (or ``key_one`` when ``count`` is 1) filled with ``facts``."""
-        pattern = self.table.get(f"{key}_one", self.table[key]) if count == 1 else self.table[key]
-        return pattern.format(**facts)
+        return _counted(self.table, key, count).format(**facts)
 
     def days(self, count: int) -> str:
         """"1 day", "3 days" / "3 天"."""
@@ -146,6 +145,10 @@ class Catalog:
         pattern = str(self.data["sheet"][key])
         return pattern.format(**facts) if facts else pattern
 
+    def sheet_n(self, key: str, count: int, **facts: object) -> str:
+        """The pattern ``key`` of ``[sheet]`` (or ``key_one`` when ``count`` is 1), filled."""
+        return _counted(self.data["sheet"], key, count).format(**facts)
+
     def problem(self, code: str, **facts: object) -> tuple[str, str]:
         """(what is wrong, how to fix it) of a problem code, filled with ``facts``."""
         entry = self.data["problems"][code]
@@ -178,6 +181,11 @@ class Catalog:
     def value(self, table: str, key: str) -> str:
         """The word a template and a problem show for a value, e.g. ("status", "DONE")."""
         return str(self.data["values"][table][key][0])
+
+
+def _counted(table: Mapping[str, Any], key: str, count: int) -> str:
+    """``key``'s pattern, or ``key_one``'s when ``count`` is 1 and the table has one."""
+    return str(table.get(f"{key}_one", table[key]) if count == 1 else table[key])
 
 
 CATALOGS: dict[str, Catalog] = {}

@@ -16,6 +16,7 @@ from sheetsync.errors import SheetsyncError
 from sheetsync.model import Delivery, Message
 from sheetsync.shell.context import Context
 from sheetsync.shell.reconcile import ProjectRun
+from sheetsync.shell.summaries import count
 
 
 def _problems(results: Sequence[ProjectRun]) -> list[tuple[str, str]]:
@@ -39,6 +40,11 @@ RUNBOOK = ("What to do: see the runbook in docs/admin.md. A failed project is tr
            "then 'sheetsync report SOURCE --as-of DATE --force' if it did not arrive.")
 
 
+def subject(problems: int) -> str:
+    """"sheetsync: 1 problem needs you" / "sheetsync: 2 problems need you"."""
+    return f"sheetsync: {count(problems, 'problem')} {'needs' if problems == 1 else 'need'} you"
+
+
 def alert(results: Sequence[ProjectRun], run: Context, admin: str) -> Delivery | None:
     """Email the admin about what is new today; None when there is nothing to tell."""
     if not admin:
@@ -57,7 +63,7 @@ def alert(results: Sequence[ProjectRun], run: Context, admin: str) -> Delivery |
             + f"</ul><p>{escape(RUNBOOK)}</p>")
     domain = run.sender.rpartition("@")[2].strip(" >") or "sheetsync.invalid"
     message = Message(project="sheetsync alerts", sender=run.sender, to=(admin,),
-                      subject=f"sheetsync: {len(fresh)} problem(s) need you",
+                      subject=subject(len(fresh)),
                       text=text, html=html,
                       message_id=f"<sheetsync.alert.{day.isoformat()}.{run.nonce()}@{domain}>",
                       headers=(("X-Sheetsync-Job", "alert"),))
