@@ -405,7 +405,7 @@ def test_a_date_before_1990_or_after_2100_is_a_problem_never_used(value: object,
     result = cells.parse_date(value, "DMY")
     assert isinstance(result, cells.Bad) and result.code == "implausible_date"
     assert result.facts == {"date": said}
-    problem, fix = catalog.get("en").problem(result.code, **result.facts)
+    problem, _ = catalog.get("en").problem(result.code, **result.facts)
     assert problem.startswith(f"is this really {said}?")
 
 
