@@ -3,31 +3,60 @@
 It copies ``examples/acme-rollout.xlsx`` to ``demo-output/``, runs ``sheetsync check`` on
 the copy as of the example's Friday, shows the flags and problems it found, then runs
 ``sheetsync report`` with the outbox transport (no SMTP account needed) and says where the
-workbook, the email (.eml) and its HTML preview are. The commands it runs are printed, so
-the demo also shows how to run them by hand.
+workbook, the email (.eml) and its HTML preview are.
+
+Every command it runs is printed exactly as it ran (``$ .venv/bin/python -m sheetsync
+...``, the environment it sets printed once above), and what follows a command is that
+command's own output; the one table is introduced as a table made from the printed
+``--json`` command's output, so typing a printed command gives what the demo shows.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 EXAMPLE = Path("examples/acme-rollout.xlsx")
 OUT = Path("demo-output")
 AS_OF = "2026-11-27"  # the example project's Friday: every flag is raised on this day
+SETTINGS = {"SHEETSYNC_OUTBOX": str(OUT / "outbox"), "SHEETSYNC_STATE_DIR": str(OUT / "state"),
+            "SHEETSYNC_FROM": "Studio Projects <projects@studio.example>"}
 
 
-def _sheetsync(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "sheetsync", *args]
-    Console(stderr=True).print(f"[dim]$ sheetsync {' '.join(args)}[/dim]")
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+def _python() -> str:
+    """This interpreter as a person would type it here: relative when under this folder."""
+    path = Path(sys.executable)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def command_line(args: list[str]) -> str:
+    """The exact command the demo runs, as one line a shell runs the same way."""
+    return shlex.join([_python(), "-m", "sheetsync", *args])
+
+
+def _sheetsync(console: Console, *args: str, env: dict[str, str],
+               show_output: bool = True) -> subprocess.CompletedProcess[str]:
+    console.print(f"\n[dim]$ {escape(command_line(list(args)))}[/dim]", soft_wrap=True)
+    done = subprocess.run([sys.executable, "-m", "sheetsync", *args], capture_output=True,
+                          text=True, env=env, check=False)
+    if show_output:
+        console.print(escape(done.stdout.rstrip("\n")), highlight=False, soft_wrap=True)
+    if done.returncode != 0:
+        console.print(escape(done.stderr.rstrip("\n")), style="red", highlight=False,
+                      soft_wrap=True)
+    return done
 
 
 def main() -> int:
@@ -40,32 +69,38 @@ def main() -> int:
     workbook = OUT / EXAMPLE.name
     shutil.copy2(EXAMPLE, workbook)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env |= {"SHEETSYNC_OUTBOX": str(OUT / "outbox"), "SHEETSYNC_STATE_DIR": str(OUT / "state"),
-            "SHEETSYNC_FROM": "Studio Projects <projects@studio.example>"}
+    env |= SETTINGS
+    console.print("[dim]The commands below run with these settings (no SMTP: emails go to "
+                  "the outbox folder):[/dim]")
+    for name, value in SETTINGS.items():
+        console.print(f"[dim]$ export {escape(shlex.join([f'{name}={value}']))}[/dim]",
+                      soft_wrap=True)
 
-    checked = _sheetsync("check", str(workbook), "--as-of", AS_OF, "--json", env=env)
+    checked = _sheetsync(console, "check", str(workbook), "--as-of", AS_OF, env=env)
     if checked.returncode != 0:
-        console.print(checked.stderr)
         return checked.returncode
-    project = json.loads(checked.stdout)["projects"][0]
-    table = Table(title=f"{project['project']}: flags as of {AS_OF}")
+    shown = _sheetsync(console, "check", str(workbook), "--as-of", AS_OF, "--dry-run",
+                       "--json", env=env, show_output=False)
+    if shown.returncode != 0:
+        return shown.returncode
+    project = json.loads(shown.stdout)["projects"][0]
+    console.print("[dim](its JSON, shown as a table)[/dim]")
+    table = Table(title=f"{escape(project['project'])}: flags as of {AS_OF}")
     for column in ("ID", "Milestone", "Owner", "Due", "Status", "Flags"):
         table.add_column(column)
     for m in project["milestones"]:
-        table.add_row(m["id"], m["title"], m["owner"], m["due"] or "?", m["status"],
-                      ", ".join(m["flags"]) or "-")
+        table.add_row(*(escape(str(v)) for v in (
+            m["id"], m["title"], m["owner"], m["due"] or "?", m["status"],
+            ", ".join(m["flags"]) or "-")))
     console.print(table)
     for p in project["problems"]:
-        console.print(f"[yellow]Problem[/yellow] {p['tab']}!{p['cell']} ({p['value']!r}): "
-                      f"{p['problem']}. {p['how_to_fix']}")
+        console.print(f"[yellow]Problem[/yellow] {escape(p['tab'])}!{p['cell']} "
+                      f"({escape(repr(p['value']))}): {escape(p['problem'])}. "
+                      f"{escape(p['how_to_fix'])}")
 
-    sent = _sheetsync("report", str(workbook), "--as-of", AS_OF, "--json", env=env)
+    sent = _sheetsync(console, "report", str(workbook), "--as-of", AS_OF, env=env)
     if sent.returncode != 0:
-        console.print(sent.stderr)
         return sent.returncode
-    result = json.loads(sent.stdout)["projects"][0]
-    console.print(f"\nWeekly report: [bold]{result['result']}[/bold] — {result['subject']}")
-    console.print(f"  to {', '.join(result['recipients'])}")
     emails = sorted((OUT / "outbox").glob("*.eml"))
     previews = sorted((OUT / "outbox").glob("*.html"))
     console.print("\nWhere things are:")
