@@ -17,7 +17,10 @@ def when(settings: Settings, now: datetime) -> Due:
 
 
 def run(loaded: pipeline.Loaded, _ctx: Context, period: date) -> Action:
-    return Action("check", "done", views.check_line(pipeline.check_loaded(loaded, as_of=period)))
+    checked = pipeline.check_loaded(loaded, as_of=period)
+    # Flags that could not be written (the workbook is open in Excel or LibreOffice) are
+    # not done: the next run checks again and writes them.
+    return Action("check", "skipped" if checked.refused else "done", views.check_line(checked))
 
 
 JOB = Job("check", when, run, records_done=True, counted=True)
