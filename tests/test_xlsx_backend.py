@@ -395,7 +395,7 @@ def test_a_crash_while_saving_leaves_the_original_intact(tmp_path: Path, monkeyp
         out.write(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(xlsx.patch, "write_zip", crash)
+    monkeypatch.setattr(xlsx.xlsx_zip, "write_zip", crash)
     result = pipeline.check(str(path), xlsx_open, now=NOW, as_of=D)
 
     assert result.error is not None and "disk full" in str(result.error)

@@ -29,6 +29,7 @@ from filelock import FileLock, Timeout
 
 from sheetsync.backends import xlsx_package as pkg
 from sheetsync.backends import xlsx_patch as patch
+from sheetsync.backends import xlsx_zip
 from sheetsync.backends.xlsx_edits import TabEdit, plan_edits
 from sheetsync.core import schema
 from sheetsync.errors import ConfigError, LockBusy, SourceError, WriteRefused
@@ -162,7 +163,7 @@ class XlsxFile:
                                    dir=self.path.parent)
         try:
             with os.fdopen(fd, "w+b") as out:
-                patch.write_zip(archive, package.snapshot.data, out, parts, new_parts,
+                xlsx_zip.write_zip(archive, package.snapshot.data, out, parts, new_parts,
                                 between=lambda: self.hook("temp"))
                 out.flush()
                 os.fsync(out.fileno())

@@ -73,7 +73,8 @@ def _cells(title: str, writes: tuple[CellWrite, ...], tab: RawTab) -> TabEdit:
     edit = TabEdit(title)
     blocked = _merged(tab, {w.col for w in writes})
     for write in writes:
-        if any(r1 <= write.row <= r2 and c1 <= write.col <= c2 for r1, c1, r2, c2 in blocked):
+        if blocked and any(r1 <= write.row <= r2 and c1 <= write.col <= c2
+                           for r1, c1, r2, c2 in blocked):
             continue  # the read reported the merge as a problem; staff unmerge it first
         if write.value != cell_text(tab.value(write.row, write.col)) or write.style:
             edit.set(write.row, write.col, write.value, write.style)

@@ -10,18 +10,15 @@ own stays as it was, byte for byte:
   ``workbook.xml``, its relationships and ``[Content_Types].xml``.
 - ``Styles`` appends, at most once, a fill, a font and a cell format to ``styles.xml`` for
   a cell that names a style (the grey of job-owned headers, or a fill colour).
-- ``write_zip`` copies every part it is not given as it was stored (compressed bytes and
-  all), and writes the changed and new ones.
+
+``xlsx_zip.write_zip`` then copies every other part as it was stored.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-import shutil
-import zipfile
 from collections.abc import Callable, Mapping
-from typing import IO
 
 from sheetsync.backends.xlsx_package import DOC_REL, MAIN, WORKSHEET
 from sheetsync.blueprint import layout as blueprint
@@ -37,6 +34,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTR_R = re.compile(rb'\sr="([A-Z]*)(\d+)"')
 _ATTR_S = re.compile(rb'\ss="(\d+)"')
 _SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
+_ROW_R = re.compile(rb'\sr="(\d+)"')
 
 
 def escape(text: str) -> str:
@@ -48,11 +46,18 @@ def quoteattr(text: str) -> str:
     return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;") + '"'
 
 
+_LETTERS: dict[int, str] = {}
+
+
 def letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
+    found = _LETTERS.get(col)
+    if found is not None:
+        return found
+    out, n = "", col
+    while n:
+        n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
+    _LETTERS[col] = out
     return out
 
 
@@ -85,8 +90,10 @@ def _patch_row(p: bytes, row: int, xml: bytes, cols: Mapping[int, tuple[str, str
     else:
         close = xml.rindex(b"</")
         inner, tail = xml[head_end:close], xml[close:]
-    cell_re = re.compile(b"<" + re.escape(p) + rb"c\b([^>]*?)(?:/>|>.*?</" + re.escape(p)
-                         + rb"c>)", re.DOTALL)
+    cell_re = _cell_re(p)
+    quick = _after_last_cell(p, row, head, inner, tail, cols, resolve, cell_re)
+    if quick is not None:
+        return quick
     out: list[bytes] = []
     pos, col, last_end = 0, 0, 0
     left: int | None = None  # the format of the cell before, for a new styled cell
@@ -128,6 +135,43 @@ def _patch_row(p: bytes, row: int, xml: bytes, cols: Mapping[int, tuple[str, str
     return head + b"".join(out) + tail
 
 
+_CELL_RES: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _cell_re(p: bytes) -> re.Pattern[bytes]:
+    found = _CELL_RES.get(p)
+    if found is None:
+        found = _CELL_RES[p] = re.compile(b"<" + re.escape(p) + rb"c\b([^>]*?)(?:/>|>.*?</"
+                                          + re.escape(p) + rb"c>)", re.DOTALL)
+    return found
+
+
+def _after_last_cell(p: bytes, row: int, head: bytes, inner: bytes, tail: bytes,
+                     cols: Mapping[int, tuple[str, str]], resolve: Resolver,
+                     cell_re: re.Pattern[bytes]) -> bytes | None:
+    """The row with new cells right of all it has (the Flag columns' first write), found
+    from its last cell alone; None when that is not the case (the caller reads every cell)."""
+    start = inner.rfind(b"<" + p + b"c ")
+    m = cell_re.match(inner, start) if start >= 0 else None
+    ref = _ATTR_R.search(m[1]) if m else None
+    if m is None or ref is None or not ref[1] or m.end() != len(inner.rstrip()):
+        return None
+    last = _col_of(ref[1])
+    if last >= min(cols):
+        return None
+    keep = _ATTR_S.search(m[1])
+    left = int(keep[1]) if keep else None
+    new = []
+    for c, (text, name) in sorted(cols.items()):
+        style = resolve(name, None, left if c == last + 1 else None) if name else None
+        new.append(_cell(p, row, c, text, None if style is None else str(style).encode()))
+    spans = _SPANS.search(head)
+    if spans:
+        lo, hi = min(int(spans[1]), *cols), max(int(spans[2]), *cols)
+        head = head[:spans.start()] + f' spans="{lo}:{hi}"'.encode() + head[spans.end():]
+    return head + inner[:m.end()] + b"".join(new) + inner[m.end():] + tail
+
+
 def _pop_first(todo: dict[int, tuple[str, str]]) -> tuple[int, tuple[str, str]]:
     key = next(iter(todo))
     return key, todo.pop(key)
@@ -135,50 +179,57 @@ def _pop_first(todo: dict[int, tuple[str, str]]) -> tuple[int, tuple[str, str]]:
 
 def patch_sheet(xml: bytes, edits: Edits, resolve: Resolver = lambda name, now, left: now
                 ) -> bytes:
-    """The worksheet part with the cells of ``edits`` set; every other byte as it was."""
+    """The worksheet part with the cells of ``edits`` set; every other byte as it was.
+
+    The untouched stretches are joined as views of ``xml``, never copied on the way: a
+    large sheet is held once, plus the result."""
     found = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", xml)
     if found is None:
         raise ValueError("the worksheet has no sheetData")
     p = found[1] or b""
+    view = memoryview(xml)
     if found[2]:  # <sheetData/>
-        head = xml[:found.start()] + b"<" + p + b"sheetData>"
-        body, tail = b"", b"</" + p + b"sheetData>" + xml[found.end():]
+        xml = xml[:found.start()] + b"<" + p + b"sheetData></" + p + b"sheetData>" + \
+            xml[found.end():]
+        view = memoryview(xml)
+        start = found.start() + len(p) + 11
+        close = start
     else:
-        close = xml.index(b"</" + p + b"sheetData>", found.end())
-        head, body, tail = xml[:found.end()], xml[found.end():close], xml[close:]
+        start = found.end()
+        close = xml.index(b"</" + p + b"sheetData>", start)
     row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
     end_tag = b"</" + p + b"row>"
-    out: list[bytes] = []
-    pos, number, prev_end = 0, 0, 0
+    out: list[bytes | memoryview] = [_grow_dimension(xml[:start], edits)]
+    pos, number, prev_end = start, 0, start
     todo = sorted(edits.items())
     i = 0
-    search = row_re.search(body, 0)
+    search = row_re.search(xml, start, close)
     while search is not None and i < len(todo):
-        ref = re.search(rb'\sr="(\d+)"', search[1])
+        ref = _ROW_R.search(search[1])
         number = int(ref[1]) if ref else number + 1
-        end = search.end() if search[2] else body.index(end_tag, search.end()) + len(end_tag)
+        end = search.end() if search[2] else xml.index(end_tag, search.end()) + len(end_tag)
         while i < len(todo) and todo[i][0] < number:  # a new row before this one
-            out.append(body[pos:search.start()])
+            out.append(view[pos:search.start()])
             pos = search.start()
             out.append(_patch_row(p, todo[i][0], b"<" + p + f'row r="{todo[i][0]}"/>'.encode(),
                                   todo[i][1], resolve))
             i += 1
         if i < len(todo) and todo[i][0] == number:
-            out.append(body[pos:search.start()])
-            out.append(_patch_row(p, number, body[search.start():end], todo[i][1], resolve))
+            out.append(view[pos:search.start()])
+            out.append(_patch_row(p, number, xml[search.start():end], todo[i][1], resolve))
             pos = end
             i += 1
         prev_end = end
-        search = row_re.search(body, end)
+        search = row_re.search(xml, end, close)
     if i < len(todo):  # new rows after the last one (every row was seen)
         cut = max(pos, prev_end)
-        out.append(body[pos:cut])
+        out.append(view[pos:cut])
         pos = cut
         for number, cols in todo[i:]:
             out.append(_patch_row(p, number, b"<" + p + f'row r="{number}"/>'.encode(), cols,
                                   resolve))
-    out.append(body[pos:])
-    return _grow_dimension(head, edits) + b"".join(out) + tail
+    out.append(view[pos:])
+    return b"".join(out)
 
 
 def _grow_dimension(head: bytes, edits: Edits) -> bytes:
@@ -312,70 +363,3 @@ class Styles:
                 cut = len(p) + 3  # after "<xf"
                 xf = xf[:cut] + new + xf[cut:]
         return self._index_of(b"cellXfs", xf)
-
-
-def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mapping[str, bytes],
-              new_parts: Mapping[str, bytes], between: Callable[[], None] = lambda: None) -> None:
-    """A zip with every part of ``source`` copied as stored, but those in ``parts`` replaced
-    and ``new_parts`` appended. ``raw`` is the bytes ``source`` was opened from."""
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for n, info in enumerate(source.infolist()):
-            if n == 1:
-                between()
-            if info.filename in parts:
-                copy = zipfile.ZipInfo(info.filename, info.date_time)
-                copy.compress_type = zipfile.ZIP_DEFLATED
-                copy.external_attr = info.external_attr
-                dst.writestr(copy, parts[info.filename])
-                continue
-            _copy_stored(dst, info, raw)
-        for name, data in new_parts.items():
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, data)
-
-
-def _copy_stored(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
-    """Copy one entry's local header and compressed data as they are, without inflating."""
-    start = info.header_offset
-    header = raw[start:start + 30]
-    if header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    name_len = int.from_bytes(header[26:28], "little")
-    extra_len = int.from_bytes(header[28:30], "little")
-    end = start + 30 + name_len + extra_len + info.compress_size
-    if info.flag_bits & 0x08:  # a data descriptor follows the data
-        tail = raw[end:end + 4]
-        end += (16 if tail == b"PK\x07\x08" else 12) + (8 if info.file_size > 0xFFFFFFFF or
-                                                          info.compress_size > 0xFFFFFFFF else 0)
-    fp = dst.fp
-    assert fp is not None
-    with dst._lock:  # type: ignore[attr-defined,unused-ignore]
-        fp.seek(dst.start_dir)  # type: ignore[attr-defined,unused-ignore]
-        offset = fp.tell()
-        shutil.copyfileobj(_View(raw, start, end), fp)
-        copy = _clone(info)
-        copy.header_offset = offset
-        dst.filelist.append(copy)
-        dst.NameToInfo[copy.filename] = copy
-        dst.start_dir = fp.tell()  # type: ignore[attr-defined,unused-ignore]
-
-
-class _View:
-    def __init__(self, raw: bytes, start: int, end: int) -> None:
-        self.view, self.done = memoryview(raw)[start:end], False
-
-    def read(self, size: int = -1) -> bytes:
-        if self.done:
-            return b""
-        self.done = True
-        return bytes(self.view)
-
-
-def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    copy = zipfile.ZipInfo(info.filename, info.date_time)
-    for slot in ("compress_type", "comment", "extra", "create_system", "create_version",
-                 "extract_version", "reserved", "flag_bits", "volume", "internal_attr",
-                 "external_attr", "CRC", "compress_size", "file_size"):
-        setattr(copy, slot, getattr(info, slot))
-    return copy

@@ -62,14 +62,15 @@ def place(plan: WritePlan, tab: RawTab) -> Placed:
         if not cell.key and cell.row == plan.header_row:
             if cell.col in new_headers and where[cell.col] == cell.col and (
                     blank(tab.value(sheet.header_row, col))):
-                out.append(replace(cell, row=sheet.header_row, col=col))
+                out.append(CellWrite(sheet.header_row, col, cell.value, style=cell.style))
         elif not cell.key:  # a stale flag on a row with no ID: only while it still has none
             if cell.row > sheet.header_row and not ids.get(cell.row):
-                out.append(replace(cell, col=col))
+                out.append(CellWrite(cell.row, col, cell.value, style=cell.style))
         elif ids.get(cell.row) == cell.key:
-            out.append(replace(cell, col=col))
+            out.append(cell if col == cell.col else
+                       CellWrite(cell.row, col, cell.value, cell.key, cell.style))
         elif cell.key in row_of:
-            out.append(replace(cell, row=row_of[cell.key], col=col))
+            out.append(CellWrite(row_of[cell.key], col, cell.value, cell.key, cell.style))
     return Placed(tuple(out))
 
 
