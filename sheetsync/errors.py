@@ -25,6 +25,13 @@ class SourceError(SheetsyncError):
     """A project source cannot be opened or read (missing file, not a workbook, no access)."""
 
 
+class NotNew(SourceError):
+    """``init`` was given a path that cannot be a new workbook (it exists, or is no .xlsx
+    path): a usage error, exit 2, like a wrong option; nothing is touched."""
+
+    exit_code = 2
+
+
 class AccessDenied(SourceError):
     """The service account may not open the sheet: it must be shared with it."""
 

@@ -206,3 +206,63 @@ def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(cli.main, ["--debug", "config"])
     assert result.exit_code == 2
     assert "Traceback" in result.stderr
+
+
+# --------------------------------------------------------------------------- unknown keys
+
+
+@pytest.mark.parametrize("text, said", [
+    ("bogus_key = 1\n", "unknown key 'bogus_key' in {path}; the known keys are"),
+    ('form = "a@b.example"\n', "unknown key 'form' in {path}; did you mean 'from'?"),
+    ('[smtp]\nhots = "x"\n', "unknown key 'hots' in [smtp] of {path}; did you mean 'host'?"),
+    ('[smtp]\nsecurty = "ssl"\n', "did you mean 'security'?"),
+    ("every_minute = 5\n", "did you mean 'every_minutes'?"),
+    ('[[projects]]\nsource = "a.xlsx"\nnmae = "A"\n',
+     "unknown key 'nmae' in project 1 ([[projects]]) of {path}; did you mean 'name'?"),
+])
+def test_an_unknown_key_is_an_error_that_names_the_nearest_known_one(
+        tmp_path: Path, text: str, said: str) -> None:
+    path = write(tmp_path / "sheetsync.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        config.load(str(path), env={})
+    assert said.format(path=path) in str(caught.value)
+
+
+def test_unknown_keys_stop_config_with_exit_2(tmp_path: Path) -> None:
+    write(tmp_path / "sheetsync.toml", 'bogus_key = 1\n[smtp]\nhots = "x"\n')
+    out = CliRunner().invoke(cli.main, ["config"])
+    assert out.exit_code == 2
+    assert "unknown key 'bogus_key'" in out.stderr and "Traceback" not in out.output
+
+
+def test_every_key_of_the_example_file_is_known() -> None:
+    example = Path(__file__).resolve().parents[1] / "sheetsync.example.toml"
+    assert config.load(str(example), env={}).projects  # loads: no key unknown
+
+
+# --------------------------------------------------------------------------- --config
+
+
+def test_config_a_folder_means_its_sheetsync_toml(tmp_path: Path) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    write(folder / "sheetsync.toml", FILE)
+    assert config.load(str(folder), env={}).path == str(folder / "sheetsync.toml")
+
+
+def test_config_a_folder_without_sheetsync_toml_says_so(tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli.main, ["--config", str(tmp_path), "config"])
+    assert out.exit_code == 2
+    assert f"--config {tmp_path} is a folder with no sheetsync.toml in it" in out.stderr
+    assert "does not exist" not in out.stderr
+
+
+# --------------------------------------------------------------------------- config's output
+
+
+def test_config_says_the_usual_port_not_none(tmp_path: Path) -> None:
+    write(tmp_path / "sheetsync.toml", '[smtp]\nhost = "smtp.example"\nsecurity = "ssl"\n')
+    out = CliRunner().invoke(cli.main, ["config"])
+    assert out.exit_code == 0, out.output
+    assert "smtp.port: 465 (the usual port for ssl)" in out.output
+    assert "None" not in out.output

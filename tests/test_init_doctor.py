@@ -214,7 +214,7 @@ def test_init_creates_a_new_xlsx_and_refuses_an_existing_path(env: Path) -> None
 
     before = (env / "acme.xlsx").read_bytes()
     again = CliRunner().invoke(main, ["init", "acme.xlsx"])
-    assert again.exit_code == 1
+    assert again.exit_code == 2  # a usage error, like a wrong option
     assert again.stderr.strip() == ("sheetsync: acme.xlsx already exists and init never "
                                     "overwrites a workbook; give the path of a new .xlsx "
                                     "file.")
@@ -232,8 +232,9 @@ def line_with(out: Result, text: str) -> str:
     return next(line for line in lines(out) if text in line)
 
 
-def test_doctor_all_good_with_a_shared_sheet_and_the_outbox(google: SheetsEmulator,
-                                                            env: Path) -> None:
+def test_doctor_all_good_with_a_shared_sheet_and_the_outbox(
+        google: SheetsEmulator, env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_FROM", "pm@studio.example")  # without it: FIX Sender
     google.create_spreadsheet(SID, "Acme")
     assert cli("init", SOURCE).exit_code == 0
     google.reset_log()
@@ -354,7 +355,9 @@ def test_doctor_smtp_without_login(smtp_server: LoopbackSmtpServer,
                                    smtp_env: Callable[..., config.Config]) -> None:
     smtp_env(smtp_server)
     out = cli("doctor")
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 1, out.output  # no project is listed: the one thing to fix
+    assert [line for line in lines(out) if not line.startswith("OK ")] == [
+        line_with(out, "FIX  Projects: none listed")]
     assert "OK   Sender: client emails come from pm@studio.example." in out.output
     smtp = line_with(out, "SMTP ")
     assert smtp == (f"OK   SMTP {smtp_server.host}:{smtp_server.port} (none): connected, no "
@@ -416,6 +419,7 @@ def test_doctor_smtp_without_a_sender(smtp_server: LoopbackSmtpServer,
 
 def test_doctor_no_smtp_host_uses_the_outbox(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SHEETSYNC_OUTBOX")
+    monkeypatch.setenv("SHEETSYNC_FROM", "pm@studio.example")
     (finding,) = doctor.check_mail(config.load())
     assert finding.ok
     assert finding.text.startswith("The outbox folder outbox is used, no SMTP")
@@ -437,3 +441,49 @@ def test_diagnosis_exit_codes() -> None:
     assert doctor.Diagnosis([ok, wrong]).exit_code == 1
     assert doctor.Diagnosis([wrong], config_error=True).exit_code == 2
     assert wrong.line() == "FIX  broken; fix it."
+
+
+# --------------------------------------------------------------------------- first-hour findings
+
+
+def test_init_on_an_existing_file_is_a_usage_error_exit_2(env: Path) -> None:
+    (env / "there.xlsx").write_bytes(b"staff's own file")
+    out = CliRunner().invoke(main, ["init", "there.xlsx"])
+    assert out.exit_code == 2
+    assert "already exists" in out.stderr
+    assert (env / "there.xlsx").read_bytes() == b"staff's own file"
+    assert CliRunner().invoke(main, ["init", "notes.txt"]).exit_code == 2
+
+
+def test_doctor_with_no_projects_and_no_sender_is_not_all_ok(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHEETSYNC_FROM", raising=False)
+    out = cli("doctor")
+    assert out.exit_code == 1, out.output
+    assert line_with(out, "Projects:").startswith("FIX  Projects: none listed and no SOURCE")
+    assert line_with(out, "Sender:").startswith("FIX  Sender: no From address is set")
+
+
+def test_doctor_says_the_example_key_file_is_the_example(
+        env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example = Path(__file__).resolve().parents[1] / "credentials.example.json"
+    monkeypatch.setenv("SHEETSYNC_CREDENTIALS", str(example))
+    out = cli("doctor", SOURCE)
+    key = line_with(out, "Key file")
+    assert key.startswith(f"FIX  Key file: {example} is still the example key file; put your "
+                          "service account's key here")
+    assert "PEM" not in out.output and "damaged" not in out.output
+
+
+def test_doctor_names_the_config_file_where_a_user_without_password_was_set(
+        auth_server: LoopbackSmtpServer, env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHEETSYNC_OUTBOX")
+    (env / "sheetsync.toml").write_text(
+        f'from = "pm@studio.example"\n[smtp]\nhost = "{auth_server.host}"\n'
+        f'port = {auth_server.port}\nsecurity = "none"\nuser = "pm@studio.example"\n',
+        encoding="utf-8")
+    (_, smtp) = doctor.check_mail(config.load())
+    assert not smtp.ok
+    assert smtp.text.startswith("SMTP: user in [smtp] of sheetsync.toml is 'pm@studio.example' "
+                                "but no password is set")
+    assert auth_server.connections == 0

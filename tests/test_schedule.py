@@ -114,7 +114,7 @@ def test_a_signal_after_the_first_tick_exits_0_and_leaves_everything_whole(
         tmp_path: Path, child_env: dict[str, str], book: Path, signum: int) -> None:
     sched = Schedule([str(book), "--every", "1"], tmp_path, child_env)
     try:
-        sched.wait_for("every 1 minutes")
+        sched.wait_for("every minute")
         sched.wait_for("sheetsync run: 1 project,")  # the first tick's summary line
         started = time.monotonic()
         assert sched.stop(signum) == 0, sched.lines
@@ -130,7 +130,7 @@ def test_a_signal_during_the_first_tick_lets_the_project_in_hand_finish(
         tmp_path: Path, child_env: dict[str, str], book: Path) -> None:
     sched = Schedule([str(book), "--every", "1"], tmp_path, child_env)
     try:
-        sched.wait_for("every 1 minutes")  # printed just before the first tick starts
+        sched.wait_for("every minute")  # printed just before the first tick starts
         # The project's lock file appears when the tick takes the project in hand.
         deadline = time.monotonic() + 30
         while not list((tmp_path / "state").glob("*/lock")) and time.monotonic() < deadline:

@@ -242,6 +242,9 @@ def _read_key_file(path: Path) -> Credentials:
         raise ConfigError(f"{path} is not a service-account key (its type is "
                           f"{info.get('type') if isinstance(info, dict) else 'unknown'!r}): "
                           f"{_HOW_TO_GET_A_KEY}.")
+    if "PASTE-THE-KEY" in str(info.get("private_key", "")):  # credentials.example.json
+        raise ConfigError(f"{path} is still the example key file; put your service account's "
+                          f"key here ({_HOW_TO_GET_A_KEY}).")
     try:
         made = Credentials.from_service_account_info(  # type: ignore[no-untyped-call,unused-ignore]
             info, scopes=SCOPES)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sheetsync.backends import Access, Backend
 from sheetsync.core import sources
 from sheetsync.core.findings import Finding, tab_findings
-from sheetsync.errors import ConfigError, SheetsyncError, SourceError
+from sheetsync.errors import ConfigError, NotNew, SheetsyncError
 
 if TYPE_CHECKING:
     from sheetsync.blueprint.layout import Blueprint
@@ -128,11 +128,11 @@ def create_xlsx(source: str | os.PathLike[str], blueprint: Blueprint) -> Path:
 
     target = Path(source)
     if target.exists():
-        raise SourceError(f"{source} already exists and init never overwrites a workbook; "
-                          "give the path of a new .xlsx file.")
+        raise NotNew(f"{source} already exists and init never overwrites a workbook; "
+                     "give the path of a new .xlsx file.")
     if target.suffix.lower() != ".xlsx":
-        raise SourceError(f"{target} does not end in .xlsx; give the new workbook a name like "
-                          "project.xlsx.")
+        raise NotNew(f"{target} does not end in .xlsx; give the new workbook a name like "
+                     "project.xlsx.")
     return write_template(target, blueprint)
 
 

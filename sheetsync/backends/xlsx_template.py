@@ -37,7 +37,7 @@ from sheetsync.blueprint.layout import (
     Highlight,
     Tab,
 )
-from sheetsync.errors import SourceError
+from sheetsync.errors import NotNew
 from sheetsync.model import a1, column_letter
 
 FIXED_TIME = datetime(2026, 1, 1)  # document created/modified: the same on every run
@@ -73,11 +73,11 @@ def write_template(path: str | os.PathLike[str], blueprint: Blueprint, *,
     """
     target = Path(path)
     if not target.parent.is_dir():
-        raise SourceError(f"the folder {target.parent} does not exist; create it first or "
-                          "choose another path.")
+        raise NotNew(f"the folder {target.parent} does not exist; create it first or "
+                     "choose another path.")
     if target.exists() and not replace:
-        raise SourceError(f"{target} already exists and sheetsync never overwrites a "
-                          "workbook; choose a new file name.")
+        raise NotNew(f"{target} already exists and sheetsync never overwrites a "
+                     "workbook; choose a new file name.")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx.tmp",
                                dir=target.parent)
     os.close(fd)
@@ -98,8 +98,8 @@ def _link_new(tmp: Path, target: Path) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError as exc:
-        raise SourceError(f"{target} already exists and sheetsync never overwrites a "
-                          "workbook; choose a new file name.") from exc
+        raise NotNew(f"{target} already exists and sheetsync never overwrites a "
+                     "workbook; choose a new file name.") from exc
     except OSError:  # a filesystem without hard links: the check above has to do
         Path(tmp).replace(target)
 

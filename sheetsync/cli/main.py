@@ -302,7 +302,8 @@ def schedule(ctx: click.Context, sources: tuple[str, ...], every: int | None,
         _log_line(log_json, _summary_event(now, summary), summary.line())
 
     _log_line(log_json, {"event": "start", "every_minutes": minutes, "projects": len(todo)},
-              f"sheetsync schedule: {len(todo)} projects, every {minutes} minutes; "
+              f"sheetsync schedule: {views.count(len(todo), 'project')}, every "
+              f"{'minute' if minutes == 1 else views.count(minutes, 'minute')}; "
               "Ctrl-C or SIGTERM to stop")
     service.serve(tick, minutes, stop, lambda tb: _log_line(
         log_json, {"event": "error", "detail": tb}, f"sheetsync: unexpected error:\n{tb}"))
@@ -328,12 +329,22 @@ def config_cmd(ctx: click.Context, as_json: bool) -> None:
             continue
         if isinstance(value, dict):
             for sub, subvalue in value.items():
-                click.echo(f"{key}.{sub}: {subvalue}")
+                click.echo(f"{key}.{sub}: {_shown(key, sub, subvalue, cfg)}")
         else:
             click.echo(f"{key}: {value}")
     click.echo(f"projects: {len(cfg.projects)}")
     for p in cfg.projects:
         click.echo(f"  - {p.name or p.source}: {p.source}")
+
+
+def _shown(table: str, key: str, value: Any, cfg: config.Config) -> str:
+    """A setting as ``config`` prints it: an unset port is the usual one, said so."""
+    if (table, key) == ("smtp", "port") and value is None:
+        try:
+            return f"{cfg.smtp.checked().port} (the usual port for {cfg.smtp.security})"
+        except ConfigError:
+            return "(the usual port for the security)"
+    return "(not set)" if value is None else str(value)
 
 
 @main.command("init")

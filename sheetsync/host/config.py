@@ -7,10 +7,11 @@ from the config file, and ``redacted()`` is what anything shows or logs. Every m
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,26 @@ def _in_range(value: int | None, low: int, high: int, what: str) -> int | None:
     return value
 
 
+# The keys a config file may hold, from the settings they fill: a new setting is known here
+# as soon as it is a field (the file spells ``sender`` as ``from``; ``path`` is not a key).
+_FILE_NAMES = {"sender": "from"}
+TOP_KEYS = tuple(_FILE_NAMES.get(f.name, f.name) for f in fields(Config) if f.name != "path")
+SMTP_KEYS = tuple(f.name for f in fields(SmtpSettings) if f.name != "password")
+PROJECT_KEYS = tuple(f.name for f in fields(ProjectRef))
+
+
+def _unknown_keys(table: Mapping[str, Any], known: Sequence[str], where: str) -> None:
+    """An unknown key is a ConfigError (exit 2) naming the nearest known one."""
+    for key in table:
+        if key in known:
+            continue
+        near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+        hint = (f"did you mean {near[0]!r}?" if near
+                else f"the known keys are {', '.join(known)}.")
+        raise ConfigError(f"unknown key {key!r} {where}; {hint} "
+                          "(sheetsync.example.toml lists every setting.)")
+
+
 def _from_file(path: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -96,6 +117,8 @@ def _from_file(path: Path) -> Config:
     if any("password" in str(key).lower() for key in (*smtp_table, *data)):
         raise ConfigError(f"{where} holds an SMTP password; remove it and set "
                           "SHEETSYNC_SMTP_PASSWORD or the system keyring instead.")
+    _unknown_keys(data, TOP_KEYS, f"in {where}")
+    _unknown_keys(smtp_table, SMTP_KEYS, f"in [smtp] of {where}")
     projects = []
     listed = data.get("projects", [])
     if not isinstance(listed, list):
@@ -106,6 +129,7 @@ def _from_file(path: Path) -> Config:
         if not isinstance(item, dict) or not isinstance(item.get("source"), str):
             raise ConfigError(f"project {i} in {where} needs a source = \"...\" line "
                               "(an .xlsx path, a Google Sheet URL or gsheet:<id>).")
+        _unknown_keys(item, PROJECT_KEYS, f"in project {i} ([[projects]]) of {where}")
         source = item["source"]
         if not _is_remote(source) and not Path(source).is_absolute():
             source = str((path.parent / source).resolve())  # relative to the config file
@@ -155,6 +179,12 @@ def _keyring_password(user: str) -> str:
 def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
     """The file (``--config`` or ./sheetsync.toml if present), then the environment over it."""
     env = os.environ if env is None else env
+    if path is not None and Path(path).is_dir():
+        inside = Path(path) / DEFAULT_FILE
+        if not inside.is_file():
+            raise ConfigError(f"--config {path} is a folder with no {DEFAULT_FILE} in it; give "
+                              f"the config file's path, e.g. --config {inside}.")
+        path = str(inside)  # a folder means its sheetsync.toml, as in the current folder
     if path is not None:
         if not Path(path).is_file():
             raise ConfigError(f"the config file {path} does not exist; check --config, or copy "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from sheetsync.mail import transport as mail
 from sheetsync.model import SmtpSettings
 from sheetsync.shell import wiring
 from sheetsync.shell.pipeline import access
+from sheetsync.shell.summaries import count
 
 SMTP_TIMEOUT = 15.0  # seconds, at most, for the SMTP check
 
@@ -69,8 +70,10 @@ def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
         return result
     todo = list(sources) or [p.source for p in cfg.projects]
     if not todo:
-        result.findings.append(good("No SOURCE given and no projects in the config file: "
-                                    "only the settings were checked."))
+        result.findings.append(bad("Projects: none listed and no SOURCE given, so run, report "
+                                   "and remind have nothing to do; list each project as "
+                                   "[[projects]] in sheetsync.toml (see "
+                                   "sheetsync.example.toml) or name a SOURCE."))
     how = access(cfg)
     kinds = [(source, kind_or_finding(source)) for source in todo]
     ready: dict[str, bool] = {}
@@ -98,7 +101,8 @@ def check_config(path: str | None) -> tuple[config.Config | None, Finding]:
     if not cfg.path:
         return cfg, good(f"Config: no {config.DEFAULT_FILE} here; defaults and SHEETSYNC_* "
                          "variables are used.")
-    return cfg, good(f"Config: {cfg.path} loads, {len(cfg.projects)} projects listed.")
+    listed = count(len(cfg.projects), "project")
+    return cfg, good(f"Config: {cfg.path} loads, {listed} listed.")
 
 
 def kind_or_finding(source: str) -> backends.SourceKind | Finding:
@@ -115,6 +119,11 @@ def kind_or_finding(source: str) -> backends.SourceKind | Finding:
 def check_mail(cfg: config.Config) -> list[Finding]:
     """The outbox folder, or the sender address and the SMTP login."""
     if cfg.uses_outbox:
+        if not cfg.sender and "@" not in cfg.smtp.user:
+            return [bad("Sender: no From address is set (emails in the outbox would come from "
+                        f"{wiring.sender_for(cfg)}); set SHEETSYNC_FROM (or from = \"...\" in "
+                        "sheetsync.toml) to the address client emails come from."),
+                    check_outbox(cfg.outbox_dir)]
         return [check_outbox(cfg.outbox_dir)]
     try:
         sender = wiring.sender_for(cfg)
@@ -124,7 +133,16 @@ def check_mail(cfg: config.Config) -> list[Finding]:
         settings = smtp_settings(cfg)
     except ConfigError as err:
         return [bad(f"SMTP: {err}")]
-    return [good(f"Sender: client emails come from {sender}."), check_smtp(settings)]
+    return [good(f"Sender: client emails come from {sender}."),
+            check_smtp(settings, user_set_in=user_place(cfg))]
+
+
+def user_place(cfg: config.Config, env: Mapping[str, str] | None = None) -> str:
+    """Where the SMTP user was set: the variable when it is set, else the config file."""
+    env = os.environ if env is None else env
+    if env.get("SHEETSYNC_SMTP_USER"):
+        return "SHEETSYNC_SMTP_USER"
+    return f"user in [smtp] of {cfg.path}" if cfg.path else "SHEETSYNC_SMTP_USER"
 
 
 def check_outbox(folder: Path) -> Finding:
@@ -142,10 +160,11 @@ def smtp_settings(cfg: config.Config) -> SmtpSettings:
     return replace(cfg.smtp, timeout=min(cfg.smtp.timeout, SMTP_TIMEOUT)).checked()
 
 
-def check_smtp(s: SmtpSettings) -> Finding:
-    """The transport's probe: connect, EHLO, STARTTLS or SSL, log in, QUIT; no email sent."""
+def check_smtp(s: SmtpSettings, user_set_in: str = "SHEETSYNC_SMTP_USER") -> Finding:
+    """The transport's probe: connect, EHLO, STARTTLS or SSL, log in, QUIT; no email sent.
+    ``user_set_in`` names where the login was set, for the sentence about its password."""
     if s.user and not s.password and not s.oauth2_file:
-        return bad(f"SMTP: SHEETSYNC_SMTP_USER is {s.user!r} but no password is set; set "
+        return bad(f"SMTP: {user_set_in} is {s.user!r} but no password is set; set "
                    "SHEETSYNC_SMTP_PASSWORD (or store it in the system keyring).")
     ok, said = mail.probe(s)
     if not ok:  # the sentence names the server
