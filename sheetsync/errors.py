@@ -62,3 +62,7 @@ class TemporaryDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """The mail server refused for good (5xx, bad login, every recipient rejected)."""
+
+
+class InboxError(SheetsyncError):
+    """The sheetsync mailbox cannot be read over IMAP (login, folder, connection)."""

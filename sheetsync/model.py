@@ -1,9 +1,4 @@
-"""Plain frozen dataclasses that flow between the layers.
-
-Nothing here reads a clock, a file or the network. The raw side (``RawWorkbook``) is what a
-backend read; the parsed side (``Project``) is what the rules and reports work on; the
-write side (``WritePlan``) is what a backend applies; ``Message`` is what a transport sends.
-"""
+"""Frozen dataclasses between the layers, no clock, file or network: raw, parsed, write, mail."""
 
 from __future__ import annotations
 
@@ -133,6 +128,7 @@ class Flag(enum.StrEnum):
     UNCONFIRMED = "UNCONFIRMED"
     AT_RISK = "AT_RISK"
     INVALID = "INVALID"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
 
 
 @dataclass(frozen=True)
@@ -185,6 +181,9 @@ class Milestone:
     depends_on: tuple[str, ...] = ()
     notes: str = ""
     unreadable: frozenset[str] = frozenset()  # fields with a problem, e.g. {"due"}
+    changes_note: str | None = None  # not None: Changes needed typed (""), or replied (words)
+    confirmed_by: str = ""  # who answered by reply (confirm, changes, done)
+    promised: date | None = None  # a client item's date promised by reply, later than Due
 
     @property
     def closed(self) -> bool:
@@ -246,6 +245,7 @@ class Layout:
     flags: FlagCells | None
     problems: OwnedTab
     log: OwnedTab
+    responses: OwnedTab | None = None  # None: not read (an older caller's Layout)
 
 
 @dataclass(frozen=True)

@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures_env",
     "tests.fixtures_smtp",
     "tests.fixtures_sheets",
+    "tests.fixtures_imap",
 ]

@@ -106,8 +106,9 @@ def test_template_reads_back_with_no_problem(generated: dict[str, Path], languag
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_tab_and_header_is_there(generated: dict[str, Path], language: str) -> None:
     book = openpyxl.load_workbook(generated[language])
-    assert book.sheetnames == [schema.tab_title(tab, language) for tab in schema.TABS]
-    for tab in schema.TABS:
+    assert book.sheetnames == [schema.tab_title(tab, language) for tab in schema.TABS
+                               if tab not in schema.LATER_TABS]
+    for tab in (t for t in schema.TABS if t not in schema.LATER_TABS):
         ws = book[schema.tab_title(tab, language)]
         header = [c.value for c in ws[1] if c.value is not None]
         if tab == schema.PROJECT:
@@ -218,7 +219,9 @@ def test_example_raises_every_flag_with_one_deliberate_problem(
     assert AS_OF.weekday() == 4  # a Friday, the report day
     assessments = rules.assess(project, AS_OF)
     assert {a.milestone.id: set(a.flags) for a in assessments} == EXPECTED_FLAGS
-    assert {f for a in assessments for f in a.flags} == set(Flag)
+    # CHANGES_REQUESTED comes from a client's reply (tests/test_inbox_flow.py) or from staff
+    # typing Changes needed after one; the example is the sheet before any reply.
+    assert {f for a in assessments for f in a.flags} == set(Flag) - {Flag.CHANGES_REQUESTED}
     [problem] = project.problems
     assert (problem.tab, problem.cell, problem.value) == ("Milestones", "E13", "31/02/2026")
     assert 10 <= len(project.milestones) <= 13

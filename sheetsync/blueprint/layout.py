@@ -140,7 +140,7 @@ class Blueprint:
 COLUMN_WORDS: dict[tuple[str, str], dict[Any, tuple[str, ...]]] = {
     (schema.MILESTONES, "owner"): schema.OWNERS,
     (schema.MILESTONES, "status"): schema.STATUSES,
-    (schema.MILESTONES, "client_confirmed"): schema.YES_NO,
+    (schema.MILESTONES, "client_confirmed"): schema.CONFIRMATIONS,
     (schema.UPDATES, "type"): schema.UPDATE_TYPES,
     (schema.UPDATES, "internal"): schema.YES_NO,
     (schema.CHANGES, "status"): schema.CHANGE_STATUSES,
@@ -186,7 +186,8 @@ DEFAULT_WIDTH = 14
 
 HIGHLIGHTS = (
     Highlight("late", (Flag.OVERDUE, Flag.CLIENT_OVERDUE), fill="F4C7C3", font="A50E0E"),
-    Highlight("at risk", (Flag.BLOCKED, Flag.AT_RISK), fill="F9CB9C", font="7F3F00"),
+    Highlight("at risk", (Flag.BLOCKED, Flag.AT_RISK, Flag.CHANGES_REQUESTED),
+              fill="F9CB9C", font="7F3F00"),
     Highlight("due soon", (Flag.DUE_SOON,), fill="FFE599", font="7F6000"),
     Highlight("waiting for the client", (Flag.AWAITING_CONFIRMATION, Flag.UNCONFIRMED),
               fill="CFE2F3", font="0B5394"),
@@ -296,12 +297,13 @@ def _project_tab(settings: Row, language: str) -> Tab:
 
 
 def build(content: Content, language: str) -> Blueprint:
-    """A whole workbook: every tab of schema.TABS, in order, holding ``content``."""
+    """A whole workbook: the tabs of schema.TABS, in order, holding ``content`` (not the
+    ones sheetsync makes later, when they get their first row)."""
     rows = {schema.MILESTONES: content.milestones, schema.UPDATES: content.updates,
             schema.CHANGES: content.changes}
     tabs = tuple(_project_tab(content.settings, language) if tab == schema.PROJECT
                  else _table_tab(tab, language, rows.get(tab, ()))
-                 for tab in schema.TABS)
+                 for tab in schema.TABS if tab not in schema.LATER_TABS)
     return Blueprint(language=language, title=content.title, tabs=tabs)
 
 

@@ -176,6 +176,13 @@ def parse_yes_no(value: CellValue) -> Read[bool]:
     return parse_word(value, schema.YES_NO)
 
 
+def parse_confirmed(value: CellValue) -> Read[bool | str]:
+    """Client confirmed: True, False (not yet) or ``schema.CHANGES_NEEDED``."""
+    if isinstance(value, bool):
+        return value
+    return parse_word(value, schema.CONFIRMATIONS)
+
+
 def parse_text(value: CellValue) -> Read[str]:
     if blank(value):
         return None

@@ -32,7 +32,8 @@ def tab_findings(source: str, titles: Iterable[str]) -> list[Finding]:
     named = [tab if found[tab][0] == tab else f"{tab} ({found[tab][0]!r})"
              for tab in schema.TABS if tab in found]
     out = [Finding(True, f"{source}: tabs found: {', '.join(named)}.")] if named else []
-    later = [tab for tab in schema.JOB_OWNED_TABS if tab not in found]
+    later = [tab for tab in schema.JOB_OWNED_TABS
+             if tab not in found and tab not in schema.LATER_TABS]
     if later:
         out.append(Finding(True, f"{source}: {' and '.join(later)} missing; sheetsync creates "
                                  f"{'them' if len(later) > 1 else 'it'} on its first write."))

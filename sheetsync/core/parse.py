@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sheetsync.core import cells, graph, schema
+from sheetsync.core import cells, graph, responses, schema
 from sheetsync.core.cells import Bad
 from sheetsync.core.rules import first_rows
 from sheetsync.core.tables import (
@@ -149,6 +149,7 @@ def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
                           column=schema.header(schema.MILESTONES, "title", reader.language))
         status = cell.word("status", schema.STATUSES) or Status.NOT_STARTED
         due = cell.date("due")
+        confirmed = cell.get("client_confirmed", cells.parse_confirmed, schema.CONFIRMATIONS)
         if due is None and "due" not in cell.unreadable and status is not Status.CANCELLED:
             reader.report(sheet.tab.name, row, sheet.columns.get("due", 0), None, "required",
                           column=schema.header(schema.MILESTONES, "due", reader.language))
@@ -163,7 +164,8 @@ def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
             due=due,
             acceptance=cell.get("acceptance", cells.parse_text) or "",
             done_on=cell.date("done_on"),
-            client_confirmed=cell.get("client_confirmed", cells.parse_yes_no, schema.YES_NO),
+            client_confirmed=confirmed if isinstance(confirmed, bool) else None,
+            changes_note="" if confirmed == schema.CHANGES_NEEDED else None,
             confirmed_on=cell.date("confirmed_on"),
             depends_on=cell.get("depends_on", cells.parse_ids) or (),
             notes=cell.get("notes", cells.parse_text) or "",
@@ -376,7 +378,11 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
         flags=_flag_cells(ms_sheet, settings.language, reader),
         problems=_owned(tabs.get(schema.PROBLEMS), schema.PROBLEMS, settings.language),
         log=_owned(tabs.get(schema.LOG), schema.LOG, settings.language),
+        responses=_owned(tabs.get(schema.RESPONSES), schema.RESPONSES, settings.language),
     )
-    return Project(source=source, settings=settings, milestones=milestones, updates=updates,
-                   changes=changes, problems=tuple(reader.problems), layout=layout)
+    project = Project(source=source, settings=settings, milestones=milestones,
+                      updates=updates, changes=changes, problems=tuple(reader.problems),
+                      layout=layout)
+    assert layout.responses is not None
+    return responses.overlay(project, responses.read_rows(layout.responses.rows))
 

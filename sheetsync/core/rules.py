@@ -36,6 +36,12 @@ def first_rows(milestones: Iterable[Milestone]) -> dict[str, Milestone]:
     return first_by_id(milestones, lambda m: m.id)
 
 
+def expected_due(m: Milestone) -> date | None:
+    """The date an item is judged late against: the date the client promised by reply (only
+    ever later than Due, see ``responses.overlay``), else its Due."""
+    return m.promised or m.due
+
+
 def _needs(m: Milestone) -> frozenset[str]:
     """The fields whose values the rules for this row depend on."""
     if m.status is Status.DONE:
@@ -58,6 +64,8 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
             if (m.done_on is None and "done_on" in m.unreadable) or (
                     "client_confirmed" in m.unreadable):
                 pass  # cannot tell whether the window passed, or whether the client said Yes
+            elif m.changes_note is not None:  # the client did not accept it: the team's to fix
+                flags.add(Flag.CHANGES_REQUESTED)
             elif m.done_on is None or (as_of - m.done_on).days <= window:  # Done on + N >= D
                 flags.add(Flag.AWAITING_CONFIRMATION)
             else:
@@ -66,11 +74,12 @@ def _own_flags(m: Milestone, as_of: date, soon: int, window: int) -> tuple[set[F
         return flags, overdue, unconfirmed
     if m.status is Status.CANCELLED:
         return flags, 0, 0  # never late, so never puts its dependants at risk
-    if m.due is not None:
-        if m.due < as_of and "owner" not in m.unreadable:
+    due = expected_due(m)  # a client's promised date, once they replied with one
+    if due is not None:
+        if due < as_of and "owner" not in m.unreadable:
             flags.add(Flag.CLIENT_OVERDUE if m.owner is Owner.CLIENT else Flag.OVERDUE)
-            overdue = (as_of - m.due).days
-        elif 0 <= (m.due - as_of).days <= soon:  # D <= Due <= D + N, by differences: no overflow
+            overdue = (as_of - due).days
+        elif 0 <= (due - as_of).days <= soon:  # D <= Due <= D + N, by differences: no overflow
             flags.add(Flag.DUE_SOON)
     return flags, overdue, unconfirmed
 
@@ -110,7 +119,7 @@ def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
         upstream_late = tuple(late_above.get(m.id, ())) if is_first else ()
         if upstream_late and not m.closed and "status" not in m.unreadable:
             flags.add(Flag.AT_RISK)
-        to_due = (m.due - as_of).days if m.due is not None else None
+        to_due = (expected_due(m) - as_of).days if expected_due(m) is not None else None
         out.append(Assessment(
             milestone=m,
             flags=tuple(sorted(flags)),

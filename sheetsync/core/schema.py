@@ -32,12 +32,13 @@ def _index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- tabs
 
-PROJECT, MILESTONES, UPDATES, CHANGES, PROBLEMS, LOG = (
-    "Project", "Milestones", "Updates", "Changes", "Problems", "Log",
+PROJECT, MILESTONES, UPDATES, CHANGES, PROBLEMS, LOG, RESPONSES = (
+    "Project", "Milestones", "Updates", "Changes", "Problems", "Log", "Responses",
 )
 
 TABS: dict[str, tuple[str, ...]] = catalog.aliases("tabs")  # in workbook order
-JOB_OWNED_TABS = (PROBLEMS, LOG)
+JOB_OWNED_TABS = (PROBLEMS, LOG, RESPONSES)
+LATER_TABS = (RESPONSES,)  # not in a template: made when the first client reply arrives
 _TAB_INDEX = _index(TABS)
 
 
@@ -106,6 +107,10 @@ UPDATE_TYPES: dict[UpdateType, tuple[str, ...]] = _values("update_type", lambda 
 CHANGE_STATUSES: dict[ChangeStatus, tuple[str, ...]] = _values("change_status",
                                                                lambda k: ChangeStatus[k])
 YES_NO: dict[bool, tuple[str, ...]] = _values("yes_no", lambda key: key == "yes")
+# Client confirmed: True, False ("not yet"), or CHANGES_NEEDED (the client did not accept it)
+CHANGES_NEEDED = "changes"
+CONFIRMATIONS: dict[bool | str, tuple[str, ...]] = _values(
+    "confirmation", lambda key: {"yes": True, "no": False}.get(key, key))
 WEEKDAYS: dict[int, tuple[str, ...]] = _values("weekday", DAY_NAMES.index)
 DATE_ORDERS: dict[str, tuple[str, ...]] = _values("date_order", str)
 LANGUAGES: dict[str, tuple[str, ...]] = catalog.language_names()
@@ -117,6 +122,8 @@ _CATALOG_KEYS: dict[int, tuple[str, Callable[[Any], str]]] = {
     id(UPDATE_TYPES): ("update_type", lambda v: v.name),
     id(CHANGE_STATUSES): ("change_status", lambda v: v.name),
     id(YES_NO): ("yes_no", lambda v: "yes" if v else "no"),
+    id(CONFIRMATIONS): ("confirmation",
+                        lambda v: v if isinstance(v, str) else ("yes" if v else "no")),
     id(WEEKDAYS): ("weekday", lambda v: DAY_NAMES[v]),
     id(DATE_ORDERS): ("date_order", str),
 }

@@ -63,6 +63,10 @@ def flag_detail(a: Assessment, language: str, confirm_days: int) -> str:
         elif flag is Flag.AT_RISK:
             parts.append(t.sheet_n("flag_at_risk", len(a.late_upstream),
                                    ids=t.sheet("list_sep").join(a.late_upstream)))
+        elif flag is Flag.CHANGES_REQUESTED:  # the client's words, when they replied
+            note = a.milestone.changes_note
+            parts.append(t.sheet("flag_changes_requested", words=f"“{note}”") if note else
+                         t.sheet("flag_changes_requested_plain"))
         else:  # BLOCKED, AWAITING_CONFIRMATION, INVALID: the flag alone
             parts.append(t.sheet(f"flag_{flag.lower()}"))
     return t.sheet("item_sep").join(parts)
