@@ -119,7 +119,8 @@ def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
         upstream_late = tuple(late_above.get(m.id, ())) if is_first else ()
         if upstream_late and not m.closed and "status" not in m.unreadable:
             flags.add(Flag.AT_RISK)
-        to_due = (expected_due(m) - as_of).days if expected_due(m) is not None else None
+        due = expected_due(m)
+        to_due = (due - as_of).days if due is not None else None
         out.append(Assessment(
             milestone=m,
             flags=tuple(sorted(flags)),
