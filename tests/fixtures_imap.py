@@ -161,7 +161,7 @@ def client_reply(mailto: str, sender: str, words: str = "", *, name: str = "Ann 
     msg["To"] = to
     msg["Subject"] = prefix + subject
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = message_id or make_msgid(domain=sender.split("@")[-1])
+    msg["Message-ID"] = message_id or make_msgid(domain=sender.rsplit("@", maxsplit=1)[-1])
     for key, value in extra_headers:
         msg[key] = value
     if html_only:

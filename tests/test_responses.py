@@ -67,7 +67,7 @@ def test_changes_give_changes_requested_with_the_clients_words():
     body = ("What is missing (write below this line):\nThe logo is blurred on page 2.\n\n"
             "-- \nAnn\n\nOn Fri, Nov 27, 2026 at 9:00 PM PM wrote:\n> old text")
     row = decide(reply("M2", "changes", body=body,
-                       subject=None or f"Re: Changes needed M2 · Acme rollout "
+                       subject=f"Re: Changes needed M2 · Acme rollout "
                        f"{tokens.sign(SECRET, 'Acme rollout', 'M2', 'changes', TODAY).tag}"))
     assert row.result == "applied"
     row = responses.decide(reply("M2", "changes", body=body),

@@ -10,6 +10,7 @@ program marked deleted.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import ssl
 from collections.abc import Iterable, Iterator
@@ -121,10 +122,8 @@ class ImapInbox:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._box is not None:
-            try:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
                 self._box.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass
             self._box = None
 
     @property
@@ -148,12 +147,12 @@ class ImapInbox:
             found = self._call("read messages", lambda c=chunk: list(self.box.fetch(
                 uid_list=c, headers_only=headers_only, mark_seen=False, bulk=True)))
             self.round_trips += 1
-            got.update((m.uid, m) for m in found if m.uid in chunk)  # type: ignore[misc]
+            got.update((m.uid, m) for m in found if m.uid in chunk)
         for uid in [u for u in uids if u not in got]:
             found = self._call("read a message", lambda u=uid: list(self.box.fetch(
                 uid_list=[u], headers_only=headers_only, mark_seen=False)))
             self.round_trips += 1
-            got.update((m.uid, m) for m in found if m.uid == uid)  # type: ignore[misc]
+            got.update((m.uid, m) for m in found if m.uid == uid)
         return got
 
     def unseen(self) -> list[Fetched]:

@@ -124,7 +124,7 @@ def to_reply(raw: bytes, dnsfunc: DnsFunc | None = None, max_bytes: int = MAX_BY
     """The ``Reply`` of one message's bytes; never raises on what a sender put in it."""
     if len(raw) > max_bytes:
         head = BytesHeaderParser(policy=policy.default).parsebytes(raw[:200_000])
-        return Reply(message_id=_message_id(head, raw), sender="", sender_name="",  # type: ignore[arg-type]
+        return Reply(message_id=_message_id(head, raw), sender="", sender_name="",
                      subject=str(head.get("Subject", "")), text="", problem="too_large",
                      size=len(raw))
     msg = BytesParser(policy=policy.default).parsebytes(raw)
