@@ -58,7 +58,8 @@ class GoogleSheetKind:
         try:
             sheet = GoogleSheet.open(source, credentials=access.credentials,
                                      endpoint=access.endpoint,
-                                     retry=RetryPolicy(max_tries=2, max_total_wait=5))
+                                     retry=RetryPolicy(max_tries=2,
+                                                       max_total_wait=5).with_env())
             titles = list(sheet.tabs)
         except SheetsyncError as err:
             return [Finding(False, f"{source}: {err}")]
