@@ -1,11 +1,11 @@
-"""Issue 17: the Google Sheets path never hangs, never writes beside a moved column, never
-loses a Log row.
+"""Issue 17: the Google Sheets path never hangs and never writes beside a moved column
+(the Log's cases are in ``test_gsheets_log.py``).
 
 Real parts only: unmodified gspread against the loopback emulator, whose ``before`` hook
 edits the sheet between sheetsync's read and its write as staff would (insert, delete and
-swap columns, rename the Log, another run adding a tab); a loopback socket that accepts
-and never answers; two ``sheetsync`` processes against one sheet. Every case ends with the
-staff's cells unchanged, the flags beside the right IDs, one Log row per send, no hang.
+swap columns, a staff column where a new Flag column was to go), and a loopback socket
+that accepts and never answers. Every case ends with the staff's cells unchanged, the
+flags beside the right IDs, and no hang.
 """
 
 from __future__ import annotations
