@@ -191,3 +191,34 @@ def test_the_ledger_keeps_each_pending_row_once_until_logged(tmp_path: Path) -> 
     assert (pending.job, pending.recipients, pending.subject) == ("report", ("a@x.example",), "S")
     ledger.logged(GSHEET, pending)
     assert ledger.pending_logs(GSHEET) == ()
+
+
+def test_a_log_renamed_during_a_run_keeps_one_row_per_send(
+        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+    google_copy(gsheets_env, "en_GB", service_account_key)
+    gsheets_env.set_values(SID, "Log", "A2", [["2026-11-20T16:05:00+00:00", "check"]])
+    gsheets_env.before(lambda e: e.rename_tab(SID, "Log", "Log 2025"), method="POST",
+                       path_contains=":append")
+
+    code, data, err = run_json("2026-11-27T16:05+00:00")
+
+    assert code == 0, err
+    assert gsheets_env.values(SID, "Log 2025")[1][:2] == ["2026-11-20T16:05:00+00:00", "check"]
+    assert len(sent_rows(gsheets_env)) == 1 == len(list((clean_env / "outbox").glob("*.eml")))
+
+
+def test_a_problems_tab_added_during_a_check_is_read_again(
+        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+    google_copy(gsheets_env, "bare", service_account_key)  # no Problems tab at the read
+    gsheets_env.before(lambda e: e.add_tab(SID, "Problems", [
+        ["Tab", "Cell", "Value", "Problem", "How to fix", "PM"], ["", "", "", "", "", "mine"]]),
+        method="POST", path_contains=":batchUpdate", times=1)
+
+    out = CliRunner().invoke(main, ["check", GSHEET, "--as-of", AS_OF], catch_exceptions=False)
+
+    assert out.exit_code == 0, out.stderr
+    assert "bug" not in out.stderr
+    problems = gsheets_env.values(SID, "Problems")
+    assert problems[0][5] == "PM" and problems[1][5] == "mine"  # the staff's note stays
+    assert any(r[1] == "E13" for r in problems[1:])  # M12's 31/02/2026, written once
+    assert gsheets_env.tab_titles(SID).count("Problems") == 1
