@@ -200,7 +200,7 @@ def test_a_log_renamed_during_a_run_keeps_one_row_per_send(
     gsheets_env.before(lambda e: e.rename_tab(SID, "Log", "Log 2025"), method="POST",
                        path_contains=":append")
 
-    code, data, err = run_json("2026-11-27T16:05+00:00")
+    code, _, err = run_json("2026-11-27T16:05+00:00")
 
     assert code == 0, err
     assert gsheets_env.values(SID, "Log 2025")[1][:2] == ["2026-11-20T16:05:00+00:00", "check"]
