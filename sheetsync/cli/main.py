@@ -21,6 +21,7 @@ from sheetsync import __version__
 from sheetsync.cli import loop as service
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
+from sheetsync.lang.catalog import LANGUAGES
 from sheetsync.shell import pipeline
 from sheetsync.shell import summaries as views
 from sheetsync.shell.drafts import Sent
@@ -350,7 +351,7 @@ def _shown(table: str, key: str, value: Any, cfg: config.Config) -> str:
 @main.command("init")
 @click.argument("source")
 @click.option("--language", default="en", show_default=True,
-              type=click.Choice(["en", "zh"], case_sensitive=False),
+              type=click.Choice(LANGUAGES, case_sensitive=False),
               help="Language of the headers, notes and example rows.")
 @click.pass_context
 def init_cmd(ctx: click.Context, source: str, language: str) -> None:
