@@ -8,6 +8,7 @@ duration, and the text of each shared string.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import IO, Any
 
@@ -34,6 +35,7 @@ def is_duration_format(code: str) -> bool:
     return _DURATION.search(code.split(";", maxsplit=1)[0]) is not None
 
 
+@functools.lru_cache(maxsize=65536)  # a sheet repeats its dates: each is converted once
 def from_excel(value: float, epoch: dt.datetime, duration: bool = False) -> Any:
     """A serial number as a datetime (a time below 1, a timedelta for a duration)."""
     if duration:
@@ -86,7 +88,7 @@ _MERGE = re.compile(rb'<mergeCell\b[^>]*?\sref="([^"]+)"')
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _COLS: dict[bytes, int] = {}
-_UNUSUAL = (b"<!", b"<?xml-stylesheet", b":c ", b":row ", b":c>", b":row>")
+_UNUSUAL = b"<!"  # CDATA, a comment or a DOCTYPE: for the element reader
 
 
 def _text(raw: bytes) -> str:
@@ -120,7 +122,7 @@ def scan_sheet(data: bytes, strings: Any, dates: frozenset[int], durations: froz
     ``strings()`` gives the shared strings; ``unreadable(formula)`` the value of a formula
     without a saved result."""
     start = data.find(b"<sheetData")
-    if start < 0 or any(mark in data for mark in _UNUSUAL) or \
+    if start < 0 or _UNUSUAL in data or \
             not data.rstrip().endswith(b"</worksheet>"):
         return None  # a damaged part is the element reader's to report
     end = data.rfind(b"</sheetData>")
@@ -147,13 +149,17 @@ def scan_sheet(data: bytes, strings: Any, dates: frozenset[int], durations: froz
                 letters = ref[1] if ref else None
                 kind = kind_m[1] if kind_m else None
                 style_text = style_m[1] if style_m else None
-            col = _col(letters) if letters else col + 1
+            col = (_COLS.get(letters) or _col(letters)) if letters else col + 1
             kind = kind or b"n"
             value: Any = None
             if kind == b"inlineStr":
-                body = _PHONETIC.sub(b"", content) if b"<rPh" in content else content
-                texts = _TEXT.findall(body)
-                value = _text(texts[0]) if len(texts) == 1 else "".join(map(_text, texts))
+                if content.startswith(b"<is><t>") and content.endswith(b"</t></is>") and \
+                        content.count(b"<") == 4:  # one plain run, as most writers save it
+                    value = _text(content[7:-9])
+                else:
+                    body = _PHONETIC.sub(b"", content) if b"<rPh" in content else content
+                    texts = _TEXT.findall(body)
+                    value = _text(texts[0]) if len(texts) == 1 else "".join(map(_text, texts))
             else:
                 v_m = _VALUE.search(content)
                 v = v_m[1] if v_m else None
