@@ -18,13 +18,13 @@ from typing import Any, NoReturn
 import click
 
 from sheetsync import __version__
+from sheetsync.cli import lines
 from sheetsync.cli import loop as service
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
 from sheetsync.lang.catalog import LANGUAGES
 from sheetsync.shell import pipeline
 from sheetsync.shell import summaries as views
-from sheetsync.shell.drafts import Sent
 from sheetsync.shell.reconcile import ProjectRun
 
 
@@ -98,20 +98,23 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_js
     cfg = _config(ctx)
     open_source = pipeline.opener(cfg)
     now = now_utc()
-    results = [pipeline.check(s, open_source, now=now, as_of=day, dry_run=dry_run)
-               for s in _sources(sources, cfg)]
+    todo, labels = _sources(sources, cfg), lines.labels(cfg)
+    results = []
+    for r in lines.each(todo, lambda s: pipeline.check(s, open_source, now=now, as_of=day,
+                                                       dry_run=dry_run),
+                        labels, progress=lines.wanted(todo, as_json)):
+        results.append(r)
+        name = lines.name_for(labels, r.source)
+        if r.error is not None:  # said once, on stderr, as it happens
+            where = (f"{name} ({r.source}): " if name
+                     else "" if r.source in str(r.error) else f"{r.source}: ")
+            click.echo(f"sheetsync: {where}{r.error}", err=True)
+        elif not as_json:
+            click.echo(views.check_line(r, name))
     if as_json:
         click.echo(json.dumps(views.check_json(results, day), ensure_ascii=False, indent=2))
-    else:
-        for r in results:
-            if r.error is None:  # a failure is said once, on stderr, below
-                click.echo(views.check_line(r))
-    for r in results:
-        if r.error is not None:
-            where = "" if r.source in str(r.error) else f"{r.source}: "
-            click.echo(f"sheetsync: {where}{r.error}", err=True)
-            if isinstance(r.error, ConfigError):
-                sys.exit(2)
+    if any(isinstance(r.error, ConfigError) for r in results):
+        sys.exit(2)
     _finish(any(r.error is not None for r in results))
 
 
@@ -130,10 +133,11 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     day = _as_of(as_of)
     cfg = _config(ctx)
     run = wiring.context_for(cfg, now_utc())
+    todo, labels = _sources(sources, cfg), lines.labels(cfg)
     with run.transport:
-        results = [report_flow.report(s, run, as_of=day, force=force, dry_run=dry_run)
-                   for s in _sources(sources, cfg)]
-    _print_sent(results, as_json, "report")
+        results = lines.print_sent(lines.each(
+            todo, lambda s: report_flow.report(s, run, as_of=day, force=force, dry_run=dry_run),
+            labels, progress=lines.wanted(todo, as_json)), as_json, "report", labels)
     _finish(any(r.result == "failed" or r.log_pending for r in results))
 
 
@@ -151,31 +155,12 @@ def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
     day = _as_of(as_of)
     cfg = _config(ctx)
     run = wiring.context_for(cfg, now_utc())
+    todo, labels = _sources(sources, cfg), lines.labels(cfg)
     with run.transport:
-        results = [remind_flow.remind(s, run, as_of=day, dry_run=dry_run)
-                   for s in _sources(sources, cfg)]
-    _print_sent(results, as_json, "remind")
+        results = lines.print_sent(lines.each(
+            todo, lambda s: remind_flow.remind(s, run, as_of=day, dry_run=dry_run),
+            labels, progress=lines.wanted(todo, as_json)), as_json, "remind", labels)
     _finish(any(r.result == "failed" or r.log_pending for r in results))
-
-
-def _print_sent(results: list[Sent], as_json: bool, job: str) -> None:
-    if as_json:
-        projects = []
-        for r in results:
-            data = views.sent_json(r)
-            if job != "report":
-                data["items"] = list(r.items)
-            projects.append(data)
-        click.echo(json.dumps({"projects": projects}, ensure_ascii=False, indent=2))
-    else:
-        for r in results:
-            if r.result != "failed":  # a failure is said once, on stderr, below
-                click.echo(views.sent_line(r, job))
-    for r in results:
-        if r.result == "failed":
-            click.echo(f"sheetsync: {r.project}: {r.detail}", err=True)
-        elif r.log_pending:  # the email went out; the sheet would not take its Log row
-            click.echo(f"sheetsync: {r.project}: {r.log_pending}", err=True)
 
 
 def _now(value: str | None) -> datetime:

@@ -51,10 +51,18 @@ def check_json(results: list[Checked], as_of: date | None) -> dict[str, Any]:
     return {"as_of": _iso(shown), "projects": [checked_json(c) for c in results]}
 
 
-def check_line(c: Checked) -> str:
-    """One line a project for a person at a terminal."""
+def lead(label: str, name: str = "") -> str:
+    """What a project's line starts with: its name in the config file, else its SOURCE
+    (``label``), and the name its Project tab gives when that says more: thirty projects
+    copied from one template all call themselves "Acme website rollout"."""
+    return f"{label} ({name})" if name and name != label else label
+
+
+def check_line(c: Checked, label: str = "") -> str:
+    """One line a project for a person at a terminal, led by ``label`` (see ``lead``)."""
+    label = label or c.source
     if c.project is None:
-        return f"{c.source}: FAILED: {c.error}"
+        return f"{label}: FAILED: {c.error}"
     flagged = sum(1 for a in c.assessments if a.flags)
     counts: dict[str, int] = {}
     for a in c.assessments:
@@ -63,7 +71,8 @@ def check_line(c: Checked) -> str:
     flags = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"
     wrote = ("written back" if c.written else "not written (--dry-run)" if c.dry_run
              else "nothing written (see Problems)" if c.refused else "nothing to write")
-    return (f"{c.project.settings.name}: {count(len(c.assessments), 'milestone')}, "
+    return (f"{lead(label, c.project.settings.name)}: "
+            f"{count(len(c.assessments), 'milestone')}, "
             f"{flagged} flagged ({flags}); {count(len(c.project.problems), 'problem')}; "
             f"{wrote}")
 
@@ -81,11 +90,13 @@ def sent_json(s: Sent) -> dict[str, Any]:
             "api_requests": s.api_requests}
 
 
-def sent_line(s: Sent, job: str = "report") -> str:
+def sent_line(s: Sent, job: str = "report", label: str = "") -> str:
+    """One line a project's email for a person at a terminal, led by ``label`` (``lead``)."""
     who = ", ".join(s.recipients) or "nobody"
+    head = lead(label or s.source, s.project)
     if s.result == "sent":
-        return f"{s.project}: {job} sent to {who}" + (f" ({s.detail})" if s.detail else "")
-    return f"{s.project}: {job} {s.result}" + (f": {s.detail}" if s.detail else "")
+        return f"{head}: {job} sent to {who}" + (f" ({s.detail})" if s.detail else "")
+    return f"{head}: {job} {s.result}" + (f": {s.detail}" if s.detail else "")
 
 
 @dataclass(frozen=True)
