@@ -59,7 +59,7 @@ def each(todo: list[str], work: Callable[[str], T], names: dict[str, str], *,
     bar.start()
     try:
         for source in todo:
-            bar.update(task, description=name_for(names, source) or source)
+            bar.update(task, description=name_for(names, source) or source, refresh=True)
             result = work(source)
             bar.advance(task)
             yield result
