@@ -10,9 +10,15 @@ from __future__ import annotations
 
 
 class SheetsyncError(Exception):
-    """Base of every error sheetsync raises on purpose."""
+    """Base of every error sheetsync raises on purpose. ``detail`` is what a library said
+    (a network error's long text): never in the sentence, shown only with ``--debug``."""
 
     exit_code = 1
+    detail = ""
+
+    def with_detail(self, detail: str) -> SheetsyncError:
+        self.detail = detail
+        return self
 
 
 class ConfigError(SheetsyncError):

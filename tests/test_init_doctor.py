@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -487,3 +488,32 @@ def test_doctor_names_the_config_file_where_a_user_without_password_was_set(
     assert smtp.text.startswith("SMTP: user in [smtp] of sheetsync.toml is 'pm@studio.example' "
                                 "but no password is set")
     assert auth_server.connections == 0
+
+
+def test_doctor_says_a_network_failure_in_one_sentence_details_under_debug(
+        google: SheetsEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_SHEETS_ENDPOINT", "http://127.0.0.1:9")  # nothing listens
+    out = cli("doctor", SOURCE)
+    line = line_with(out, SOURCE)
+    assert line.startswith(f"FIX  {SOURCE}: Could not reach http://127.0.0.1:9 after ")
+    assert line.endswith("try again.") and len(line) < 250
+    assert "HTTPConnectionPool" not in out.output and "details:" not in out.output
+
+    debug = CliRunner().invoke(main, ["--debug", "doctor", SOURCE])
+    details = debug.output.splitlines()[debug.output.splitlines().index(
+        line_with(debug, f"FIX  {SOURCE}")) + 1]
+    assert details.startswith("     details: ") and "127.0.0.1" in details
+
+
+def test_doctor_says_an_unreachable_sign_in_in_one_sentence(
+        google: SheetsEmulator, env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = json.loads(Path(os.environ["SHEETSYNC_CREDENTIALS"]).read_text(encoding="utf-8"))
+    key["token_uri"] = "http://127.0.0.1:9/token"  # Google's sign-in, unreachable
+    (env / "offline.json").write_text(json.dumps(key), encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_CREDENTIALS", str(env / "offline.json"))
+    out = cli("doctor", SOURCE)
+    line = line_with(out, SOURCE)
+    assert "Could not reach Google's sign-in service" in line and len(line) < 250
+    assert "urllib3" not in out.output and "Max retries" not in out.output
+    debug = CliRunner().invoke(main, ["--debug", "doctor", SOURCE])
+    assert "details: " in debug.output

@@ -59,8 +59,9 @@ class Explainer:
         except RefreshError as err:
             raise self.token_error(err) from None
         except TransportError as err:
-            raise BackendError(f"Could not reach Google's sign-in service for {self.email} "
-                               f"({_short(str(err))}): check the network and try again.") from None
+            raise BackendError(f"Could not reach Google's sign-in service for {self.email}: "
+                               "check the network and try again (--debug shows the details)."
+                               ).with_detail(str(err)) from None
         except requests.Timeout as err:
             raise BackendError(
                 f"Google Sheets at {self.endpoint} did not answer ({type(err).__name__} after "
@@ -70,7 +71,8 @@ class Explainer:
         except requests.RequestException as err:
             raise BackendError(f"Could not reach {self.endpoint} after {self.http.tries} "
                                f"tries ({type(err).__name__}): check the network or "
-                               "SHEETSYNC_SHEETS_ENDPOINT and try again.") from None
+                               "SHEETSYNC_SHEETS_ENDPOINT and try again."
+                               ).with_detail(str(err)) from None
 
     def api_error(self, err: APIError, doing: str = "") -> SheetsyncError:
         status = err.response.status_code

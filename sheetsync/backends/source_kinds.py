@@ -62,7 +62,7 @@ class GoogleSheetKind:
                                                        max_total_wait=5).with_env())
             titles = list(sheet.tabs)
         except SheetsyncError as err:
-            return [Finding(False, f"{source}: {err}")]
+            return [Finding(False, f"{source}: {err}", err.detail)]
         opened = Finding(True, f'{source}: opens as "{sheet.title}" for {sheet.email}.')
         return [opened, *tab_findings(source, titles)]
 

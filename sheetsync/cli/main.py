@@ -37,6 +37,8 @@ class _Group(click.Group):
         except SheetsyncError as exc:
             if ctx.meta.get("sheetsync.debug"):
                 traceback.print_exc()
+                if exc.detail:
+                    click.echo(f"details: {exc.detail}", err=True)
             click.echo(f"sheetsync: {exc}", err=True)
             sys.exit(exc.exit_code)
 
@@ -109,6 +111,8 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_js
             where = (f"{name} ({r.source}): " if name
                      else "" if r.source in str(r.error) else f"{r.source}: ")
             click.echo(f"sheetsync: {where}{r.error}", err=True)
+            if ctx.find_root().meta.get("sheetsync.debug") and getattr(r.error, "detail", ""):
+                click.echo(f"  details: {r.error.detail}", err=True)
         elif not as_json:
             click.echo(views.check_line(r, name))
     if as_json:
@@ -358,6 +362,6 @@ def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
     from sheetsync.shell import doctor
 
     diagnosis = doctor.diagnose(ctx.find_root().obj, sources)
-    for line in diagnosis.lines():
+    for line in diagnosis.lines(bool(ctx.find_root().meta.get("sheetsync.debug"))):
         click.echo(line)
     sys.exit(diagnosis.exit_code)

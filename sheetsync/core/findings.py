@@ -14,9 +14,11 @@ class Finding:
 
     ok: bool
     text: str
+    detail: str = ""  # what a library said; shown only with --debug
 
-    def line(self) -> str:
-        return f"{'OK ' if self.ok else 'FIX'}  {self.text}"
+    def line(self, debug: bool = False) -> str:
+        shown = f"{'OK ' if self.ok else 'FIX'}  {self.text}"
+        return f"{shown}\n     details: {self.detail}" if debug and self.detail else shown
 
 
 OPTIONAL_TABS = (schema.UPDATES, schema.CHANGES)

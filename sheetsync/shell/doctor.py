@@ -53,8 +53,8 @@ class Diagnosis:
             return 2
         return 0 if all(f.ok for f in self.findings) else 1
 
-    def lines(self) -> list[str]:
-        return [f.line() for f in self.findings]
+    def lines(self, debug: bool = False) -> list[str]:
+        return [f.line(debug) for f in self.findings]
 
 
 # --------------------------------------------------------------------------- the whole run
