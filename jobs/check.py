@@ -23,4 +23,5 @@ def run(loaded: pipeline.Loaded, _ctx: Context, period: date) -> Action:
     return Action("check", "skipped" if checked.refused else "done", views.check_line(checked))
 
 
-JOB = Job("check", when, run, records_done=True, counted=True)
+JOB = Job("check", lambda project, now: when(project.settings, now), run, records_done=True,
+          counted=True)

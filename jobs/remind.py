@@ -12,8 +12,8 @@ from sheetsync.shell.pipeline import Loaded
 from sheetsync.shell.reconcile import Action, Due, Job
 
 
-def when(settings: Settings, now: datetime) -> Due | None:
-    day = due.reminder_day(now, settings)
+def when(settings: Settings, now: datetime, anchor: date | None = None) -> Due | None:
+    day = due.reminder_day(now, settings, anchor=anchor)
     return Due(day) if day else None
 
 
@@ -25,4 +25,5 @@ def run(loaded: Loaded, ctx: Context, period: date) -> Action:
                   log_pending=sent.log_pending)
 
 
-JOB = Job("remind", when, run, records_done=True)
+JOB = Job("remind", lambda project, now: when(project.settings, now, due.report_anchor(project)),
+          run, records_done=True)

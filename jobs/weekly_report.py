@@ -1,4 +1,5 @@
-"""The weekly client report: once the project's Report day and time have passed, once."""
+"""The client report: once the project's report day (moved before a day off) and time have
+passed, once; weekly or every second week."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from sheetsync.shell.pipeline import Loaded
 from sheetsync.shell.reconcile import Action, Due, Job
 
 
-def when(settings: Settings, now: datetime) -> Due:
-    report = due.report_due(now, settings)
+def when(settings: Settings, now: datetime, anchor: date | None = None) -> Due | None:
+    report = due.report_due(now, settings, anchor)
+    if report.wait and not report.too_late:
+        return None  # no client email today (a weekend or a day off): the next client day
     return Due(report.period, skip=skip_reason(report, settings))
 
 
@@ -35,4 +38,5 @@ def run(loaded: Loaded, ctx: Context, period: date) -> Action:
                   log_pending=sent.log_pending)
 
 
-JOB = Job("report", when, run)
+JOB = Job("report", lambda project, now: when(project.settings, now,
+                                              due.report_anchor(project)), run)

@@ -163,6 +163,16 @@ class Settings:
     help_offer: str = ""  # what the team can do when the client is stuck ("a; b; c")
     date_order: str | None = None  # "YMD", "DMY", "MDY"
     reports_paused: bool = False
+    team_emails: tuple[str, ...] = ()  # who gets internal emails; blank: the PM email
+    report_every_weeks: int = 1  # 1 weekly, 2 fortnightly
+    holiday_calendar: str = ""  # a country code of the holidays package, e.g. "CN"
+    holidays: tuple[date, ...] = ()  # more days off
+    working_days: tuple[date, ...] = ()  # make-up working days (补班日) beyond the calendar's
+
+    @property
+    def team(self) -> tuple[str, ...]:
+        """The Team emails, else the PM email (CONTRACT section 7)."""
+        return self.team_emails or ((self.pm_email,) if self.pm_email else ())
 
 
 @dataclass(frozen=True)
@@ -184,6 +194,7 @@ class Milestone:
     changes_note: str | None = None  # not None: Changes needed typed (""), or replied (words)
     confirmed_by: str = ""  # who answered by reply (confirm, changes, done)
     promised: date | None = None  # a client item's date promised by reply, later than Due
+    owner_email: str = ""  # who on the team gets nudged about it (CONTRACT section 7)
 
     @property
     def closed(self) -> bool:

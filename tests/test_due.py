@@ -70,50 +70,53 @@ def test_a_moment_without_its_offset_is_refused() -> None:
 # --------------------------------------------------------------------------- catch-up window
 
 
-def test_catch_up_window_is_three_days_exactly() -> None:
+def test_catch_up_window_is_three_working_days_exactly() -> None:
     on_time = due.report_due(utc("2026-11-27 16:05"), LONDON)
     assert (on_time.period, on_time.late, on_time.too_late) == (
         date(2026, 11, 27), timedelta(minutes=5), False)
     assert on_time.skip_reason == ""
 
-    exactly = due.report_due(utc("2026-11-30 16:00"), LONDON)  # Monday, 3 days to the minute
+    # Monday, Tuesday, Wednesday: three working days to the minute
+    exactly = due.report_due(utc("2026-12-02 16:00"), LONDON)
     assert exactly.period == date(2026, 11, 27)
-    assert exactly.late == timedelta(days=3)
+    assert exactly.late == timedelta(days=5)
     assert not exactly.too_late
     assert exactly.skip_reason == ""
 
-    over = due.report_due(utc("2026-11-30 16:01"), LONDON)  # 3 days and 1 minute
+    over = due.report_due(utc("2026-12-02 16:01"), LONDON)  # 3 working days and 1 minute
     assert over.period == date(2026, 11, 27)
     assert over.too_late
     assert "2026-11-27" in over.skip_reason
-    assert "3 days 0 hours" in over.skip_reason
+    assert "5 days 0 hours" in over.skip_reason
     assert "sheetsync report --as-of" in over.skip_reason
 
 
-def test_five_days_down_is_skipped_with_a_reason() -> None:
-    late = due.report_due(utc("2026-12-02 08:00"), LONDON)
+def test_six_days_down_is_skipped_with_a_reason() -> None:
+    late = due.report_due(utc("2026-12-03 08:00"), LONDON)
     assert late.period == date(2026, 11, 27)
     assert late.too_late
-    assert "missed by 4 days 16 hours" in late.skip_reason
+    assert "missed by 5 days 16 hours" in late.skip_reason
 
 
 def test_weekly_report_job_turns_the_rule_into_a_due_period() -> None:
-    assert weekly_report.when(LONDON, utc("2026-11-28 10:00")) == due_period("2026-11-27")
+    # a report missed on Friday waits for the next client day: no client email on Saturday
+    assert weekly_report.when(LONDON, utc("2026-11-28 10:00")) is None
+    assert weekly_report.when(LONDON, utc("2026-11-30 10:00")) == due_period("2026-11-27")
     sending = replace(LONDON, client_emails=("client@example.com",))
-    skipped = weekly_report.when(sending, utc("2026-12-02 08:00"))
+    skipped = weekly_report.when(sending, utc("2026-12-03 08:00"))
     assert skipped.period == date(2026, 11, 27)
     assert skipped.skip.startswith("the report for 2026-11-27 was missed")
 
 
 def test_a_project_that_sends_nothing_gives_its_own_skip_reason() -> None:
     """Too late, but a paused project or one with no client was not "missed"."""
-    late = utc("2026-12-02 08:00")
+    late = utc("2026-12-03 08:00")
     assert weekly_report.when(LONDON, late).skip == (
         "not sent for 2026-11-27: the Project tab has no valid Client emails")
     paused = replace(LONDON, client_emails=("client@example.com",), reports_paused=True)
     assert weekly_report.when(paused, late).skip == (
         "not sent for 2026-11-27: Reports paused is Yes in the Project tab")
-    assert weekly_report.when(paused, utc("2026-11-28 10:00")).skip == ""
+    assert weekly_report.when(paused, utc("2026-11-30 10:00")).skip == ""
 
 
 # --------------------------------------------------------------------------- DST
@@ -151,13 +154,13 @@ def test_london_gets_its_report_at_16_local_in_and_out_of_summer_time(
 
 
 def test_catch_up_across_a_dst_change_counts_local_days() -> None:
-    # Report Friday 6 March 16:00 EST; the clocks go forward on Sunday. "Three days late" is
-    # Monday 16:00 local (EDT, 20:00 UTC), not 72 elapsed hours (19:00 UTC).
-    assert not due.report_due(utc("2026-03-09 20:00"), NEW_YORK).too_late
-    assert due.report_due(utc("2026-03-09 20:01"), NEW_YORK).too_late
-    # And in the autumn: Friday 30 October 16:00 EDT -> Monday 2 November 16:00 EST.
-    assert not due.report_due(utc("2026-11-02 21:00"), NEW_YORK).too_late
-    assert due.report_due(utc("2026-11-02 21:01"), NEW_YORK).too_late
+    # Report Friday 6 March 16:00 EST; the clocks go forward on Sunday. "Three working days
+    # late" is Wednesday 16:00 local (EDT, 20:00 UTC), not elapsed hours (19:00 UTC).
+    assert not due.report_due(utc("2026-03-11 20:00"), NEW_YORK).too_late
+    assert due.report_due(utc("2026-03-11 20:01"), NEW_YORK).too_late
+    # And in the autumn: Friday 30 October 16:00 EDT -> Wednesday 4 November 16:00 EST.
+    assert not due.report_due(utc("2026-11-04 21:00"), NEW_YORK).too_late
+    assert due.report_due(utc("2026-11-04 21:01"), NEW_YORK).too_late
 
 
 def test_the_check_runs_once_a_project_day_in_its_own_zone() -> None:

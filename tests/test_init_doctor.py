@@ -62,7 +62,7 @@ def test_init_lays_the_template_in_three_requests(google: SheetsEmulator,
 
     assert out.exit_code == 0, out.output
     assert "renamed the empty tab 'Sheet1' to 'Project'" in out.output
-    assert "created tab 'Milestones': 14 columns, 4 example rows" in out.output
+    assert "created tab 'Milestones': 15 columns, 4 example rows" in out.output
     assert "3 requests to Google" in out.output
     get, structure, values = google.requests
     assert (get.method, get.path) == ("GET", f"/v4/spreadsheets/{SID}")
@@ -121,15 +121,15 @@ def test_init_formats_validations_and_notes(google: SheetsEmulator) -> None:
                 for r in milestones.conditional_formats]
     tab = template.tab("Milestones")
     assert formulas == ["=" + h.formula(tab.highlight_column) for h in tab.highlights]
-    assert formulas[0] == '=OR(ISNUMBER(SEARCH("OVERDUE",$M2)),ISNUMBER(SEARCH("CLIENT_OVERDUE"' \
-                          ',$M2)))'
-    assert milestones.conditional_formats[0]["ranges"][0]["endColumnIndex"] == 14
+    assert formulas[0] == '=OR(ISNUMBER(SEARCH("OVERDUE",$N2)),ISNUMBER(SEARCH("CLIENT_OVERDUE"' \
+                          ',$N2)))'
+    assert milestones.conditional_formats[0]["ranges"][0]["endColumnIndex"] == 15
 
     # notes on every header; job-owned places grey and "Written by sheetsync"
     due = google.cell(SID, "Milestones", "E1")
     assert due is not None and due.value == "Due" and due.note.startswith("The day it is due")
     assert due.fmt["textFormat"]["bold"] is True and "backgroundColor" not in due.fmt
-    flag = google.cell(SID, "Milestones", "M1")
+    flag = google.cell(SID, "Milestones", "N1")
     assert flag is not None and flag.value == "Flag"
     assert flag.note.startswith("Written by sheetsync")
     assert flag.fmt["backgroundColor"] == {"red": 0.9098, "green": 0.9176, "blue": 0.9294}

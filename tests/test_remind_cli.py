@@ -172,7 +172,7 @@ def test_no_reminder_on_saturday_sunday_or_the_report_day(fortnight: Fortnight) 
     for d in quiet:
         assert d.emails == []
         assert d.result["result"] == "skipped"
-        assert "never on Saturday, Sunday or the report day" in d.result["detail"]
+        assert "never on Saturday, Sunday, a day off or a report day" in d.result["detail"]
         assert d.result["items"] == []
     # Fri 27 Nov had items waiting (M5 was 7 days late), and still nothing went out
     assert fortnight.days[date(2026, 11, 27)].result["detail"].startswith("no reminder on Fri")

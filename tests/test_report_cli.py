@@ -407,7 +407,11 @@ def test_dry_run_sends_and_writes_nothing(smtp_server: LoopbackSmtpServer, book:
     assert PROJECT in res.one["subject"]
     assert smtp_server.messages == []
     assert book.read_bytes() == before
-    assert not state.exists() or [p for p in state.rglob("*") if p.is_file()] == []
+    # nothing but the preview folder: the .eml and .html of what would go
+    assert not state.exists() or [p.suffix for p in state.rglob("*") if p.is_file()
+                                  and "previews" not in p.parts] == []
+    assert sorted(p.suffix for p in (state / "previews").iterdir()) == [".eml", ".html"]
+    assert Path(res.one["preview"]).parent == state / "previews"  # --json names the page
 
 
 def test_crash_between_send_and_record_is_never_resent_by_itself(

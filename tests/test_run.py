@@ -116,12 +116,15 @@ def test_a_week_of_runs_does_each_thing_once(env: dict[str, str], book: Path,
     # The same project day again: nothing.
     code, data, _ = run(str(book), now="2026-11-26T07:15+00:00")
     assert (code, actions(data)) == (0, [])
-    # Friday morning: a new project day, so a new check; the report is not due yet.
+    # Friday morning: a new project day, so a new check; the report is not due yet, but its
+    # preview (due since Thursday 16:00, the working day before) goes to the team, once.
     code, data, _ = run(str(book), now="2026-11-27T06:00+00:00")
-    assert actions(data) == [("check", "done")]
+    assert actions(data) == [("check", "done"), ("preview", "sent")]
     code, data, _ = run(str(book), now="2026-11-27T15:59+00:00")
     assert actions(data) == []
-    assert smtp_server.messages == []
+    (preview,) = smtp_server.messages
+    assert addresses(preview.message, "To") == [PM] and preview.message["Cc"] is None
+    smtp_server.reset()
 
     # Friday 16:05 in the project's time, given here as 11:05 in New York.
     code, data, err = run(str(book), now="2026-11-27T11:05-05:00")
@@ -197,12 +200,16 @@ def test_a_progress_bar_only_at_a_terminal(env: dict[str, str], book: Path, tmp_
 def test_downtime_across_friday_is_caught_up_once(env: dict[str, str], book: Path,
                                                   smtp_server: LoopbackSmtpServer) -> None:
     settled_last_week(book, smtp_server)
-    # The host was down from Thursday to Saturday morning.
+    # The host was down from Thursday to Saturday morning: no client email on a Saturday,
+    # so the report waits for Monday, the next working day (within 3 working days).
     code, data, _ = run(str(book), now="2026-11-28T08:30+00:00")
+    assert (code, actions(data)) == (0, [("check", "done")])
+    assert smtp_server.messages == []
+    code, data, _ = run(str(book), now="2026-11-30T08:30+00:00")
     assert (code, actions(data)) == (0, [("check", "done"), ("report", "sent")])
     assert len(smtp_server.messages) == 1
     assert "27 Nov 2026" in smtp_server.messages[0].message["Subject"]
-    code, data, _ = run(str(book), now="2026-11-28T08:45+00:00")
+    code, data, _ = run(str(book), now="2026-11-30T08:45+00:00")
     assert (code, actions(data)) == (0, [])
     assert len(smtp_server.messages) == 1
 
@@ -210,8 +217,8 @@ def test_downtime_across_friday_is_caught_up_once(env: dict[str, str], book: Pat
 def test_five_days_of_downtime_are_skipped_and_logged(env: dict[str, str], book: Path,
                                                       smtp_server: LoopbackSmtpServer) -> None:
     settled_last_week(book, smtp_server)
-    # Down from Thursday 26 to Wednesday 2 December, 08:00.
-    code, data, _ = run(str(book), now="2026-12-02T08:00+00:00")
+    # Down from Thursday 26 to Thursday 3 December, 08:00: past 3 working days.
+    code, data, _ = run(str(book), now="2026-12-03T08:00+00:00")
     assert code == 0
     assert actions(data) == [("check", "done"), ("report", "skipped")]
     detail = data["projects"][0]["actions"][1]["detail"]
@@ -222,7 +229,7 @@ def test_five_days_of_downtime_are_skipped_and_logged(env: dict[str, str], book:
     assert skipped[0]["Job"] == "report"
     assert "2026-11-27" in skipped[0]["Detail"]
     # Logged once, not on every later run.
-    code, data, _ = run(str(book), now="2026-12-02T08:15+00:00")
+    code, data, _ = run(str(book), now="2026-12-03T08:15+00:00")
     assert actions(data) == []
     assert len([r for r in log_rows(book) if r["Result"] == "skipped"]) == 1
 
@@ -234,7 +241,7 @@ def test_a_paused_project_is_not_logged_as_missed(env: dict[str, str], book: Pat
     assert (code, actions(data)) == (0, [("check", "done"), ("report", "skipped")])
     assert "paused" in data["projects"][0]["actions"][1]["detail"]
     # Past the catch-up window the week is settled, with the real reason.
-    code, data, _ = run(str(book), now="2026-12-01T08:00+00:00")
+    code, data, _ = run(str(book), now="2026-12-03T08:00+00:00")
     assert actions(data) == [("check", "done"), ("report", "skipped")]
     (row,) = [r for r in log_rows(book) if r["Result"] == "skipped"]
     assert row["Detail"] == "not sent for 2026-11-27: Reports paused is Yes in the Project tab"
@@ -271,15 +278,20 @@ def test_reminders_go_once_a_weekday_from_nine(env: dict[str, str], book: Path,
     assert addresses(got.message, "To") == CLIENTS
     assert addresses(got.message, "Reply-To") == [PM]
     code, data, _ = run(str(book), now="2026-11-26T16:00+00:00")
-    assert (code, actions(data)) == (0, [])
-    # Friday is the report day and Saturday a weekend: no reminder.
+    assert (code, actions(data)) == (0, [("preview", "sent")])  # to the team, not the client
+    # Friday is the report day and Saturday a weekend: no reminder, and the report missed
+    # on Friday waits for Monday, when no reminder goes beside it.
     code, data, _ = run(str(book), now="2026-11-27T10:00+00:00")
     assert actions(data) == [("check", "done")]
     code, data, _ = run(str(book), now="2026-11-28T10:00+00:00")
-    assert actions(data) == [("check", "done"), ("report", "sent")]
-    assert [m.message["X-Sheetsync-Job"] for m in smtp_server.messages] == ["remind", "report"]
+    assert actions(data) == [("check", "done")]
+    code, data, _ = run(str(book), now="2026-11-30T10:00+00:00")
+    assert actions(data)[:2] == [("check", "done"), ("report", "sent")]
+    assert ("remind", "sent") not in actions(data)
+    assert [m.message["X-Sheetsync-Job"] for m in smtp_server.messages] == [
+        "remind", "preview", "report"]
     assert [r["Job"] for r in log_rows(book) if r["Result"] == "sent"] == [
-        "report", "remind", "report"]
+        "report", "remind", "preview", "report"]
 
 
 # --------------------------------------------------------------------------- DST
@@ -299,15 +311,18 @@ def test_new_york_dst_week(env: dict[str, str], book: Path, smtp_server: Loopbac
         code, data, _ = run(str(book), now=before)
         assert code == 0
         assert ("report", "sent") not in actions(data), (note, before)
-        assert smtp_server.messages == [], (note, before)
+        assert [m for m in smtp_server.messages
+                if m.message["X-Sheetsync-Job"] == "report"] == [], (note, before)
         code, data, _ = run(str(book), now=after)
         assert (code, actions(data)[-1]) == (0, ("report", "sent")), (note, after)
-        assert len(smtp_server.messages) == 1
+        reports = [m for m in smtp_server.messages if m.message["X-Sheetsync-Job"] == "report"]
+        assert len(reports) == 1
         friday = datetime.fromisoformat(after).date()
-        assert f".report.{friday.isoformat()}." in smtp_server.messages[0].message["Message-ID"]
+        assert f".report.{friday.isoformat()}." in reports[0].message["Message-ID"]
         smtp_server.reset()
     # The first run of all logged the week before as skipped (7 days late); nothing else.
-    assert [r["Result"] for r in log_rows(book)] == ["skipped", "sent", "sent"]
+    assert [r["Result"] for r in log_rows(book) if r["Job"] == "report"] == [
+        "skipped", "sent", "sent"]
 
 
 # --------------------------------------------------------------------------- side by side

@@ -175,7 +175,9 @@ def test_dates_formats_and_highlights(generated: dict[str, Path], language: str)
             assert ws.cell(2, col).number_format == blueprint.DATE_FORMAT
     assert isinstance(ws["E2"].value, date)  # example dates are real dates
     rules_ = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-    assert all("$M2" in rule.formula[0] and "SEARCH" in rule.formula[0] for rule in rules_)
+    flag = openpyxl.utils.get_column_letter(schema.headers(schema.MILESTONES, language).index(
+        schema.header(schema.MILESTONES, "flag", language)) + 1)
+    assert all(f"${flag}2" in rule.formula[0] and "SEARCH" in rule.formula[0] for rule in rules_)
     shown = {flag for h in blueprint.HIGHLIGHTS for flag in h.flags}
     assert shown == set(Flag) == set(blueprint.FLAGS)
     assert sorted(r.priority for r in rules_) == list(range(1, len(blueprint.HIGHLIGHTS) + 1))

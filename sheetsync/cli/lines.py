@@ -68,9 +68,11 @@ def each(todo: list[str], work: Callable[[str], T], names: dict[str, str], *,
 
 
 def print_sent(done: Iterable[Sent], as_json: bool, job: str,
-               names: dict[str, str]) -> list[Sent]:
+               names: dict[str, str], pages: dict[str, str] | None = None) -> list[Sent]:
     """Each project's line as its email is done (a failure, or a Log row the sheet would
-    not take, on stderr), or at the end one JSON object; returns the outcomes."""
+    not take, on stderr), or at the end one JSON object; returns the outcomes. ``pages``:
+    a dry run's .html page by source (its path is printed, or the JSON's ``preview``)."""
+    pages = {} if pages is None else pages
     results = []
     for r in done:
         results.append(r)
@@ -80,12 +82,16 @@ def print_sent(done: Iterable[Sent], as_json: bool, job: str,
             click.echo(f"sheetsync: {head}: {r.detail}", err=True)
         elif not as_json:
             click.echo(views.sent_line(r, job, name))
+            if r.source in pages:
+                click.echo(pages[r.source])
         if r.result != "failed" and r.log_pending:  # the email went out; no Log row yet
             click.echo(f"sheetsync: {head}: {r.log_pending}", err=True)
     if as_json:
         projects = []
         for r in results:
             data = views.sent_json(r)
+            if r.source in pages:
+                data["preview"] = pages[r.source]
             if job != "report":
                 data["items"] = list(r.items)
             projects.append(data)

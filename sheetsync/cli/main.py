@@ -13,12 +13,13 @@ import threading
 import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from sheetsync import __version__
-from sheetsync.cli import lines
+from sheetsync.cli import followthrough, lines
 from sheetsync.cli import loop as service
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
@@ -128,20 +129,34 @@ def check(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_js
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--dry-run", is_flag=True, help="Render, but send and write nothing.")
 @click.option("--force", is_flag=True, help="Send again even if this week's report went out.")
+@click.option("--preview-dir", metavar="FOLDER",
+              help="With --dry-run: where the .eml and .html go (default: the state dir).")
 @click.pass_context
 def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_json: bool,
-           dry_run: bool, force: bool) -> None:
+           dry_run: bool, force: bool, preview_dir: str | None) -> None:
     """Send each project's weekly client report, at most once a week."""
     from sheetsync.shell import report_flow, wiring  # mail and rendering: not for check
+    from sheetsync.shell.preview_files import write_preview
+    from sheetsync.shell.drafts import Sent
 
     day = _as_of(as_of)
     cfg = _config(ctx)
     run = wiring.context_for(cfg, now_utc())
     todo, labels = _sources(sources, cfg), lines.labels(cfg)
     with run.transport:
-        results = lines.print_sent(lines.each(
-            todo, lambda s: report_flow.report(s, run, as_of=day, force=force, dry_run=dry_run),
-            labels, progress=lines.wanted(todo, as_json)), as_json, "report", labels)
+        folder = Path(preview_dir) if preview_dir else Path(cfg.state_dir) / "previews"
+        pages: dict[str, str] = {}
+
+        def one(source: str) -> Sent:
+            sent = report_flow.report(source, run, as_of=day, force=force, dry_run=dry_run)
+            if dry_run and sent.message is not None:  # the page a person opens
+                pages[sent.source] = str(write_preview(sent.message, folder, "report",
+                                                       sent.period, run.now)[1])
+            return sent
+
+        results = lines.print_sent(lines.each(todo, one, labels,
+                                              progress=lines.wanted(todo, as_json)),
+                                   as_json, "report", labels, pages)
     _finish(any(r.result == "failed" or r.log_pending for r in results))
 
 
@@ -214,6 +229,10 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
         with run_ctx.transport:
             results = reconcile.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
                                            stop=stop)
+            if not stop():  # nudges and the digest, over every project as this run read it
+                done = reconcile.agency(results, run_ctx, registry.AGENCY_JOBS)
+                if done:
+                    results.append(ProjectRun("", "(all projects)", done))
             try:
                 told = alerts.alert(results, run_ctx, cfg.admin_email)
                 why = told.detail if told is not None and told.result != "sent" else ""
@@ -365,3 +384,7 @@ def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
     for line in diagnosis.lines(bool(ctx.find_root().meta.get("sheetsync.debug"))):
         click.echo(line)
     sys.exit(diagnosis.exit_code)
+
+
+main.add_command(followthrough.preview_cmd)
+main.add_command(followthrough.digest_cmd)

@@ -297,6 +297,35 @@ def parse_addresses(value: CellValue) -> Read[tuple[tuple[str, ...], tuple[tuple
     return tuple(good), tuple(bad)
 
 
+def parse_address_cell(value: CellValue) -> Read[str]:
+    """Exactly one plain address (an Owner email)."""
+    text = parse_text(value)
+    if text is None or isinstance(text, Bad):
+        return text
+    return parse_address(text)
+
+
+def parse_dates(value: CellValue, order: str | None = None) -> Read[tuple[date, ...]]:
+    """Dates separated as addresses are (``,`` ``;`` or new lines), or one real date."""
+    if isinstance(value, datetime | date) or (isinstance(value, int | float)
+                                              and not isinstance(value, bool)):
+        one = parse_date(value, order)
+        return (one,) if isinstance(one, date) else one
+    text = parse_text(value)
+    if text is None or isinstance(text, Bad):
+        return text
+    out: list[date] = []
+    for part in re.split(r"[,;，；、\n]+", text):
+        if not part.strip():
+            continue
+        day = parse_date(part.strip(), order)
+        if isinstance(day, Bad):
+            return Bad(day.code, {**day.facts, "part": part.strip()})
+        if day is not None and day not in out:
+            out.append(day)
+    return tuple(out)
+
+
 def locale_date_order(locale: str | None) -> str | None:
     """The numeric date order a spreadsheet locale implies, when Date order is not set."""
     if not locale:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sheetsync.core import cells, graph, responses, schema
+from sheetsync.core import cells, graph, responses, schema, workdays
 from sheetsync.core.cells import Bad
 from sheetsync.core.rules import first_rows
 from sheetsync.core.tables import (
@@ -107,6 +107,12 @@ def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings
         help_offer=read("help_offer", cells.parse_text) or "",
         date_order=date_order,  # as staff set it; a Google Sheet's locale fills in per cell
         reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
+        team_emails=addresses("team_emails"),
+        report_every_weeks=_or(read("report_every_weeks", lambda v: cells.parse_int(v, 1, 2)),
+                               1),
+        holiday_calendar=read("holiday_calendar", workdays.parse_calendar) or "",
+        holidays=read("holidays", lambda v: cells.parse_dates(v, date_order)) or (),
+        working_days=read("working_days", lambda v: cells.parse_dates(v, date_order)) or (),
     )
     if not settings.client_emails:
         tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
@@ -170,6 +176,7 @@ def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
             depends_on=cell.get("depends_on", cells.parse_ids) or (),
             notes=cell.get("notes", cells.parse_text) or "",
             unreadable=frozenset(cell.unreadable),
+            owner_email=cell.get("owner_email", cells.parse_address_cell) or "",
         ))
     return tuple(out)
 

@@ -24,6 +24,7 @@ Rules the sections follow (docs/report.md says the same for people):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 
 from sheetsync.core.days import shift
@@ -60,13 +61,16 @@ from sheetsync.model import (
 )
 
 
-def _in_week(day: date | None, as_of: date) -> bool:
-    return day is not None and shift(as_of, 1 - WEEK_DAYS) <= day <= as_of
+def _in_week(day: date | None, as_of: date, days: int = WEEK_DAYS) -> bool:
+    """In the report's span: the ``days`` days (7, or 14 for a fortnightly report) to as_of."""
+    return day is not None and shift(as_of, 1 - days) <= day <= as_of
 
 
-def week_updates(updates: Iterable[Update], as_of: date, kind: UpdateType) -> tuple[Update, ...]:
+def week_updates(updates: Iterable[Update], as_of: date, kind: UpdateType,
+                 days: int = WEEK_DAYS) -> tuple[Update, ...]:
     """The client-visible updates of one type dated in the week, oldest first."""
-    found = [u for u in updates if u.type is kind and not u.internal and _in_week(u.date, as_of)]
+    found = [u for u in updates
+             if u.type is kind and not u.internal and _in_week(u.date, as_of, days)]
     return tuple(sorted(found, key=lambda u: (u.date, u.row)))
 
 
@@ -86,20 +90,23 @@ def _entry(a: Assessment, kind: EntryKind, ref: Ref, on: date | None, days: int 
 # --------------------------------------------------------------------------- sections
 
 
-def completed(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
+def completed(project: Project, facts: Facts, as_of: date,
+              days: int = WEEK_DAYS) -> tuple[Entry, ...]:
     """Done updates of the week, then milestones whose Done on falls in the week."""
-    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.DONE))
+    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.DONE, days))
     done = sorted((a for a in facts.rows
-                   if a.milestone.status is Status.DONE and _in_week(a.milestone.done_on, as_of)),
+                   if a.milestone.status is Status.DONE
+                   and _in_week(a.milestone.done_on, as_of, days)),
                   key=lambda a: (a.milestone.done_on, a.milestone.row))
     return updates + tuple(
         _entry(a, EntryKind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on) for a in done)
 
 
-def problems(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
+def problems(project: Project, facts: Facts, as_of: date,
+             days: int = WEEK_DAYS) -> tuple[Entry, ...]:
     """Problem updates of the week, then late (most days first) and blocked milestones, then
     the milestones at risk, one entry for each set of late milestones they wait on."""
-    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.PROBLEM))
+    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.PROBLEM, days))
     late, blocked = [], []
     risky: dict[tuple[str, ...], list[Ref]] = {}
     for a in facts.rows:
@@ -117,19 +124,21 @@ def problems(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
     return updates + tuple(late) + tuple(blocked) + grouped
 
 
-def next_steps(project: Project, facts: Facts, as_of: date) -> tuple[Entry, ...]:
+def next_steps(project: Project, facts: Facts, as_of: date,
+               days: int = WEEK_DAYS) -> tuple[Entry, ...]:
     """Next updates of the week, then open milestones due from as_of to as_of + 14 days.
 
     A milestone due on the as-of day itself is still open work and is listed ("due today").
     """
-    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.NEXT))
+    updates = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.NEXT, days))
     last = shift(as_of, NEXT_DAYS)
     due = sorted((a for a in facts.rows if not a.milestone.closed and a.milestone.due
                   and as_of <= a.milestone.due <= last),
                  key=lambda a: (a.milestone.due, a.milestone.row))
     return updates + tuple(
-        _entry(a, EntryKind.DUE, facts.ref(a.milestone.id), on=a.milestone.due,
-               days=(a.milestone.due - as_of).days) for a in due if a.milestone.due)
+        replace(_entry(a, EntryKind.DUE, facts.ref(a.milestone.id), on=a.milestone.due,
+                       days=(a.milestone.due - as_of).days), acceptance=a.milestone.acceptance)
+        for a in due if a.milestone.due)
 
 
 def _milestone_ask(a: Assessment) -> Ask | None:
@@ -157,8 +166,9 @@ def _milestone_waiting(a: Assessment, ask: Ask, facts: Facts, window: int,
     # A slip is the lateness of late work carried downstream: only an overdue client item
     # has one of its own. (A delivery to confirm or an item not yet due does not slip.)
     slip = impact.get(m.id) if ask is Ask.CLIENT_OVERDUE else None
+    criteria = m.acceptance if ask in (Ask.UNCONFIRMED, Ask.CONFIRM) else ""
     return Waiting(ask, facts.ref(m.id), due=by, days=days, on=m.done_on,
-                   holds_up=facts.open_downstream(m.id), slip_days=slip)
+                   holds_up=facts.open_downstream(m.id), slip_days=slip, acceptance=criteria)
 
 
 def awaits_client(c: Change) -> bool:
@@ -167,11 +177,11 @@ def awaits_client(c: Change) -> bool:
     return c.status is not ChangeStatus.REJECTED and c.client_approved is None
 
 
-def agreed_in_week(c: Change, as_of: date) -> bool:
+def agreed_in_week(c: Change, as_of: date, days: int = WEEK_DAYS) -> bool:
     """A change request agreed in the week: Status Approved, Client approved Yes, and its
     Decided on (else its Date) in the 7 days ending on ``as_of``."""
     return (c.status is ChangeStatus.APPROVED and c.client_approved is True
-            and _in_week(c.decided_on or c.date, as_of))
+            and _in_week(c.decided_on or c.date, as_of, days))
 
 
 def _change_ref(c: Change) -> ChangeRef:
@@ -190,9 +200,10 @@ def _change_waiting(c: Change, facts: Facts) -> Waiting:
     return Waiting(Ask.APPROVE_CHANGE, ref, change=_change_ref(c), due=c.new_due, holds_up=held)
 
 
-def changes_agreed(project: Project, facts: Facts, as_of: date) -> tuple[Agreed, ...]:
+def changes_agreed(project: Project, facts: Facts, as_of: date,
+                   days: int = WEEK_DAYS) -> tuple[Agreed, ...]:
     """Change requests agreed in the week (``agreed_in_week``), oldest Date first."""
-    found = sorted((c for c in project.changes if agreed_in_week(c, as_of)),
+    found = sorted((c for c in project.changes if agreed_in_week(c, as_of, days)),
                    key=lambda c: (c.date or as_of, c.row))
     return tuple(Agreed(_change_ref(c), facts.ref(c.milestone) if c.milestone else None)
                  for c in found)
@@ -245,7 +256,7 @@ def state_of(reasons: Iterable[Reason]) -> State:
 
 
 def summary(project: Project, facts: Facts, as_of: date, done_in_week: int, due_next: int,
-            waiting: int) -> Summary:
+            waiting: int, days: int = WEEK_DAYS) -> Summary:
     """The overall state, why, the counts, and the Note updates of the week."""
     reasons = _reasons(facts)
     ms = [a.milestone for a in facts.rows]
@@ -259,7 +270,7 @@ def summary(project: Project, facts: Facts, as_of: date, done_in_week: int, due_
         completed_this_week=done_in_week,
         due_next_two_weeks=due_next,
     )
-    notes = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.NOTE))
+    notes = _update_entries(facts, week_updates(project.updates, as_of, UpdateType.NOTE, days))
     return Summary(state_of(r for r, _ in reasons), counts, reasons, notes)
 
 
@@ -267,32 +278,33 @@ def summary(project: Project, facts: Facts, as_of: date, done_in_week: int, due_
 
 
 def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: date,
-                 impact: Mapping[str, int] | None = None) -> Report:
-    """The weekly report of ``project`` for the 7 days ending on ``as_of``.
+                 impact: Mapping[str, int] | None = None, days: int = WEEK_DAYS) -> Report:
+    """The report of ``project`` for the ``days`` days (7, or 14 fortnightly) ending on ``as_of``.
 
     ``assessments`` are ``rules.assess(project, as_of)``. ``impact`` maps a milestone ID to
     the days its downstream would move (from a schedule-impact module); it fills
     ``Waiting.slip_days`` of overdue client items (never of a change request).
     """
     facts = facts_of(project, assessments)
-    done = completed(project, facts, as_of)
-    probs = problems(project, facts, as_of)
-    nxt = next_steps(project, facts, as_of)
+    done = completed(project, facts, as_of, days)
+    probs = problems(project, facts, as_of, days)
+    nxt = next_steps(project, facts, as_of, days)
     waiting = waiting_on_you(project, facts, impact or {})
     head = summary(project, facts, as_of,
                    done_in_week=sum(e.kind is EntryKind.DONE for e in done),
-                   due_next=sum(e.kind is EntryKind.DUE for e in nxt), waiting=len(waiting))
+                   due_next=sum(e.kind is EntryKind.DUE for e in nxt), waiting=len(waiting),
+                   days=days)
     s = project.settings
     return Report(
         project=s.name,
         client=s.client,
         as_of=as_of,
-        week_start=shift(as_of, 1 - WEEK_DAYS),
+        week_start=shift(as_of, 1 - days),
         summary=head,
         completed=done,
         problems=probs,
         next_steps=nxt,
         waiting=waiting,
         timeline=timeline(facts, as_of),
-        agreed=changes_agreed(project, facts, as_of),
+        agreed=changes_agreed(project, facts, as_of, days),
     )

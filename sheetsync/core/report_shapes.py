@@ -78,6 +78,7 @@ class Entry:
     confirmed: bool | None = None  # DONE: the Client confirmed cell
     waits_on: tuple[Ref, ...] = ()  # AT_RISK: the late milestones upstream
     group: tuple[Ref, ...] = ()  # AT_RISK: every milestone at risk through the same late ones
+    acceptance: str = ""  # DUE: the milestone's Acceptance criteria, what the client will check
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Waiting:
     on: date | None = None  # Done on, for the confirmations
     holds_up: tuple[Ref, ...] = ()  # open milestones downstream, nearest first
     slip_days: int | None = None  # CLIENT_OVERDUE only: projected slip of what it holds up
+    acceptance: str = ""  # CONFIRM, UNCONFIRMED: the Acceptance criteria to check it against
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,12 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core import cells, schema
+from sheetsync.core.digest import DAY_NAMES, DigestSchedule
 from sheetsync.errors import ConfigError
 from sheetsync.model import SmtpSettings
 
@@ -44,6 +47,7 @@ class Config:
     every_minutes: int = 15
     json_logs: bool = False
     path: str = ""  # the file it came from, "" when none
+    digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
 
     @property
     def uses_outbox(self) -> bool:
@@ -59,6 +63,9 @@ class Config:
         data = asdict(self)
         data["smtp"]["password"] = "(set)" if self.smtp.password else "(not set)"
         data["projects"] = [asdict(p) for p in self.projects]
+        data["digest"] = {**data["digest"], "to": list(self.digest.to),
+                          "day": DAY_NAMES[self.digest.day].title(),
+                          "time": self.digest.time.strftime("%H:%M")}
         return data
 
 
@@ -156,6 +163,7 @@ def _from_file(path: Path) -> Config:
                                 f"every_minutes in {where}") or 15,
         json_logs=bool(_get(data, "json_logs", bool, where)),
         path=where,
+        digest=_digest(data.get("digest", {}), where),
     )
 
 
@@ -224,4 +232,41 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
         sheets_endpoint=env.get("SHEETSYNC_SHEETS_ENDPOINT", config.sheets_endpoint),
         state_dir=env.get("SHEETSYNC_STATE_DIR", config.state_dir),
         admin_email=env.get("SHEETSYNC_ADMIN_EMAIL", config.admin_email),
+        digest=replace(config.digest, to=_addresses(env["SHEETSYNC_DIGEST_TO"],
+                                                    "SHEETSYNC_DIGEST_TO"))
+        if env.get("SHEETSYNC_DIGEST_TO", "").strip() else config.digest,
     )
+
+
+def _addresses(text: str, where: str) -> tuple[str, ...]:
+    parsed = cells.parse_addresses(text)
+    if isinstance(parsed, cells.Bad) or parsed is None:
+        return ()
+    good, bad = parsed
+    if bad:
+        raise ConfigError(f"{where} holds {bad[0][0]!r}, which is not one plain address; "
+                          "write name@domain, several separated by commas.")
+    return good
+
+
+def _digest(table: Any, where: str) -> DigestSchedule:
+    """The [digest] section: to, day (default Monday), time (09:00), time_zone (UTC)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"[digest] in {where} must be a table; see sheetsync.example.toml.")
+    _unknown_keys(table, tuple(f.name for f in fields(DigestSchedule)), f"in [digest] of {where}")
+    to = table.get("to", [])
+    if isinstance(to, list):
+        to = ", ".join(str(a) for a in to)
+    if not isinstance(to, str):
+        raise ConfigError(f"to in [digest] of {where} must be text in quotes.")
+    day = cells.parse_word(_get(table, "day", str, where) or "Monday", schema.WEEKDAYS)
+    clock = cells.parse_time(_get(table, "time", str, where) or "09:00")
+    zone = cells.parse_time_zone(_get(table, "time_zone", str, where) or "UTC")
+    if not isinstance(day, int):
+        raise ConfigError(f"day in [digest] of {where} must be a weekday, e.g. \"Monday\".")
+    if not isinstance(clock, time):
+        raise ConfigError(f"time in [digest] of {where} must be HH:MM, e.g. \"09:00\".")
+    if not isinstance(zone, str):
+        raise ConfigError(f"time_zone in [digest] of {where} must be an IANA name, e.g. "
+                          "\"Europe/London\".")
+    return DigestSchedule(_addresses(to, f"to in [digest] of {where}"), day, clock, zone)

@@ -142,10 +142,12 @@ class Phrases:
         if w.ask is Ask.CLIENT_DUE_SOON:
             return (t("wait_client_due_soon", date=due, when=t.when(w.days)),)
         if w.ask in (Ask.CONFIRM, Ask.UNCONFIRMED):
+            criteria = (t("r_acceptance", text=one_line(w.acceptance)),) if one_line(
+                w.acceptance) else ()
             if w.on is None or w.due is None:
-                return (t("wait_confirm_undated"),)
+                return (t("wait_confirm_undated"), *criteria)
             key = "wait_unconfirmed" if w.ask is Ask.UNCONFIRMED else "wait_confirm"
-            return (t(key, done=t.date(w.on), date=due, days=t.days(w.days)),)
+            return (t(key, done=t.date(w.on), date=due, days=t.days(w.days)), *criteria)
         return self._change_lines(w)
 
     def _change_lines(self, w: Waiting) -> tuple[str, ...]:

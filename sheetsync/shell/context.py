@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sheetsync.core.digest import DigestSchedule
 from sheetsync.host.ledger import Ledger
 from sheetsync.shell.pipeline import Opener
 
@@ -25,3 +26,4 @@ class Context:
     now: datetime
     sender: str
     nonce: Callable[[], str] = field(default=lambda: secrets.token_hex(6))
+    digest: DigestSchedule | None = None  # the [digest] section: who gets it, and when

@@ -31,15 +31,18 @@ def deliver(loaded: Loaded, draft: Draft, ctx: Context, *, force: bool = False,
     period = draft.period.isoformat()
     base = Sent(source, s.name, "skipped", subject=draft.subject, period=period,
                 items=draft.items)
-    if not s.client_emails:
+    if draft.to is None and not s.client_emails:
         return _with(base, loaded, detail="no recipients: the Project tab has no valid "
                                           "Client emails")
+    if draft.to is not None and not draft.to:
+        return _with(base, loaded, detail="no recipients: the Project tab has no valid "
+                                          "Team emails or PM email")
     message = drafts.message(project, draft, ctx, source)
     base = replace(base, recipients=message.recipients, message=message)
     if dry_run:
         return _with(base, loaded, result="dry-run", message_id=message.message_id,
                      detail="rendered, not sent")
-    if s.reports_paused:
+    if s.reports_paused and draft.to is None:
         return _with(base, loaded, detail="paused: Reports paused is Yes in the Project tab")
     with ctx.ledger.lock(source):
         write_pending_logs(loaded, ctx)  # an earlier run's rows first, in their order
@@ -77,7 +80,8 @@ def deliver(loaded: Loaded, draft: Draft, ctx: Context, *, force: bool = False,
 def _near_period(loaded: Loaded, ctx: Context,
                  draft: Draft) -> tuple[date, PeriodStatus] | None:
     """Another period less than ``once_in_days`` away whose email was sent, or may have
-    been (an intent with no outcome), by the ledger or the sheet's Log tab."""
+    been (an intent with no outcome), by the ledger or the sheet's Log tab; a scheduled
+    period of its own (``distinct``: a report moved before a holiday) never counts."""
     if draft.once_in_days <= 1:
         return None
     source = loaded.backend.source
@@ -86,7 +90,8 @@ def _near_period(loaded: Loaded, ctx: Context,
     logged = dict(logtab.logged_periods(loaded.project.layout.log, draft.job)
                   if loaded.project.layout is not None else ())
     for day in sorted(days | set(logged), reverse=True):
-        if day == draft.period or abs((day - draft.period).days) >= draft.once_in_days:
+        if day == draft.period or abs((day - draft.period).days) >= draft.once_in_days or (
+                day in draft.distinct):
             continue
         status = ctx.ledger.status(source, draft.job, day.isoformat())
         if status.state in ("sent", "unknown"):

@@ -41,14 +41,18 @@ class Draft:
     html: str
     items: tuple[str, ...] = ()
     extra_cc: tuple[str, ...] = ()
-    once_in_days: int = 1  # at most one email of this job in any span this many days long
+    once_in_days: int = 1  # at most one email of this job in any span this many days long,
+    distinct: frozenset[date] = frozenset()  # except on these other scheduled periods
+    to: tuple[str, ...] | None = None  # an internal email's recipients (else Client emails)
 
 
 def message(project: Project, draft: Draft, ctx: Context, source: str) -> Message:
-    """The draft addressed from the Project tab (client To, PM and CC copied) with a new ID."""
+    """The draft addressed from the Project tab (client To, PM and CC copied) with a new ID;
+    an internal draft (``to`` set) goes to its own recipients only."""
     s = project.settings
-    to = s.client_emails
-    cc = tuple(a for a in dict.fromkeys((s.pm_email, *s.cc, *draft.extra_cc))
+    to = s.client_emails if draft.to is None else draft.to
+    copied = (s.pm_email, *s.cc, *draft.extra_cc) if draft.to is None else draft.extra_cc
+    cc = tuple(a for a in dict.fromkeys(copied)
                if a and a.lower() not in {t.lower() for t in to})
     mid = logtab.message_id(draft.job, draft.period.isoformat(),
                             ledger_mod.project_key(source)[-10:], ctx.nonce(), ctx.sender)

@@ -15,15 +15,19 @@ by a Log row and an action marked ``unknown`` (which alerts the admin), and neve
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sheetsync.core import logtab
 from sheetsync.errors import LockBusy, SheetsyncError
-from sheetsync.model import LogEntry, Settings
+from sheetsync.model import LogEntry, Project
 from sheetsync.shell.context import Context
 from sheetsync.shell.delivery import append_log, settle_unknown, told, write_pending_logs
 from sheetsync.shell.pipeline import Loaded, load
+
+if TYPE_CHECKING:
+    from sheetsync.shell.agency import Read
 
 SETTLED = frozenset({"done", "sent", "skipped", "unknown"})
 
@@ -49,7 +53,7 @@ class Action:
 @dataclass(frozen=True)
 class Job:
     name: str
-    due: Callable[[Settings, datetime], Due | None]
+    due: Callable[[Project, datetime], Due | None]
     run: Callable[[Loaded, Context, date], Action]
     records_done: bool = False  # the runner records the period (jobs that send nothing)
     counted: bool = False  # each "done" of it counts as one of the run summary's checks
@@ -64,6 +68,7 @@ class ProjectRun:
     problems: int = 0
     api_requests: int = 0  # requests this project cost the Google quota in this run
     checks: int = 0  # actions done by jobs that count as checks (``Job.counted``)
+    read: Project | None = field(default=None, compare=False, repr=False)  # as read
 
     @property
     def failed(self) -> bool:
@@ -102,7 +107,7 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                 actions.append(Action("log", "failed", why))
             checks = 0
             for job in jobs:
-                due = job.due(loaded.project.settings, run.now)
+                due = job.due(loaded.project, run.now)
                 if due is None:
                     continue
                 period = due.period.isoformat()
@@ -132,7 +137,8 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                 actions.append(action)
             return ProjectRun(source, name, tuple(actions),
                               problems=len(loaded.project.problems),
-                              api_requests=loaded.backend.api_requests, checks=checks)
+                              api_requests=loaded.backend.api_requests, checks=checks,
+                              read=loaded.project)
     except LockBusy as exc:
         return ProjectRun(source, source, (Action("lock", "skipped", str(exc)),))
     except SheetsyncError as exc:
@@ -145,6 +151,32 @@ def unexpected(exc: Exception) -> str:
     """One sentence for an error sheetsync did not foresee (a bug, not the admin's doing)."""
     return (f"unexpected error ({type(exc).__name__}: {exc}); this is a bug in sheetsync: "
             "report it with this line. The other jobs and projects went on.")
+
+
+@dataclass(frozen=True)
+class AgencyJob:
+    """A job over every project of the run (team nudges, the digest), after the projects'
+    own jobs; it decides itself what is due and sends once through the ledger."""
+
+    name: str
+    run: Callable[[Sequence[Read], Context], tuple[Action, ...]]
+
+
+def agency(results: Sequence[ProjectRun], run: Context,
+           jobs: Sequence[AgencyJob]) -> tuple[Action, ...]:
+    """Every agency job over the projects as this run read them; a job's error is its action."""
+    from sheetsync.shell.agency import Read  # rendering: only when a run gets this far
+
+    reads = [Read(r.source, r.read, r.error) for r in results if r.source]
+    out: list[Action] = []
+    for job in jobs:
+        try:
+            out.extend(job.run(reads, run))
+        except SheetsyncError as exc:
+            out.append(Action(job.name, "failed", str(exc)))
+        except Exception as exc:  # a bug in one job must not stop the others
+            out.append(Action(job.name, "failed", unexpected(exc)))
+    return tuple(out)
 
 
 def reconcile_all(sources: Iterable[str], run: Context, jobs: Sequence[Job],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sheetsync.core import impact, rules
+from sheetsync.core import calendar, impact, rules
 from sheetsync.core import report as report_mod
 from sheetsync.render import emails as render
 from sheetsync.shell import delivery
@@ -15,14 +15,26 @@ from sheetsync.shell.pipeline import Loaded, attempt
 
 def report_loaded(loaded: Loaded, ctx: Context, *, as_of: date, force: bool = False,
                   dry_run: bool = False) -> Sent:
-    """Build, render and deliver the weekly report for the week that ends on ``as_of``."""
+    """Build, render and deliver the report for the week (or fortnight) that ends on ``as_of``."""
+    draft = report_draft(loaded, as_of)
+    return delivery.deliver(loaded, draft, ctx, force=force, dry_run=dry_run)
+
+
+def report_draft(loaded: Loaded, as_of: date) -> Draft:
+    """The client report exactly as it goes for ``as_of`` (the preview shows this one)."""
     project = loaded.project
+    s = project.settings
     assessments = rules.assess(project, as_of)
     built = report_mod.build_report(project, assessments, as_of,
-                                    impact=impact.slips(project, as_of))
-    subject, text, html = render.render_report(built, project.settings)
-    draft = Draft("report", as_of, subject, text, html, once_in_days=7)
-    return delivery.deliver(loaded, draft, ctx, force=force, dry_run=dry_run)
+                                    impact=impact.slips(project, as_of),
+                                    days=7 * max(s.report_every_weeks, 1))
+    subject, text, html = render.render_report(built, s)
+    anchor = calendar.report_anchor(project)
+    span = 7 * max(s.report_every_weeks, 1)
+    scheduled = calendar.send_days(as_of - timedelta(days=span), as_of + timedelta(days=span),
+                                   s, anchor)
+    distinct = frozenset(scheduled) if as_of in scheduled else frozenset()
+    return Draft("report", as_of, subject, text, html, once_in_days=span, distinct=distinct)
 
 
 def report(source: str, ctx: Context, *, as_of: date | None = None, force: bool = False,

@@ -132,7 +132,7 @@ def summarise_run(results: Sequence[ProjectRun]) -> RunSummary:
             if a.log_pending and a.result != "failed":
                 lines.append(f"{r.project}: {a.job} LOG ROW KEPT: {a.log_pending}")
     return RunSummary(
-        projects=len(results),
+        projects=sum(1 for r in results if r.source),
         checks=sum(r.checks for r in results),
         sent=sum(1 for r in results for a in r.actions if a.result == "sent"),
         problems=sum(r.problems for r in results),

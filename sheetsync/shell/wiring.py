@@ -36,4 +36,5 @@ def sender_for(cfg: Config) -> str:
 def context_for(cfg: Config, now: datetime) -> Context:
     """Everything one run hands to each project's flow, from the settings."""
     return Context(open_source=opener(cfg), ledger=Ledger(cfg.state_dir),
-                   transport=transport_for(cfg), now=now, sender=sender_for(cfg))
+                   transport=transport_for(cfg), now=now, sender=sender_for(cfg),
+                   digest=cfg.digest)

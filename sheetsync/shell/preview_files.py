@@ -1,0 +1,35 @@
+"""``report --dry-run``'s preview folder: what would go, as files a person can open.
+
+Each dry-run email is written twice: the whole message as ``.eml`` (what a mail client
+shows) and its HTML part as ``.html`` (what a browser shows), named by project, job and
+period. Nothing is sent and nothing is written to the sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from sheetsync.errors import ConfigError
+from sheetsync.mail.mime import build_mime, mime_bytes
+from sheetsync.model import Message
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60] or "project"
+
+
+def write_preview(message: Message, folder: Path, job: str, period: str,
+                  now: datetime) -> tuple[Path, Path]:
+    """Write ``<project>-<job>-<period>.eml`` and ``.html``; returns (eml, html)."""
+    stem = f"{_slug(message.project)}-{job}-{period}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        eml, html = folder / f"{stem}.eml", folder / f"{stem}.html"
+        eml.write_bytes(mime_bytes(build_mime(message, now)))
+        html.write_text(message.html, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"the preview folder {folder} cannot be written ({exc.strerror or exc}"
+                          "); pass --preview-dir with a folder this user can write.") from exc
+    return eml.resolve(), html.resolve()
