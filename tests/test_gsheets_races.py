@@ -122,8 +122,8 @@ def test_flags_land_beside_their_ids_under_their_headers(
     with_pm_notes(gsheets_env)
     edits: dict[str, Callable[[SheetsEmulator], None]] = {
         "insert_left_of_flag": lambda e: (
-            e.insert_columns(SID, "Milestones", 13),
-            e.set_values(SID, "Milestones", "M1", [["Risk owner"], ["Ann"], ["Bo"]])),
+            e.insert_columns(SID, "Milestones", 14),
+            e.set_values(SID, "Milestones", "N1", [["Risk owner"], ["Ann"], ["Bo"]])),
         "swap_id_and_depends_on": lambda e: e.swap_columns(SID, "Milestones", 1, 11),
         "delete_a_staff_column": lambda e: e.delete_columns(SID, "Milestones", 7),
         "insert_rows_and_columns": lambda e: (
@@ -146,14 +146,14 @@ def test_a_deleted_flag_column_writes_no_flag_and_says_so(
     google_copy(gsheets_env, "en_GB", service_account_key)
     with_pm_notes(gsheets_env)
     snapshot = between_read_and_write(
-        gsheets_env, lambda e: e.delete_columns(SID, "Milestones", 13))  # Flag
+        gsheets_env, lambda e: e.delete_columns(SID, "Milestones", 14))  # Flag
 
     code, data, err = check_json(GSHEET)
 
     assert code == 0, err
     after = gsheets_env.values(SID, "Milestones")
     assert staff_part(after) == snapshot.rows  # PM notes, now right of Flag detail, kept
-    assert all(len(r) < 13 or r[12] in (None, "") for r in after[1:])  # Flag detail empty
+    assert all(len(r) < 14 or r[13] in (None, "") for r in after[1:])  # Flag detail empty
     problems = gsheets_env.values(SID, "Problems")
     assert any("wrote no flags this run" in " ".join(map(str, r)) for r in problems)
 

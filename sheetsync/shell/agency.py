@@ -85,9 +85,14 @@ def _send_once(ctx: Context, key: str, job: str, period: str, to: tuple[str, ...
 
 def nudge_all(projects: Sequence[Read], ctx: Context, *, dry_run: bool = False) -> list[Outcome]:
     """One email per person per day over every project: their Team milestones OVERDUE or
-    due within 2 working days, each at its project's reminder cadence."""
+    due within 2 working days, each at its project's reminder cadence.
+
+    A person's email goes once one of their projects has reached 09:00 on a nudge day in its
+    time zone; it then lists what is due for a mention in every project of theirs whose own
+    day is a nudge day, so two projects in two time zones still make one email a day."""
     found: dict[str, list[tuple[str, nudges.NudgeItem, int]]] = defaultdict(list)
     day_of: dict[str, date] = {}
+    woke: set[str] = set()
     for read in projects:
         project = read.project
         if project is None:
@@ -95,14 +100,16 @@ def nudge_all(projects: Sequence[Read], ctx: Context, *, dry_run: bool = False) 
         s = project.settings
         here = calendar.local(ctx.now, s)
         day = here.date()
-        if here.time() < calendar.REMINDER_TIME or not nudges.nudge_day(project, day):
+        if not nudges.nudge_day(project, day):
             continue
         assessments = rules.assess(project, day)
         for email, item in nudges.items(project, project_key(read.source), assessments, day):
             found[email].append((email, item, s.reminder_every_days))
             day_of[email] = min(day_of.get(email, day), day)
+            if here.time() >= calendar.REMINDER_TIME:
+                woke.add(email)
     out = []
-    for email in sorted(found):
+    for email in sorted(woke):
         key, day = agency_key("nudge", email), day_of[email]
         status = ctx.ledger.status(key, "nudge", day.isoformat())
         if status.state in ("sent", "done", "skipped") and not dry_run:
