@@ -128,7 +128,7 @@ def _row_view(r: Row, t: Catalog) -> dict[str, Any]:
     notes = [t.n("d_problems", r.problems, n=r.problems)] if r.problems else []
     return {"project": one_line(r.project), "state": t(STATE_KEYS[r.state]),
             "colour": STATE_COLOURS[r.state], "client": client if r.state != UNREADABLE else [],
-            "update": update, "reports": reports if r.state != UNREADABLE else [],
+            "last_update": update, "reports": reports if r.state != UNREADABLE else [],
             "notes": notes, "trouble": bool(r.troubles) or r.state == UNREADABLE}
 
 
