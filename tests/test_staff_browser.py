@@ -46,9 +46,9 @@ def digest_html() -> str:
 
 
 def test_preview_and_digest_read_at_375_px() -> None:
-    html = digest_html()
-    assert "built-in method" not in html and "last update 6 days ago" in html
-    for html in (preview_html("en"), preview_html("zh"), html):
+    table = digest_html()
+    assert "built-in method" not in table and "last update 6 days ago" in table
+    for html in (preview_html("en"), preview_html("zh"), table):
         numbers = measure(html, 375)
         assert numbers["scroll"] == 375, numbers
         assert numbers["scripts"] == 0

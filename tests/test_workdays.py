@@ -209,3 +209,26 @@ def test_the_digest_puts_the_projects_needing_attention_first() -> None:
 
 def test_digest_schedule_defaults() -> None:
     assert digest.DigestSchedule().day == 0 and digest.DigestSchedule().time == time(9, 0)
+
+
+def test_the_digest_section_of_the_config(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from sheetsync.errors import ConfigError
+    from sheetsync.host import config
+
+    path = tmp_path / "sheetsync.toml"
+    path.write_text('[digest]\nto = ["a@studio.example", "b@studio.example"]\nday = "周二"\n'
+                    'time = "08:30"\ntime_zone = "Asia/Shanghai"\n', encoding="utf-8")
+    got = config.load(str(path), env={})
+    assert got.digest == digest.DigestSchedule(("a@studio.example", "b@studio.example"), 1,
+                                               time(8, 30), "Asia/Shanghai")
+    assert config.load(str(path), env={"SHEETSYNC_DIGEST_TO": "c@studio.example"}).digest.to \
+        == ("c@studio.example",)
+    assert config.load(None, env={}).digest == digest.DigestSchedule()
+    path.write_text('[digest]\nto = "not an address"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="not one plain address"):
+        config.load(str(path), env={})
+    path.write_text('[digest]\nday = "Someday"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="weekday"):
+        config.load(str(path), env={})
