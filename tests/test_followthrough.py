@@ -166,7 +166,7 @@ def test_one_owner_across_two_projects_gets_one_email(
         ["M1", "Alpha build", "Team", "dev@studio.example", "", "2026-11-20", "In progress", "x"]])
     b = project(env / "b.xlsx", "Beta", Language="English", milestones=[
         ["B7", "Beta launch", "Team", "Dev@Studio.example", "", "2026-11-25", "In progress", "x"]])
-    code, data = invoke("run", str(a), str(b), "--now", "2026-11-24T09:30+00:00", "--json")
+    code, _ = invoke("run", str(a), str(b), "--now", "2026-11-24T09:30+00:00", "--json")
     assert code == 0
     nudges = [m for m in smtp_server.messages if m.message["X-Sheetsync-Job"] == "nudge"]
     assert len(nudges) == 1

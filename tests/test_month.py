@@ -22,12 +22,11 @@ day of its project.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,7 +69,7 @@ def workbook(path: Path, name: str, zone: str, calendar: str, *, every: str = "1
 class ReadOnChange:
     """The real backend; its read is repeated only when the file changed on disk."""
 
-    cache: dict[str, tuple[tuple[int, int], Any]] = {}
+    cache: ClassVar[dict[str, tuple[tuple[int, int], Any]]] = {}
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
@@ -79,7 +78,7 @@ class ReadOnChange:
         return getattr(self._backend, name)
 
     def read(self) -> Any:
-        stat = os.stat(self._backend.source)
+        stat = Path(self._backend.source).stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         held = self.cache.get(self._backend.source)
         if held is None or held[0] != stamp:
@@ -126,7 +125,7 @@ def expected_nudges() -> list[date]:
                if day in days and (p not in last or day >= last[p] + timedelta(days=3))]
         if due:
             out.append(day)
-            last.update({p: day for p in due})
+            last.update(dict.fromkeys(due, day))
     return out
 
 

@@ -81,6 +81,26 @@ WORDS: dict[str, tuple[Any, tuple[str, str, str]]] = {
         "have a moment?",
         "A friendly note about P: 2 items are waiting on you. Could you take a look when you "
         "have a moment?")),
+    # the staff emails: the preview's checklist, the team nudge, the digest
+    "pv_SHEET_PROBLEMS": (lambda n: {"n": n, "tab": "Milestones", "cell": "E7",
+                                     "problem": "not a date"}, (
+        "0 problems in the sheet: fix them as the Problems tab says (first: Milestones E7, "
+        "not a date).",
+        "1 problem in the sheet: fix it as the Problems tab says (Milestones E7, not a date).",
+        "2 problems in the sheet: fix them as the Problems tab says (first: Milestones E7, "
+        "not a date).")),
+    "n_subject": (lambda n: {"n": n}, ("Your milestones: 0 need attention",
+                                       "Your milestones: 1 needs attention",
+                                       "Your milestones: 2 need attention")),
+    "d_subject": (lambda n: {"n": n, "date": "23 Nov"}, (
+        "Projects digest 23 Nov: 0 need attention", "Projects digest 23 Nov: 1 needs attention",
+        "Projects digest 23 Nov: 2 need attention")),
+    "d_intro": (lambda n: {"n": n}, ("0 projects, those needing attention first.", "1 project.",
+                                     "2 projects, those needing attention first.")),
+    "d_waiting": (lambda n: {"n": n}, ("0 waiting on client", "1 waits on client",
+                                       "2 waiting on client")),
+    "d_problems": (lambda n: {"n": n}, ("0 sheet problems", "1 sheet problem",
+                                        "2 sheet problems")),
 }
 
 

@@ -84,7 +84,7 @@ def digest_cmd(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, 
     for source in cli._sources(sources, cfg):
         try:
             reads.append(agency.Read(source, pipeline.load(source, run.open_source).project))
-        except Exception as exc:  # noqa: BLE001 - an unreadable sheet is a row, not a crash
+        except Exception as exc:
             reads.append(agency.Read(source, None, str(exc)))
     rows = agency.digest_rows(reads, run)
     period = day or now.date()

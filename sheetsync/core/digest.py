@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from sheetsync.core.report import Ask, Report, State
+from sheetsync.core.report_shapes import Ask, Report, State
 
 STATE_WORDS = {State.LATE: "late", State.AT_RISK: "at risk", State.ON_TRACK: "on track"}
 UNREADABLE = "unreadable"

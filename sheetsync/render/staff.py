@@ -82,7 +82,7 @@ def render_preview(report: Rendered, checks: Sequence[Check], settings: Settings
         "checks": [(c.code.value, check_lines(c, t)) for c in checks],
         "report_subject": report.subject,
         "report_text": report.text,
-        "report_html": Markup(body.group(1) if body else report.html),  # noqa: S704 - ours
+        "report_html": Markup(body.group(1) if body else report.html),
         "underline": underline,
         "bullet": bullet,
     }
@@ -107,7 +107,8 @@ def render_nudge(nudge: Nudge, language: str) -> Rendered:
 
 
 def _row_view(r: Row, t: Catalog) -> dict[str, Any]:
-    client = [t("d_waiting", n=r.waiting_on_client) if r.waiting_on_client
+    client = [t.n("d_waiting", r.waiting_on_client, n=r.waiting_on_client)
+              if r.waiting_on_client
               else t("d_waiting_none")]
     if r.oldest_client_days_late:
         client.append(t("d_oldest", days=t.days(r.oldest_client_days_late)))
@@ -150,6 +151,6 @@ def render_digest(rows: Sequence[Row], day: date, language: str = "en") -> Rende
     subject = (t.n("d_subject", needing, n=needing, date=t.short(day)) if needing
                else t("d_subject_calm", date=t.short(day)))
     context = {"t": t, "subject": subject, "day": t.full(day),
-               "intro": t("d_intro", n=len(rows)), "rows": [_row_view(r, t) for r in rows],
+               "intro": t.n("d_intro", len(rows), n=len(rows)), "rows": [_row_view(r, t) for r in rows],
                "admin": admin_lines(rows, t), "underline": underline, "bullet": bullet}
     return _render("digest", context)
