@@ -151,6 +151,7 @@ def render_digest(rows: Sequence[Row], day: date, language: str = "en") -> Rende
     subject = (t.n("d_subject", needing, n=needing, date=t.short(day)) if needing
                else t("d_subject_calm", date=t.short(day)))
     context = {"t": t, "subject": subject, "day": t.full(day),
-               "intro": t.n("d_intro", len(rows), n=len(rows)), "rows": [_row_view(r, t) for r in rows],
+               "intro": t.n("d_intro", len(rows), n=len(rows)),
+               "rows": [_row_view(r, t) for r in rows],
                "admin": admin_lines(rows, t), "underline": underline, "bullet": bullet}
     return _render("digest", context)
