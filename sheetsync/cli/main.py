@@ -136,8 +136,8 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
            dry_run: bool, force: bool, preview_dir: str | None) -> None:
     """Send each project's weekly client report, at most once a week."""
     from sheetsync.shell import report_flow, wiring  # mail and rendering: not for check
-    from sheetsync.shell.preview_files import write_preview
     from sheetsync.shell.drafts import Sent
+    from sheetsync.shell.preview_files import write_preview
 
     day = _as_of(as_of)
     cfg = _config(ctx)
