@@ -138,6 +138,7 @@ class XlsxFile:
         """Write the patched file and put it in place; False if the file changed meanwhile."""
         archive = package.zip
         parts: dict[str, bytes] = {}
+        pieces: dict[str, list[bytes | memoryview]] = {}  # big sheets: written as they come
         new_parts: dict[str, bytes] = {}
         found = self._styles(package)
         styles = found[1] if found else None
@@ -152,19 +153,18 @@ class XlsxFile:
                                             lambda n: n in archive.NameToInfo)
                 new_parts[part] = patch.patch_sheet(patch.new_sheet(), edit.cells, resolve)
             else:
-                parts[part] = patch.patch_sheet(parts.get(part) or archive.read(part),
-                                                edit.cells, resolve)
+                pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
         if found is not None and found[1].changed:
             parts[found[0]] = found[1].xml
-        if not parts and not new_parts:
+        if not parts and not pieces and not new_parts:
             return True
         mode = self.path.stat().st_mode & 0o777
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}{TEMP_MARK}", suffix=".tmp",
                                    dir=self.path.parent)
         try:
             with os.fdopen(fd, "w+b") as out:
-                xlsx_zip.write_zip(archive, package.snapshot.data, out, parts, new_parts,
-                                between=lambda: self.hook("temp"))
+                xlsx_zip.write_zip(archive, package.snapshot.data, out, {**parts, **pieces},
+                                   new_parts, between=lambda: self.hook("temp"))
                 out.flush()
                 os.fsync(out.fileno())
             Path(tmp).chmod(mode)

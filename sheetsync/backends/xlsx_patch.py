@@ -179,10 +179,15 @@ def _pop_first(todo: dict[int, tuple[str, str]]) -> tuple[int, tuple[str, str]]:
 
 def patch_sheet(xml: bytes, edits: Edits, resolve: Resolver = lambda name, now, left: now
                 ) -> bytes:
-    """The worksheet part with the cells of ``edits`` set; every other byte as it was.
+    """The worksheet part with the cells of ``edits`` set; every other byte as it was."""
+    return b"".join(patch_sheet_chunks(xml, edits, resolve))
 
-    The untouched stretches are joined as views of ``xml``, never copied on the way: a
-    large sheet is held once, plus the result."""
+
+def patch_sheet_chunks(xml: bytes, edits: Edits,
+                       resolve: Resolver = lambda name, now, left: now
+                       ) -> list[bytes | memoryview]:
+    """``patch_sheet`` as pieces to write one after the other: the untouched stretches are
+    views of ``xml``, never copied, so a large sheet is held once while it is written."""
     found = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", xml)
     if found is None:
         raise ValueError("the worksheet has no sheetData")
@@ -229,7 +234,7 @@ def patch_sheet(xml: bytes, edits: Edits, resolve: Resolver = lambda name, now, 
             out.append(_patch_row(p, number, b"<" + p + f'row r="{number}"/>'.encode(), cols,
                                   resolve))
     out.append(view[pos:])
-    return b"".join(out)
+    return out
 
 
 def _grow_dimension(head: bytes, edits: Edits) -> bytes:

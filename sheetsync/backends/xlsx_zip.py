@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 
+Content = bytes | Sequence[bytes | memoryview]  # a part, whole or as pieces
 
-def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mapping[str, bytes],
+
+def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mapping[str, Content],
               new_parts: Mapping[str, bytes], between: Callable[[], None] = lambda: None) -> None:
     """A zip with every part of ``source`` copied as stored, but those in ``parts`` replaced
-    and ``new_parts`` appended. ``raw`` is the bytes ``source`` was opened from."""
+    and ``new_parts`` appended. ``raw`` is the bytes ``source`` was opened from; a part
+    given as pieces is compressed as it is written, never joined in memory."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for n, info in enumerate(source.infolist()):
             if n == 1:
@@ -24,7 +27,13 @@ def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mappin
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
-                dst.writestr(copy, parts[info.filename])
+                content = parts[info.filename]
+                if isinstance(content, bytes):
+                    dst.writestr(copy, content)
+                else:
+                    with dst.open(copy, "w") as entry:
+                        for piece in content:
+                            entry.write(piece)
                 continue
             _copy_stored(dst, info, raw)
         for name, data in new_parts.items():
