@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from sheetsync import __version__
-from sheetsync.cli import followthrough, lines
+from sheetsync.cli import followthrough, inbox_cmd, lines
 from sheetsync.cli import loop as service
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
@@ -227,12 +227,17 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
 
     try:
         with run_ctx.transport:
+            replies, why_not = inbox_cmd.inbox_step(cfg, run_ctx, sources)
+            if why_not:
+                _log_line(log_json, {"event": "inbox-failed", "detail": why_not},
+                          f"sheetsync: the replies could not be read: {why_not}")
             results = reconcile.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
                                            stop=stop)
             if not stop():  # nudges and the digest, over every project as this run read it
                 done = reconcile.agency(results, run_ctx, registry.AGENCY_JOBS)
                 if done:
                     results.append(ProjectRun("", "(all projects)", done))
+            results = inbox_cmd.with_inbox(results, replies)
             try:
                 told = alerts.alert(results, run_ctx, cfg.admin_email)
                 why = told.detail if told is not None and told.result != "sent" else ""
@@ -286,6 +291,9 @@ def _summary_event(now: datetime, summary: views.RunSummary) -> dict[str, Any]:
     """The summary line as a JSON log event (``--log-json``, ``json_logs = true``)."""
     return {"event": "run", "now": now.isoformat(),
             **{k: v for k, v in summary.__dict__.items() if k != "lines"}}
+
+
+inbox_cmd.register(main, _config, _sources, _now, _finish)
 
 
 @main.command()

@@ -14,7 +14,7 @@ import contextlib
 import imaplib
 import ssl
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Self
 
@@ -58,6 +58,7 @@ class Fetched:
     size: int
     subject: str
     raw: bytes = b""
+    head: bytes = b""  # the header block, as read first
 
     @property
     def tokened(self) -> bool:
@@ -159,12 +160,11 @@ class ImapInbox:
         """Every unseen message's size and subject; the tokened small ones in full."""
         uids = self._call("search the folder", self.box.uids, AND(seen=False))
         self.round_trips += 1
-        heads = [Fetched(uid, m.size_rfc822, subject_of(m.raw))
+        heads = [Fetched(uid, m.size_rfc822, subject_of(m.raw), head=m.raw)
                  for uid, m in self._fetch(uids, headers_only=True).items()]
         wanted = [h.uid for h in heads if h.tokened and h.size <= self.max_bytes]
         full = self._fetch(wanted, headers_only=False)
-        return [Fetched(h.uid, h.size, h.subject, full[h.uid].raw if h.uid in full else b"")
-                for h in heads]
+        return [replace(h, raw=full[h.uid].raw) if h.uid in full else h for h in heads]
 
     def mark_seen(self, uids: Iterable[str]) -> None:
         """Flag these messages \\Seen (one UID STORE); never deletes, never expunges."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -142,6 +143,11 @@ def to_reply(raw: bytes, dnsfunc: DnsFunc | None = None, max_bytes: int = MAX_BY
     return Reply(message_id=_message_id(msg, raw), sender=sender, sender_name=name,
                  subject=subject, text=text, dkim=dkim_result, problem=problem or unreadable,
                  size=len(raw))
+
+
+def too_large(head: bytes, size: int) -> Reply:
+    """The ``Reply`` of a message too large to read, from its header block alone."""
+    return replace(to_reply(head + b"\r\n", max_bytes=-1), size=size)
 
 
 def subject_of(header_bytes: bytes) -> str:

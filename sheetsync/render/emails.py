@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -24,6 +24,7 @@ from sheetsync.core.timeline import BarStatus
 from sheetsync.lang import catalog
 from sheetsync.lang.catalog import Catalog
 from sheetsync.model import Assessment, Project, Settings
+from sheetsync.render import actions
 from sheetsync.render.phrases import (
     Phrases,
     bullet,
@@ -85,9 +86,31 @@ def environment() -> Environment:
     )
 
 
-def _context(report: Report, settings: Settings, words: Catalog) -> dict[str, object]:
+REPLY_KINDS = {Ask.CLIENT_OVERDUE: "client", Ask.CLIENT_DUE_SOON: "client",
+               Ask.UNCONFIRMED: "confirm", Ask.CONFIRM: "confirm",
+               Ask.APPROVE_CHANGE: "approve",
+               AskKind.CLIENT_OVERDUE: "client", AskKind.UNCONFIRMED: "confirm",
+               AskKind.CHANGE: "approve"}
+
+
+def _reply_parts(settings: Settings, words: Catalog, signer: actions.Signer | None,
+                 ) -> dict[str, object]:
+    """The reply buttons of a waiting item (none without a signer) and the one line that
+    says what they do (CONTRACT section 6)."""
+    def buttons(w: Any) -> tuple[actions.Button, ...]:
+        ref = w.milestone or w.change
+        return actions.buttons(REPLY_KINDS.get(w.ask, ""), ref.id if ref else "",
+                               settings.name, settings.language, signer)
+
+    shown = signer is not None and bool(signer.address)
+    return {"buttons": buttons, "buttons_hint": words("buttons_hint") if shown else ""}
+
+
+def _context(report: Report, settings: Settings, words: Catalog,
+             signer: actions.Signer | None = None) -> dict[str, object]:
     strong, pale = STATE_COLOURS[report.summary.state]
     return {
+        **_reply_parts(settings, words, signer),
         "report": report,
         "t": words,
         "p": Phrases(words),
@@ -121,10 +144,12 @@ def _render(name: str, context: Mapping[str, object]) -> Rendered:
     return Rendered(str(context["subject"]), text, html)
 
 
-def render_report(report: Report, settings: Settings) -> Rendered:
-    """(subject, text, html) of the report in ``settings.language``, signed by the PM."""
+def render_report(report: Report, settings: Settings,
+                  signer: actions.Signer | None = None) -> Rendered:
+    """(subject, text, html) of the report in ``settings.language``, signed by the PM;
+    with a ``signer``, each waiting item carries its reply buttons."""
     words = catalog.get(settings.language)
-    return _render("report", _context(report, settings, words))
+    return _render("report", _context(report, settings, words, signer))
 
 
 def weekly_email(project: Project, assessments: tuple[Assessment, ...], as_of: date,
@@ -148,8 +173,8 @@ KIND_ACCENTS = {
 }
 
 
-def _reminder_context(reminder: Reminder, settings: Settings,
-                      words: Catalog) -> dict[str, object]:
+def _reminder_context(reminder: Reminder, settings: Settings, words: Catalog,
+                      signer: actions.Signer | None = None) -> dict[str, object]:
     strong, pale = TONE_COLOURS[reminder.tone]
     tone = reminder.tone.value
     project = one_line(settings.name)
@@ -165,6 +190,9 @@ def _reminder_context(reminder: Reminder, settings: Settings,
                          n=len(reminder.items)),
         "sponsor": words("r_sponsor", sponsor=sponsor) if sponsor else "",
         "cards": [reminder_card(i, words) for i in reminder.items],
+        "card_buttons": [actions.buttons(REPLY_KINDS[i.kind], i.id, settings.name,
+                                         settings.language, signer) for i in reminder.items],
+        "buttons_hint": words("buttons_hint") if signer is not None and signer.address else "",
         "passage": help_passage(words, settings.help_offer),
         "thanks": words(f"r_thanks_{tone}"),
         "signature": one_line(settings.pm_name) or words("team"),
@@ -178,7 +206,9 @@ def _reminder_context(reminder: Reminder, settings: Settings,
     }
 
 
-def render_reminder(reminder: Reminder, settings: Settings) -> Rendered:
-    """(subject, text, html) of a reminder in ``settings.language``, signed by the PM."""
+def render_reminder(reminder: Reminder, settings: Settings,
+                    signer: actions.Signer | None = None) -> Rendered:
+    """(subject, text, html) of a reminder in ``settings.language``, signed by the PM;
+    with a ``signer``, each item carries its reply buttons."""
     words = catalog.get(settings.language)
-    return _render("reminder", _reminder_context(reminder, settings, words))
+    return _render("reminder", _reminder_context(reminder, settings, words, signer))

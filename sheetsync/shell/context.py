@@ -27,3 +27,5 @@ class Context:
     sender: str
     nonce: Callable[[], str] = field(default=lambda: secrets.token_hex(6))
     digest: DigestSchedule | None = None  # the [digest] section: who gets it, and when
+    reply_key: bytes = b""  # signs the reply buttons; b"": no sheetsync mailbox, no buttons
+    reply_address: str = ""  # where a button's reply goes (the sheetsync mailbox)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sheetsync.core import calendar, logtab, reminders, rules, workdays
 from sheetsync.model import Settings
 from sheetsync.render import emails as render
-from sheetsync.shell import delivery
+from sheetsync.shell import delivery, report_flow
 from sheetsync.shell.context import Context
 from sheetsync.shell.drafts import Draft, Sent
 from sheetsync.shell.pipeline import Loaded, attempt
@@ -42,7 +42,8 @@ def remind_loaded(loaded: Loaded, ctx: Context, *, as_of: date, dry_run: bool = 
     if reminder is None:
         return replace(quiet, detail="every waiting item was mentioned less than "
                                      f"{s.reminder_every_days} days ago")
-    subject, text, html = render.render_reminder(reminder, s)
+    subject, text, html = render.render_reminder(reminder, s,
+                                                 report_flow.signer(ctx, as_of))
     sponsor = (s.sponsor_email,) if reminder.cc_sponsor and s.sponsor_email else ()
     draft = Draft("remind", as_of, subject, text, html, items=reminder.ids, extra_cc=sponsor)
     return delivery.deliver(loaded, draft, ctx, dry_run=dry_run)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sheetsync.errors import ConfigError
 from sheetsync.host.config import Config
+from sheetsync.host.inbox_config import inbox_settings, signing_key
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail import transport as mail
 from sheetsync.mail.transport import Transport
@@ -34,7 +35,12 @@ def sender_for(cfg: Config) -> str:
 
 
 def context_for(cfg: Config, now: datetime) -> Context:
-    """Everything one run hands to each project's flow, from the settings."""
+    """Everything one run hands to each project's flow, from the settings; with a sheetsync
+    mailbox (SHEETSYNC_IMAP_HOST), the key and address of the reply buttons too."""
+    sender = sender_for(cfg)
+    box = inbox_settings()
+    key = signing_key(cfg.state_dir) if box is not None else None
     return Context(open_source=opener(cfg), ledger=Ledger(cfg.state_dir),
-                   transport=transport_for(cfg), now=now, sender=sender_for(cfg),
-                   digest=cfg.digest)
+                   transport=transport_for(cfg), now=now, sender=sender, digest=cfg.digest,
+                   reply_key=key.key if key else b"",
+                   reply_address=(box.address or sender) if box else "")
