@@ -98,8 +98,14 @@ def completed(project: Project, facts: Facts, as_of: date,
                    if a.milestone.status is Status.DONE
                    and _in_week(a.milestone.done_on, as_of, days)),
                   key=lambda a: (a.milestone.done_on, a.milestone.row))
+    confirmed = tuple(  # by reply, this week: who confirmed what, and when
+        Entry(EntryKind.CONFIRMED, facts.ref(a.milestone.id), on=a.milestone.confirmed_on,
+              by=a.milestone.confirmed_by)
+        for a in facts.rows if a.milestone.confirmed_by and a.milestone.client_confirmed is True
+        and _in_week(a.milestone.confirmed_on, as_of))
     return updates + tuple(
-        _entry(a, EntryKind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on) for a in done)
+        _entry(a, EntryKind.DONE, facts.ref(a.milestone.id), on=a.milestone.done_on)
+        for a in done) + confirmed
 
 
 def problems(project: Project, facts: Facts, as_of: date,
@@ -111,7 +117,10 @@ def problems(project: Project, facts: Facts, as_of: date,
     risky: dict[tuple[str, ...], list[Ref]] = {}
     for a in facts.rows:
         m, ref = a.milestone, facts.ref(a.milestone.id)
-        if set(a.flags) & LATE:
+        if Flag.CHANGES_REQUESTED in a.flags:  # the team's to fix, in the client's words
+            late.append(Entry(EntryKind.CHANGES, ref, text=m.changes_note or "",
+                              on=m.done_on))
+        elif set(a.flags) & LATE:
             kind = EntryKind.CLIENT_OVERDUE if Flag.CLIENT_OVERDUE in a.flags else EntryKind.OVERDUE
             late.append(_entry(a, kind, ref, on=m.due, days=a.days_overdue))
         elif Flag.BLOCKED in a.flags:

@@ -48,6 +48,8 @@ class EntryKind(enum.StrEnum):
     BLOCKED = "blocked"  # Status Blocked, not late
     AT_RISK = "at_risk"  # ``group`` waits on late milestones (``waits_on``), itself not late
     DUE = "due"  # open, due in the next two weeks: ``days`` to Due, ``on`` = Due
+    CONFIRMED = "confirmed"  # the client confirmed it by reply this week: ``by``, ``on``
+    CHANGES = "changes"  # the client asked for changes: ``text`` = their words (may be "")
 
 
 class Ask(enum.StrEnum):

@@ -59,6 +59,8 @@ KIND_COLOURS = {
     EntryKind.BLOCKED: BAR_COLOURS[BarStatus.BLOCKED],
     EntryKind.AT_RISK: BAR_COLOURS[BarStatus.AT_RISK],
     EntryKind.DUE: BAR_COLOURS[BarStatus.ACTIVE],
+    EntryKind.CONFIRMED: BAR_COLOURS[BarStatus.DONE],
+    EntryKind.CHANGES: BAR_COLOURS[BarStatus.BLOCKED],
 }
 CHANGE_COLOUR = "#6d3fd6"  # the left rule of a change agreed this week
 URGENT_ASKS = frozenset({Ask.CLIENT_OVERDUE, Ask.UNCONFIRMED})

@@ -109,6 +109,11 @@ class Phrases:
             parts.append(t(key, days=t.days(e.days), date=on))
             if e.blocked:
                 parts.append(t("also_blocked"))
+        elif e.kind is EntryKind.CONFIRMED:
+            parts.append(t("confirmed_by", name=e.by, date=on))
+        elif e.kind is EntryKind.CHANGES:
+            parts.append(t("changes_asked", words=e.text) if e.text else
+                         t("changes_asked", words="").rstrip(": ："))
         elif e.kind is EntryKind.BLOCKED:
             parts.append(t("blocked_due_detail", date=on) if on else t("blocked_detail"))
         elif e.kind is EntryKind.AT_RISK:

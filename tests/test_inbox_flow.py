@@ -1,0 +1,182 @@
+"""Clients answer from the email, end to end, with no hand edits in between (issue 13):
+
+report with buttons -> the client's reply APPENDed to a real IMAP server (pymap) ->
+``sheetsync inbox`` records and applies it -> ``check --json`` shows the flag cleared ->
+the next report says who confirmed -> one acknowledgement, however often inbox runs.
+The commands run as processes; emails go to the outbox folder and are read back.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+import shutil
+import subprocess
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from sheetsync.core import tokens
+from sheetsync.render import actions
+from tests.fixtures_env import SHEETSYNC, child_environ
+from tests.fixtures_imap import ImapServer, client_reply
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
+SECRET = "test-secret-0123456789abcdef"
+CLIENT = "maria.chen@acme.example"
+INBOX = "replies@studio.example"
+
+
+def sheetsync(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    done = subprocess.run([*SHEETSYNC, *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def setup(tmp_path: Path, imap_server: ImapServer) -> tuple[Path, dict[str, str]]:
+    book = tmp_path / "acme.xlsx"
+    shutil.copy(EXAMPLE, book)
+    env = child_environ(SHEETSYNC_STATE_DIR=str(tmp_path / "state"),
+                        SHEETSYNC_OUTBOX=str(tmp_path / "outbox"),
+                        SHEETSYNC_FROM="projects@studio.example",
+                        SHEETSYNC_INBOX_ADDRESS=INBOX, SHEETSYNC_SECRET=SECRET,
+                        **imap_server.env())
+    return book, env
+
+
+def emails(folder: Path) -> list[EmailMessage]:
+    out = []
+    for path in sorted(folder.glob("*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        out.append(msg)
+    return out
+
+
+def text_of(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_of(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def link(text: str, label: str, item: str) -> str:
+    found = [u for lab, u in re.findall(r"\[([^\]]+)\] (mailto:\S+)", text)
+             if lab == label and f"%20{item}%20" in u]
+    assert len(found) == 1, (label, item, text[:3000])
+    return found[0]
+
+
+def responses_tab(book: Path) -> list[tuple[Any, ...]]:
+    wb = openpyxl.load_workbook(book)
+    name = next(n for n in wb.sheetnames if n in ("Responses", "回复"))
+    return [tuple(c.value for c in row) for row in wb[name].iter_rows()]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Confirm"), ("zh", "确认")])
+def test_report_reply_inbox_check_report_ack(setup, imap_server, lang, label):
+    book, env = setup
+    if lang == "zh":
+        wb = openpyxl.load_workbook(book)
+        ws = wb["Project"]
+        for row in ws.iter_rows():
+            if row[0].value == "Language":
+                row[1].value = "中文"
+        wb.save(book)
+    outbox = Path(env["SHEETSYNC_OUTBOX"])
+    code, out, err = sheetsync(env, "report", str(book), "--as-of", "2026-11-27")
+    assert code == 0, err
+    [report] = emails(outbox)
+    text, html = text_of(report), html_of(report)
+    hint = "you only need to press Send" if lang == "en" else "您只需点击“发送”"
+    assert hint in text and hint in html
+    url = link(text, label, "M4")
+    assert len(url) < actions.MAX_LINK and url.replace("&", "&amp;") in html
+    assert 'height="44"' in html
+
+    imap_server.append(client_reply(url, CLIENT, "Looks great, thanks!",
+                                    history=text[:2000], prefix="Re: " if lang == "en"
+                                    else "回复: "))
+    code, out, err = sheetsync(env, "inbox", str(book), "--now", "2026-11-28T10:00+00:00",
+                               "--json")
+    assert code == 0, err
+    [project] = json.loads(out)["projects"]
+    [row] = project["responses"]
+    assert (row["from"], row["item"], row["action"], row["result"]) == (
+        CLIENT, "M4", "confirm", "applied")
+    assert imap_server.unseen() == [] and imap_server.count() == 1
+
+    code, out, err = sheetsync(env, "check", str(book), "--as-of", "2026-11-28", "--json")
+    m4 = next(m for m in json.loads(out)["projects"][0]["milestones"] if m["id"] == "M4")
+    assert m4["flags"] == []
+
+    acks = [m for m in emails(outbox) if m["X-Sheetsync-Job"] == "ack"]
+    assert len(acks) == 1 and acks[0]["To"] == CLIENT and "M4" in str(acks[0]["Subject"])
+
+    # the same message again (a second copy delivered): no row, no ack
+    imap_server.append(client_reply(url, CLIENT, "Looks great, thanks!",
+                                    message_id=str(row["message_id"])))
+    code, out, err = sheetsync(env, "inbox", str(book), "--now", "2026-11-28T11:00+00:00",
+                               "--json")
+    assert code == 0, err
+    assert json.loads(out)["projects"][0]["responses"] == []
+    assert len(responses_tab(book)) == 2  # the header and one row
+    assert len([m for m in emails(outbox) if m["X-Sheetsync-Job"] == "ack"]) == 1
+
+    code, out, err = sheetsync(env, "report", str(book), "--as-of", "2026-12-04")
+    assert code == 0, err
+    nxt = [m for m in emails(outbox) if m["X-Sheetsync-Job"] == "report"][-1]
+    said = "confirmed by" if lang == "en" else "确认"
+    assert said in text_of(nxt) and CLIENT in text_of(nxt)
+
+
+def attack(url: str, **kw: Any) -> bytes:
+    return client_reply(url, kw.pop("sender", CLIENT), kw.pop("words", "ok"), **kw)
+
+
+def test_attacks_end_in_ignored_rows_and_change_nothing_else(setup, imap_server):
+    book, env = setup
+    code, _, err = sheetsync(env, "report", str(book), "--as-of", "2026-11-27")
+    assert code == 0, err
+    [report] = emails(Path(env["SHEETSYNC_OUTBOX"]))
+    text = text_of(report)
+    confirm = link(text, "Confirm", "M4")
+    before = sheetsync(env, "check", str(book), "--as-of", "2026-11-28", "--json")[1]
+    tag = re.search(r"ss%3A([a-z2-7]{21})", confirm)
+    assert tag
+    forged = confirm.replace(tag.group(1), tag.group(1)[:-1] + ("a" if tag.group(1)[-1] != "a"
+                                                                 else "b"))
+    other_item = confirm.replace("%20M4%20", "%20M8%20")
+    old = tokens.sign(SECRET.encode(), "Acme website rollout", "M4", "confirm",
+                      tokens.EPOCH.replace(year=2026, month=9, day=1))
+    expired = confirm.replace(tag.group(1), old.text)
+    messages = [
+        attack(forged), attack(other_item), attack(expired),
+        attack(confirm, sender="eve@elsewhere.example"),
+        attack(confirm, sender="pm.friend@other.example", prefix="Fwd: "),
+        attack(confirm, words="x", history="> old\n" * 900_000),
+        attack(confirm).replace(b'charset="utf-8"', b'charset="x-unknown"'),
+    ]
+    imap_server.append(*messages)
+    code, out, err = sheetsync(env, "inbox", str(book), "--now", "2026-11-28T10:00+00:00",
+                               "--json")
+    assert code == 0, err
+    results = [r["result"] for r in json.loads(out)["projects"][0]["responses"]]
+    assert len(results) == len(messages) and all(r.startswith("ignored: ") for r in results)
+    after = sheetsync(env, "check", str(book), "--as-of", "2026-11-28", "--json")[1]
+    assert json.loads(after)["projects"][0]["milestones"] == json.loads(before)[
+        "projects"][0]["milestones"]
+    assert [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
+            if m["X-Sheetsync-Job"] == "ack"] == []
