@@ -31,6 +31,7 @@ class InboxSettings:
     password: str = ""
     folder: str = "INBOX"
     address: str = ""  # where the buttons' replies go; "" = the From address
+    oauth2_file: str = ""  # Gmail: a yagmail OAuth2 file instead of a password
 
 
 def inbox_settings(env: Mapping[str, str] | None = None) -> InboxSettings | None:
@@ -54,7 +55,8 @@ def inbox_settings(env: Mapping[str, str] | None = None) -> InboxSettings | None
     return InboxSettings(host=host, port=int(port) if port else None, security=security,
                          user=user, password=env.get("SHEETSYNC_IMAP_PASSWORD", ""),
                          folder=env.get("SHEETSYNC_IMAP_FOLDER", "").strip() or "INBOX",
-                         address=env.get("SHEETSYNC_INBOX_ADDRESS", "").strip())
+                         address=env.get("SHEETSYNC_INBOX_ADDRESS", "").strip(),
+                         oauth2_file=env.get("SHEETSYNC_IMAP_OAUTH2_FILE", "").strip())
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class ImapSettings:
     password: str = ""
     folder: str = "INBOX"
     timeout: float = 30.0
-    access_token: str = ""  # an OAuth2 access token (Gmail): XOAUTH2 instead of a password
+    oauth2_file: str = ""  # a yagmail OAuth2 file (Gmail): XOAUTH2 instead of a password
 
     @property
     def where(self) -> str:
@@ -100,8 +100,8 @@ class ImapInbox:
         try:
             box = self._mailbox()
             box.email_message_class = _Kept
-            if s.access_token:
-                box.xoauth2(s.user, s.access_token, initial_folder=s.folder)
+            if s.oauth2_file:
+                box.xoauth2(s.user, _access_token(s), initial_folder=s.folder)
             else:
                 box.login(s.user, s.password, initial_folder=s.folder)
         except MailboxLoginError as exc:
@@ -177,6 +177,31 @@ class ImapInbox:
         if result[0] != "OK":
             raise InboxError(f"The IMAP server {self.settings.where} would not mark messages "
                              f"as seen ({result[1]!r}).")
+
+
+def _access_token(s: ImapSettings) -> str:
+    """A fresh Google access token from the same OAuth2 file the SMTP login uses."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    import yagmail
+
+    from sheetsync.mail.smtp import _read_oauth2_file
+
+    info = _read_oauth2_file(s.oauth2_file)
+    form = {"client_id": info["google_client_id"],
+            "client_secret": info["google_client_secret"],
+            "refresh_token": info["google_refresh_token"], "grant_type": "refresh_token"}
+    url = yagmail.oauth2.command_to_url("o/oauth2/token")
+    try:
+        with urllib.request.urlopen(url, urllib.parse.urlencode(form).encode(),
+                                    s.timeout) as answer:
+            return str(json.loads(answer.read())["access_token"])
+    except (urllib.error.URLError, TimeoutError, ValueError, KeyError) as exc:
+        raise InboxError(f"Google's token service would not give an access token for the "
+                         f"OAuth2 file {s.oauth2_file} ({exc}); make the file again.") from exc
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -25,7 +25,7 @@ from sheetsync.errors import ConfigError
 from sheetsync.host import config
 from sheetsync.mail import transport as mail
 from sheetsync.model import SmtpSettings
-from sheetsync.shell import wiring
+from sheetsync.shell import doctor_inbox, wiring
 from sheetsync.shell.pipeline import access
 from sheetsync.shell.summaries import count
 
@@ -88,6 +88,7 @@ def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
         else:
             result.findings.extend(found.diagnose(source, how, ready=ready[found.name]))
     result.findings.extend(check_mail(cfg))
+    result.findings.extend(doctor_inbox.check_inbox(cfg))
     result.findings.append(check_state_dir(Path(cfg.state_dir)))
     return result
 

@@ -24,7 +24,7 @@ from sheetsync.host.inbox_config import InboxSettings, signing_key
 from sheetsync.lang import catalog
 from sheetsync.mail import inbound
 from sheetsync.mail.imap import Fetched, ImapInbox, ImapSettings
-from sheetsync.model import LogEntry, Message, TabWrite, WritePlan
+from sheetsync.model import LogEntry, Message, WritePlan
 from sheetsync.shell import delivery
 from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import Loaded, load
@@ -59,7 +59,7 @@ class InboxRun:
 
 def imap_settings(s: InboxSettings) -> ImapSettings:
     return ImapSettings(host=s.host, port=s.port, security=s.security, user=s.user,
-                        password=s.password, folder=s.folder)
+                        password=s.password, folder=s.folder, oauth2_file=s.oauth2_file)
 
 
 def prompts() -> tuple[str, ...]:
@@ -79,6 +79,8 @@ def _local(loaded: Loaded, now: datetime) -> datetime:
 
 
 def _plan(loaded: Loaded, rows: Sequence[responses.Response]) -> WritePlan:
+    from sheetsync.model import TabWrite
+
     p = loaded.project
     owned = p.layout.responses if p.layout else None
     language = p.settings.language
@@ -131,6 +133,7 @@ def handle(sources: Sequence[str], ctx: Context, settings: InboxSettings, state_
     projects = [ld.project for ld in loaded]
     others = tuple((p.settings.name, tuple(m.id for m in p.milestones)
                     + tuple(c.id for c in p.changes)) for p in projects)
+    current = list(projects)  # each project with this run's applied rows laid over it
     rows: dict[int, list[tuple[str, responses.Response | None]]] = {}
     unrouted: list[str] = []
     lines = prompts()
@@ -155,8 +158,9 @@ def handle(sources: Sequence[str], ctx: Context, settings: InboxSettings, state_
             local = _local(ld, ctx.now)
             context = responses.Context(secret.key, local.date(), responses.stamp(local),
                                         tuple(o for o in others if o[0] != project.settings.name))
-            rows.setdefault(i, []).append((f.uid, responses.decide(reply, parsed, project,
-                                                                   context)))
+            row = responses.decide(reply, parsed, current[i], context)
+            rows.setdefault(i, []).append((f.uid, row))
+            current[i] = responses.overlay(current[i], (row,))  # a second answer sees it
         out: list[ProjectReplies] = []
         seen: list[str] = []
         for i, ld in enumerate(loaded):

@@ -1,0 +1,50 @@
+"""``doctor``'s checks of the reply buttons: the key that signs them, and the mailbox."""
+
+from __future__ import annotations
+
+from sheetsync.core.findings import Finding
+from sheetsync.errors import SheetsyncError
+from sheetsync.host import config
+from sheetsync.host.inbox_config import inbox_settings, signing_key
+
+
+def check_inbox(cfg: config.Config) -> list[Finding]:
+    """Which key signs the buttons (and what losing it means), and an IMAP login."""
+    try:
+        box = inbox_settings()
+    except SheetsyncError as exc:
+        return [Finding(False, f"Replies: {exc}")]
+    if box is None:
+        return [Finding(True, "Replies: no sheetsync mailbox (SHEETSYNC_IMAP_HOST is not set), "
+                              "so emails carry no reply buttons and inbox has nothing to read.")]
+    out: list[Finding] = []
+    try:
+        key = signing_key(cfg.state_dir, create=False)
+    except SheetsyncError as exc:
+        return [Finding(False, f"Replies: {exc}")]
+    if key is None:
+        out.append(Finding(True, f"Replies: the buttons will be signed with a key file that "
+                                 f"the first run creates in {cfg.state_dir} (mode 600); back it "
+                                 "up: losing it makes every button already sent stop working."))
+    elif key.where == "SHEETSYNC_SECRET":
+        out.append(Finding(True, "Replies: the buttons are signed with SHEETSYNC_SECRET; "
+                                 "changing it makes every button already sent stop working."))
+    else:
+        out.append(Finding(True, f"Replies: the buttons are signed with the key file "
+                                 f"{key.where}; back it up: losing it makes every button "
+                                 "already sent stop working (their replies are ignored)."))
+    from sheetsync.mail.imap import ImapInbox, ImapSettings
+
+    settings = ImapSettings(host=box.host, port=box.port, security=box.security,
+                            user=box.user, password=box.password, folder=box.folder,
+                            oauth2_file=box.oauth2_file, timeout=15)
+    try:
+        with ImapInbox(settings):
+            pass
+    except SheetsyncError as exc:
+        out.append(Finding(False, f"Replies: {exc}"))
+    else:
+        out.append(Finding(True, f"Replies: logged in to {settings.where} as {box.user} and "
+                                 f"opened {box.folder}; replies go to "
+                                 f"{box.address or cfg.sender or box.user}."))
+    return out
