@@ -172,3 +172,19 @@ def test_rows_read_back_in_either_language_and_any_column_order():
     (r,) = responses.read_rows(rows)
     assert r.applied and r.item == "M1" and r.day == TODAY and r.message_id == "<1>"
     assert responses.seen_ids((r,)) == {"<1>"}
+
+
+def test_the_report_says_promised_by_and_who_confirmed_and_lists_changes():
+    from sheetsync.core.report import build_report
+    from sheetsync.render.emails import render_report
+
+    rows = (decide(reply("C1", "date", body="2026-12-01", message_id="<p>")),
+            decide(reply("M1", "confirm", message_id="<c>")),
+            decide(reply("M2", "changes", body="Logo blurred", message_id="<x>")))
+    after = responses.overlay(PROJECT, rows)
+    text = render_report(build_report(after, rules.assess(after, TODAY), TODAY),
+                         after.settings).text
+    assert "promised by Tue 1 Dec" in text
+    assert "confirmed by ann@client.example on Fri 27 Nov" in text
+    assert "Logo blurred" in text.split("Problems")[1].split("Next steps")[0]
+    assert "M2" not in text.split("Waiting on you")[1].split("Timeline")[0]

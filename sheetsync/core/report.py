@@ -171,13 +171,15 @@ def _milestone_waiting(a: Assessment, ask: Ask, facts: Facts, window: int,
         by = shift(m.done_on, window) if m.done_on else None
         days = a.days_unconfirmed
     else:
-        by, days = m.due, a.days_overdue if ask is Ask.CLIENT_OVERDUE else (a.days_to_due or 0)
+        by = m.promised or m.due  # a promised date, once replied, is the date that counts
+        days = a.days_overdue if ask is Ask.CLIENT_OVERDUE else (a.days_to_due or 0)
     # A slip is the lateness of late work carried downstream: only an overdue client item
     # has one of its own. (A delivery to confirm or an item not yet due does not slip.)
     slip = impact.get(m.id) if ask is Ask.CLIENT_OVERDUE else None
     criteria = m.acceptance if ask in (Ask.UNCONFIRMED, Ask.CONFIRM) else ""
     return Waiting(ask, facts.ref(m.id), due=by, days=days, on=m.done_on,
-                   holds_up=facts.open_downstream(m.id), slip_days=slip, acceptance=criteria)
+                   holds_up=facts.open_downstream(m.id), slip_days=slip, acceptance=criteria,
+                   promised=m.promised)
 
 
 def awaits_client(c: Change) -> bool:

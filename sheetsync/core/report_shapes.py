@@ -122,6 +122,7 @@ class Waiting:
     holds_up: tuple[Ref, ...] = ()  # open milestones downstream, nearest first
     slip_days: int | None = None  # CLIENT_OVERDUE only: projected slip of what it holds up
     acceptance: str = ""  # CONFIRM, UNCONFIRMED: the Acceptance criteria to check it against
+    promised: date | None = None  # a client item: the date the client promised by reply
 
 
 @dataclass(frozen=True)

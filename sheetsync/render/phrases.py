@@ -142,6 +142,8 @@ class Phrases:
         """What the client is asked, in one or more sentences."""
         t = self.t
         due = t.date(w.due) if w.due else ""
+        if w.promised is not None and w.ask is Ask.CLIENT_DUE_SOON:
+            return (t("promised_by", date=t.date(w.promised)),)  # their own date, by reply
         if w.ask is Ask.CLIENT_OVERDUE:
             return (t("wait_client_overdue", days=t.days(w.days), date=due),)
         if w.ask is Ask.CLIENT_DUE_SOON:
