@@ -115,7 +115,7 @@ def test_report_reply_inbox_check_report_ack(setup, imap_server, lang, label):
     [project] = json.loads(out)["projects"]
     [row] = project["responses"]
     assert (row["from"], row["item"], row["action"], row["result"]) == (
-        CLIENT, "M4", "confirm", "applied")
+        f"Ann Lee <{CLIENT}>", "M4", "confirm", "applied")
     assert imap_server.unseen() == [] and imap_server.count() == 1
 
     code, out, err = sheetsync(env, "check", str(book), "--as-of", "2026-11-28", "--json")
@@ -138,8 +138,8 @@ def test_report_reply_inbox_check_report_ack(setup, imap_server, lang, label):
     code, out, err = sheetsync(env, "report", str(book), "--as-of", "2026-12-04")
     assert code == 0, err
     nxt = [m for m in emails(outbox) if m["X-Sheetsync-Job"] == "report"][-1]
-    said = "confirmed by" if lang == "en" else "确认"
-    assert said in text_of(nxt) and CLIENT in text_of(nxt)
+    said = "confirmed by Ann Lee on" if lang == "en" else "已由 Ann Lee 于"
+    assert said in text_of(nxt)
 
 
 def attack(url: str, **kw: Any) -> bytes:

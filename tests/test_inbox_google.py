@@ -94,4 +94,4 @@ def test_google_report_reply_inbox_check_report_ack(
 
     run("report", source, "--as-of", "2026-12-04")
     nxt = [m for m in emails(outbox) if m["X-Sheetsync-Job"] == "report"][-1]
-    assert CLIENT in text_of(nxt)
+    assert "Ann Lee" in text_of(nxt)

@@ -60,7 +60,7 @@ def test_a_confirmation_is_applied_and_clears_the_flag():
     assert before == (Flag.UNCONFIRMED,) and rules.assess(after, TODAY)[0].flags == ()
     m = after.milestones[0]
     assert (m.client_confirmed, m.confirmed_on, m.confirmed_by) == (
-        True, TODAY, "ann@client.example")
+        True, TODAY, "Ann Lee")
 
 
 def test_changes_give_changes_requested_with_the_clients_words():
@@ -185,6 +185,6 @@ def test_the_report_says_promised_by_and_who_confirmed_and_lists_changes():
     text = render_report(build_report(after, rules.assess(after, TODAY), TODAY),
                          after.settings).text
     assert "promised by Tue 1 Dec" in text
-    assert "confirmed by ann@client.example on Fri 27 Nov" in text
+    assert "confirmed by Ann Lee on Fri 27 Nov" in text
     assert "Logo blurred" in text.split("Problems")[1].split("Next steps")[0]
     assert "M2" not in text.split("Waiting on you")[1].split("Timeline")[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from email.utils import parseaddr
 from datetime import date, datetime
 
 from sheetsync.core import cells, replies, schema, tokens
@@ -144,7 +145,9 @@ def decide(reply: Reply, parsed: Parsed, project: Project, ctx: Context) -> Resp
     """The Responses row of one tokened reply to ``project``: applied or ignored, and why."""
 
     def row(result: str, value: str = "") -> Response:
-        return Response(ctx.time, clean(reply.sender or reply.sender_name, 200),
+        who = (f"{reply.sender_name} <{reply.sender}>" if reply.sender_name and reply.sender
+               else reply.sender or reply.sender_name)
+        return Response(ctx.time, clean(who, 200),
                         clean(parsed.item, 60), clean(action, 20), clean(value),
                         clean(reply.message_id, 250), result, clean(reply.dkim, 200))
 
@@ -215,7 +218,13 @@ def _latest(responses: Iterable[Response], actions: set[str]) -> dict[str, Respo
 
 
 def _who(r: Response) -> str:
-    return r.sender.strip()
+    """The name the report gives: the sender's display name, else their address."""
+    name, address = parseaddr(r.sender)
+    return name.strip() or address or r.sender.strip()
+
+
+def address_of(r: Response) -> str:
+    return parseaddr(r.sender)[1] or r.sender.strip()
 
 
 def _milestone(m: Milestone, accept: Response | None, done: Response | None,

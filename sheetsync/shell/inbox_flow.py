@@ -102,8 +102,9 @@ def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
             return status.state
         subject, text, html = render(loaded, row)
         mid = f"<ack.{ctx.nonce()}.{abs(hash(period)) % 10**8}@{ctx.sender.split('@')[-1]}>"
-        msg = Message(project=s.name, sender=ctx.sender, to=(row.sender,),
-                      cc=tuple(a for a in (s.pm_email,) if a and a != row.sender),
+        to = responses.address_of(row)
+        msg = Message(project=s.name, sender=ctx.sender, to=(to,),
+                      cc=tuple(a for a in (s.pm_email,) if a and a != to),
                       reply_to=s.pm_email, subject=subject, text=text, html=html,
                       message_id=mid, headers=(("X-Sheetsync-Job", "ack"),))
         ctx.ledger.intend(source, "ack", period, at=ctx.now, message_id=mid,
