@@ -180,3 +180,79 @@ def test_attacks_end_in_ignored_rows_and_change_nothing_else(setup, imap_server)
         "projects"][0]["milestones"]
     assert [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
             if m["X-Sheetsync-Job"] == "ack"] == []
+
+
+def test_dkim_injection_and_html_only_in_process(setup, imap_server, monkeypatch):
+    """The attacks that need a DNS answer (DKIM, signed with a test key) or hand-built
+    bytes, through the same flow in this process."""
+    from sheetsync.cli import inbox_cmd
+    from sheetsync.host import config
+    from sheetsync.shell import wiring
+    from tests.fixtures_imap import dkim_signer
+
+    book, env = setup
+    for key, value in env.items():
+        if key.startswith("SHEETSYNC_"):
+            monkeypatch.setenv(key, value)
+    code, _, err = sheetsync(env, "report", str(book), "--as-of", "2026-11-27")
+    assert code == 0, err
+    text = text_of(emails(Path(env["SHEETSYNC_OUTBOX"]))[0])
+    confirm = link(text, "Confirm", "M4")
+    new_date = link(text, "New date", "M5")
+    signer = dkim_signer("acme.example")
+    good = signer.sign(attack(confirm, message_id="<signed@acme.example>"))
+    head, _, body = good.partition(b"\r\n\r\n")
+    tampered = head + b"\r\n\r\n" + body.replace(b"ok", b"OK, and more", 1)
+    assert tampered != good
+    subject = re.search(r"subject=([^&]+)", confirm)
+    assert subject
+    from urllib.parse import unquote
+    injected = ("From: Ann Lee <maria.chen@acme.example>\r\nTo: " + INBOX + "\r\n"
+                "Message-ID: <inject@acme.example>\r\nSubject: =?utf-8?q?"
+                + unquote(subject.group(1)).replace(" [ss:", "=0D=0ABcc:_eve@evil.example [ss:")
+                .replace(" ", "_").replace("·", "=C2=B7") + "?=\r\n\r\nok\r\n").encode()
+    html_only = client_reply(new_date, CLIENT, "", html_only=True,
+                             message_id="<html@acme.example>").replace(
+        b"</body>", b"<script>var d='2027-01-15'</script><style>p{}</style></body>")
+    imap_server.append(tampered, injected, html_only)
+    cfg = config.load(None)
+    ctx = wiring.context_for(cfg, __import__("datetime").datetime.fromisoformat(
+        "2026-11-28T10:00+00:00"))
+    with ctx.transport:
+        result = inbox_cmd.run_inbox(cfg, ctx, [str(book)], dns=signer.dns())
+    rows = {r.message_id: r for r in result.projects[0].responses}
+    assert set(rows) == {"<signed@acme.example>", "<inject@acme.example>",
+                         "<html@acme.example>"}
+    assert rows["<signed@acme.example>"].result.startswith("ignored: the DKIM signature failed")
+    assert rows["<inject@acme.example>"].result.startswith("ignored: the subject holds")
+    assert rows["<html@acme.example>"].result == "ignored: no date found in the reply"
+    assert [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
+            if m["X-Sheetsync-Job"] == "ack"] == []
+    # a good signature is applied, and its result recorded (the tampered copy's Message-ID
+    # is taken: it is never applied again, so this is another message)
+    imap_server.append(good)
+    imap_server.append(signer.sign(attack(confirm, message_id="<signed2@acme.example>")))
+    with ctx.transport:
+        result = inbox_cmd.run_inbox(cfg, ctx, [str(book)], dns=signer.dns())
+    [row] = result.projects[0].responses
+    assert row.message_id == "<signed2@acme.example>"
+    assert row.result == "applied" and row.dkim == "pass acme.example"
+
+
+def test_run_reads_the_replies_first(setup, imap_server):
+    book, env = setup
+    code, _, err = sheetsync(env, "report", str(book), "--as-of", "2026-11-27")
+    assert code == 0, err
+    url = link(text_of(emails(Path(env["SHEETSYNC_OUTBOX"]))[0]), "Confirm", "M4")
+    imap_server.append(client_reply(url, CLIENT, "yes"))
+    code, out, err = sheetsync(env, "run", str(book), "--now", "2026-11-28T10:00+00:00",
+                               "--json")
+    assert code == 0, err
+    [project] = json.loads(out)["projects"]
+    first = project["actions"][0]
+    assert first["job"] == "inbox" and "1 applied" in first["detail"], project
+    assert imap_server.unseen() == []
+    code, out, _ = sheetsync(env, "check", str(book), "--as-of", "2026-11-28", "--json",
+                             "--dry-run")
+    m4 = next(m for m in json.loads(out)["projects"][0]["milestones"] if m["id"] == "M4")
+    assert m4["flags"] == []

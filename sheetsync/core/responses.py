@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from email.utils import parseaddr
 from datetime import date, datetime
+from email.utils import parseaddr
 
 from sheetsync.core import cells, replies, schema, tokens
 from sheetsync.core.cells import Bad

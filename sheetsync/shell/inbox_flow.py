@@ -24,8 +24,7 @@ from sheetsync.host.inbox_config import InboxSettings, signing_key
 from sheetsync.lang import catalog
 from sheetsync.mail import inbound
 from sheetsync.mail.imap import Fetched, ImapInbox, ImapSettings
-from sheetsync.model import LogEntry, Message, WritePlan
-from sheetsync.shell import delivery
+from sheetsync.model import Message, WritePlan
 from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import Loaded, load
 
@@ -79,16 +78,17 @@ def _local(loaded: Loaded, now: datetime) -> datetime:
 
 
 def _plan(loaded: Loaded, rows: Sequence[responses.Response]) -> WritePlan:
-    from sheetsync.model import TabWrite
-
+    """The new Responses rows as one append. A WritePlan appends rows to one job-owned tab
+    (after its last row; made, with its header, when missing), the way Log rows are
+    written; here that tab is Responses, so both backends write it as they write the Log."""
     p = loaded.project
     owned = p.layout.responses if p.layout else None
     language = p.settings.language
     title = owned.name if owned else schema.tab_title(schema.RESPONSES, language)
     header = () if owned is not None and owned.exists else schema.headers(
         schema.RESPONSES, language)
-    return WritePlan(tabs=(TabWrite(title, tuple(r.row() for r in rows), append=True,
-                                    header=header),))
+    return WritePlan(log_tab=title, log_header=header, log_rows=tuple(r.row() for r in rows),
+                     language=language)
 
 
 def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
@@ -112,8 +112,6 @@ def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
         sent = ctx.transport.send(msg)
         ctx.ledger.outcome(source, "ack", period, at=ctx.now, message_id=mid,
                            result=sent.result, detail=sent.detail)
-        delivery.append_log(loaded, LogEntry(ctx.now, "ack", s.name, msg.recipients, subject,
-                                             sent.result, mid, sent.detail))
         return sent.result
 
 
