@@ -188,3 +188,19 @@ def test_the_report_says_promised_by_and_who_confirmed_and_lists_changes():
     assert "confirmed by Ann Lee on Fri 27 Nov" in text
     assert "Logo blurred" in text.split("Problems")[1].split("Next steps")[0]
     assert "M2" not in text.split("Waiting on you")[1].split("Timeline")[0]
+
+
+def test_staff_typing_changes_needed_gives_changes_requested():
+    from sheetsync.core import cells, writeplan
+
+    assert cells.parse_confirmed("Changes needed") == "changes"
+    assert cells.parse_confirmed("需要修改") == "changes"
+    assert cells.parse_confirmed("No") is False and cells.parse_confirmed(True) is True
+    typed = replace(PROJECT.milestones[0], changes_note="")
+    project = replace(PROJECT, milestones=(typed, *PROJECT.milestones[1:]))
+    a = rules.assess(project, TODAY)[0]
+    assert a.flags == (Flag.CHANGES_REQUESTED,)
+    assert writeplan.flag_detail(a, "en", 5) == "Changes requested by the client"
+    replied = replace(typed, changes_note="Logo blurred")
+    b = rules.assess(replace(project, milestones=(replied, *project.milestones[1:])), TODAY)[0]
+    assert writeplan.flag_detail(b, "zh", 5) == "客户要求修改：“Logo blurred”"
