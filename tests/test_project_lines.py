@@ -51,7 +51,8 @@ def test_each_line_is_led_by_the_config_name_else_the_source(folder: Path,
                                                              command: str) -> None:
     out = CliRunner().invoke(cli.main, [command, "--as-of", AS_OF, "--dry-run"])
     assert out.exit_code == 0, out.output
-    got = out.stdout.splitlines()
+    # a project's line (report --dry-run also prints the path of each preview page)
+    got = [line for line in out.stdout.splitlines() if "(Acme website rollout): " in line]
     assert len(got) == 3
     assert got[0].startswith("North office (Acme website rollout): ")
     assert got[1].startswith("South office (Acme website rollout): ")
@@ -126,7 +127,9 @@ def _on_a_terminal(folder: Path, *args: str) -> tuple[int, str, bytes]:
 def test_a_progress_bar_on_a_terminal_and_none_under_cron(folder: Path, command: str) -> None:
     code, stdout, terminal = _on_a_terminal(folder, command, "--as-of", AS_OF, "--dry-run")
     assert code == 0
-    assert len(stdout.splitlines()) == 3  # the lines, and nothing of the bar, on stdout
+    said = [line for line in stdout.splitlines() if "(Acme website rollout): " in line]
+    assert len(said) == 3  # the lines, and nothing of the bar, on stdout
+    assert "\x1b" not in stdout
     assert b"North office" in terminal  # the bar names the project in hand
     assert b"\x1b[" in terminal  # drawn with terminal controls
 
@@ -135,3 +138,11 @@ def test_a_progress_bar_on_a_terminal_and_none_under_cron(folder: Path, command:
                           check=False, timeout=120)
     assert cron.returncode == 0 and cron.stderr == ""  # no terminal: no bar, no noise
     assert cron.stdout == stdout
+
+
+def test_runs_lines_are_led_by_the_config_name_too(folder: Path) -> None:
+    (folder / "south.xlsx").unlink()
+    out = CliRunner().invoke(cli.main, ["run", "--now", "2026-11-26T07:00+00:00"])
+    assert out.exit_code == 1
+    (line,) = [x for x in out.stderr.splitlines() if "FAILED" in x]
+    assert line.startswith("South office (")

@@ -207,6 +207,7 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
     from sheetsync.jobs import registry
     from sheetsync.shell import alerts, reconcile, wiring
 
+    names = lines.labels(cfg)
     run_ctx = wiring.context_for(cfg, now)
     bar = None
     if progress:
@@ -221,7 +222,8 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
         if bar is not None:
             bar.advance(task)
         if result.failed or any(a.unknown for a in result.actions):
-            for line in views.summarise_run([result]).lines:
+            named = views.summarise_run([result], lambda s: lines.name_for(names, s))
+            for line in named.lines:
                 _log_line(log_json, {"event": "problem", "project": result.project,
                                      "source": result.source, "detail": line}, line)
 

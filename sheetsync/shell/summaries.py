@@ -5,7 +5,7 @@ Pure: outcomes in, plain dicts and strings out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -119,18 +119,22 @@ class RunSummary:
                 + (f", {count(self.unknown, 'unknown send')}" if self.unknown else ""))
 
 
-def summarise_run(results: Sequence[ProjectRun]) -> RunSummary:
+def summarise_run(results: Sequence[ProjectRun],
+                  name: Callable[[str], str] = lambda source: "") -> RunSummary:
+    """What a run did; its lines led by each project's config name (``name`` of its
+    SOURCE), else the SOURCE, with the sheet's own name beside it (``lead``)."""
     lines = []
     for r in results:
+        head = lead(name(r.source) or r.source, r.project)
         if r.error:
-            lines.append(f"{r.source}: FAILED: {r.error}")
+            lines.append(f"{head}: FAILED: {r.error}")
         for a in r.actions:
             if a.result == "failed":
-                lines.append(f"{r.project}: {a.job} FAILED: {a.detail}")
+                lines.append(f"{head}: {a.job} FAILED: {a.detail}")
             elif a.unknown:
-                lines.append(f"{r.project}: {a.job} UNKNOWN: {a.detail.removeprefix('unknown: ')}")
+                lines.append(f"{head}: {a.job} UNKNOWN: {a.detail.removeprefix('unknown: ')}")
             if a.log_pending and a.result != "failed":
-                lines.append(f"{r.project}: {a.job} LOG ROW KEPT: {a.log_pending}")
+                lines.append(f"{head}: {a.job} LOG ROW KEPT: {a.log_pending}")
     return RunSummary(
         projects=sum(1 for r in results if r.source),
         checks=sum(r.checks for r in results),
