@@ -195,6 +195,7 @@ class Milestone:
     confirmed_by: str = ""  # who answered by reply (confirm, changes, done)
     promised: date | None = None  # a client item's date promised by reply, later than Due
     owner_email: str = ""  # who on the team gets nudged about it (CONTRACT section 7)
+    delay_reason: str = ""  # a key of schema.DELAY_REASONS ("Client late"...), or blank
 
     @property
     def closed(self) -> bool:
@@ -257,6 +258,7 @@ class Layout:
     problems: OwnedTab
     log: OwnedTab
     responses: OwnedTab | None = None  # None: not read (an older caller's Layout)
+    history: OwnedTab | None = None  # None: not read (a Layout built before History existed)
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,7 @@ def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
             confirmed_on=cell.date("confirmed_on"),
             depends_on=cell.get("depends_on", cells.parse_ids) or (),
             notes=cell.get("notes", cells.parse_text) or "",
+            delay_reason=cell.word("delay_reason", schema.DELAY_REASONS) or "",
             unreadable=frozenset(cell.unreadable),
             owner_email=cell.get("owner_email", cells.parse_address_cell) or "",
         ))
@@ -386,6 +387,7 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
         problems=_owned(tabs.get(schema.PROBLEMS), schema.PROBLEMS, settings.language),
         log=_owned(tabs.get(schema.LOG), schema.LOG, settings.language),
         responses=_owned(tabs.get(schema.RESPONSES), schema.RESPONSES, settings.language),
+        history=_owned(tabs.get(schema.HISTORY), schema.HISTORY, settings.language),
     )
     project = Project(source=source, settings=settings, milestones=milestones,
                       updates=updates, changes=changes, problems=tuple(reader.problems),

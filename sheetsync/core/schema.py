@@ -35,10 +35,13 @@ def _index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 PROJECT, MILESTONES, UPDATES, CHANGES, PROBLEMS, LOG, RESPONSES = (
     "Project", "Milestones", "Updates", "Changes", "Problems", "Log", "Responses",
 )
+HISTORY, BOARD, TIMELINE = "History", "Board", "Timeline"  # job-owned (CONTRACT section 8)
 
 TABS: dict[str, tuple[str, ...]] = catalog.aliases("tabs")  # in workbook order
-JOB_OWNED_TABS = (PROBLEMS, LOG, RESPONSES)
-LATER_TABS = (RESPONSES,)  # not in a template: made when the first client reply arrives
+JOB_OWNED_TABS = (PROBLEMS, LOG, RESPONSES, HISTORY, BOARD, TIMELINE)
+# not in a template: Responses made when the first client reply arrives, Board and Timeline
+# by the first check
+LATER_TABS = (RESPONSES, BOARD, TIMELINE)
 _TAB_INDEX = _index(TABS)
 
 
@@ -54,8 +57,9 @@ def tab_title(tab: str, language: str) -> str:
 
 # --------------------------------------------------------------------------- columns
 
-COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    tab: catalog.aliases("columns", tab) for tab in TABS}  # each tab's columns in order
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {  # each tab's columns in order
+    tab: catalog.aliases("columns", tab) for tab in TABS
+    if tab not in (BOARD, TIMELINE)}  # laid out by each check, not by columns
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     PROJECT: ("field", "value"),
     MILESTONES: ("id", "title", "due"),
@@ -113,6 +117,11 @@ CONFIRMATIONS: dict[bool | str, tuple[str, ...]] = _values(
     "confirmation", lambda key: {"yes": True, "no": False}.get(key, key))
 WEEKDAYS: dict[int, tuple[str, ...]] = _values("weekday", DAY_NAMES.index)
 DATE_ORDERS: dict[str, tuple[str, ...]] = _values("date_order", str)
+# A Delay reason's key is its English word ("Client late"): what retro --json counts by.
+_REASON_KEYS = {catalog.get("en").value("delay_reason", k): k
+                for k in catalog.aliases("values", "delay_reason")}
+DELAY_REASONS: dict[str, tuple[str, ...]] = _values(
+    "delay_reason", lambda k: catalog.get("en").value("delay_reason", k))
 LANGUAGES: dict[str, tuple[str, ...]] = catalog.language_names()
 
 # table -> (its name in a catalog's [values], the catalog key of one of its values)
@@ -126,6 +135,7 @@ _CATALOG_KEYS: dict[int, tuple[str, Callable[[Any], str]]] = {
                         lambda v: v if isinstance(v, str) else ("yes" if v else "no")),
     id(WEEKDAYS): ("weekday", lambda v: DAY_NAMES[v]),
     id(DATE_ORDERS): ("date_order", str),
+    id(DELAY_REASONS): ("delay_reason", lambda v: _REASON_KEYS[v]),
 }
 
 
