@@ -303,6 +303,38 @@ class CellWrite:
 
 
 @dataclass(frozen=True)
+class CellStyle:
+    """The job's own look for a cell of a tab it owns: colours as ``RRGGBB`` ("" = none)."""
+
+    fill: str = ""
+    font: str = ""
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class TabWrite:
+    """A whole job-owned tab (History, Board, Timeline): rows appended, or the tab rewritten.
+
+    ``append``: ``rows`` go after the tab's last row; ``header`` is written first when the
+    tab is new. Otherwise ``rows`` are the whole tab (header first): every cell of
+    ``old_height`` x ``old_width`` beyond them is blanked and loses the job's style.
+    ``styles`` are (row, col, style), 1-based, of the rows written; the rest of the tab
+    keeps the default look. ``widths`` are (col, characters). Everything is text.
+    """
+
+    title: str
+    rows: tuple[tuple[str, ...], ...]
+    append: bool = False
+    header: tuple[str, ...] = ()
+    old_height: int = 0
+    old_width: int = 0
+    styles: tuple[tuple[int, int, CellStyle], ...] = ()
+    widths: tuple[tuple[int, float], ...] = ()
+    freeze_rows: int = 1
+    freeze_cols: int = 0
+
+
+@dataclass(frozen=True)
 class WritePlan:
     """Everything a job wants written, limited to job-owned ranges; empty means no write."""
 
@@ -321,10 +353,12 @@ class WritePlan:
     detail_col: int = 0
     language: str = "en"
     problems_now: tuple[tuple[str, ...], ...] = ()  # the job's columns of Problems as read
+    tabs: tuple[TabWrite, ...] = ()  # History appended, Board and Timeline rewritten
 
     @property
     def empty(self) -> bool:
-        return not (self.flag_cells or self.problems_rows is not None or self.log_rows)
+        return not (self.flag_cells or self.problems_rows is not None or self.log_rows
+                    or any(t.rows for t in self.tabs))
 
 
 # --------------------------------------------------------------------------- mail side

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, cast
 
 from sheetsync.blueprint.example import ACME, Content, Row, template_sample
-from sheetsync.core import schema
+from sheetsync.core import palette, schema
 from sheetsync.lang import catalog
 from sheetsync.model import (
     CellValue,
@@ -184,15 +184,7 @@ WIDTHS: dict[str, float] = {
 DATE_WIDTH = 12
 DEFAULT_WIDTH = 14
 
-HIGHLIGHTS = (
-    Highlight("late", (Flag.OVERDUE, Flag.CLIENT_OVERDUE), fill="F4C7C3", font="A50E0E"),
-    Highlight("at risk", (Flag.BLOCKED, Flag.AT_RISK, Flag.CHANGES_REQUESTED),
-              fill="F9CB9C", font="7F3F00"),
-    Highlight("due soon", (Flag.DUE_SOON,), fill="FFE599", font="7F6000"),
-    Highlight("waiting for the client", (Flag.AWAITING_CONFIRMATION, Flag.UNCONFIRMED),
-              fill="CFE2F3", font="0B5394"),
-    Highlight("cannot be judged", (Flag.INVALID,), fill="D9D9D9", font="434343"),
-)
+HIGHLIGHTS = tuple(Highlight(c.name, c.flags, c.fill, c.font) for c in palette.FLAG_COLOURS)
 
 
 def _defaults(language: str) -> dict[str, str]:
