@@ -259,6 +259,9 @@ class Layout:
     log: OwnedTab
     responses: OwnedTab | None = None  # None: not read (an older caller's Layout)
     history: OwnedTab | None = None  # None: not read (a Layout built before History existed)
+    board: OwnedTab | None = None
+    timeline: OwnedTab | None = None
+    delay_col: int = 0  # the Milestones tab's Delay reason column; 0 when it has none
 
 
 @dataclass(frozen=True)

@@ -127,15 +127,20 @@ def by_header(rows: list[list[Any]], *names: str) -> list[list[Any]]:
 
 
 @pytest.mark.parametrize("world", LAYOUTS, indirect=True)
-def test_check_gives_the_same_flags_and_problems(world: SheetsEmulator, tmp_path: Path) -> None:
+def test_check_gives_the_same_flags_and_problems(world: SheetsEmulator, tmp_path: Path,
+                                                request: pytest.FixtureRequest) -> None:
     on_file = check("acme.xlsx")
     on_google = check(GSHEET)
 
+    bare = request.node.callspec.params["world"] == "bare"
+    if bare:  # no History tab: M3's baseline is its Due now, so M3 has not slipped there
+        on_file["problems"] = [p for p in on_file["problems"] if p["cell"] != "M4"]
     assert same_content(on_google) == same_content(on_file)
     flags = {m["id"]: m["flags"] for m in on_google["milestones"]}
     assert flags["M4"] == ["UNCONFIRMED"] and flags["M5"] == ["CLIENT_OVERDUE"]
     assert flags["M9"] == ["AT_RISK", "BLOCKED", "DUE_SOON"] and flags["M12"] == ["INVALID"]
-    assert [(p["cell"], p["value"]) for p in on_google["problems"]] == [("E13", "31/02/2026")]
+    assert [(p["cell"], p["value"]) for p in on_google["problems"]] == [
+        ("E13", "31/02/2026"), *([] if bare else [("M4", "")])]
 
     # and both wrote the same Flag, Flag detail and Problems
     file_ms, google_ms = read_values(tmp_path / "acme.xlsx", "Milestones"), world.values(
@@ -143,8 +148,9 @@ def test_check_gives_the_same_flags_and_problems(world: SheetsEmulator, tmp_path
     columns = ("ID", "Flag", "Flag detail")
     assert by_header(google_ms, *columns) == by_header(file_ms, *columns)
     problems = ("Tab", "Cell", "Value", "Problem", "How to fix")
-    assert by_header(world.values(SID, "Problems"), *problems) == by_header(
-        read_values(tmp_path / "acme.xlsx", "Problems"), *problems)
+    on_disk = by_header(read_values(tmp_path / "acme.xlsx", "Problems"), *problems)
+    assert by_header(world.values(SID, "Problems"), *problems) == [
+        row for row in on_disk if not (bare and row[1] == "M4")]
 
 
 @pytest.mark.parametrize("world", LAYOUTS, indirect=True)

@@ -9,9 +9,12 @@ Requests of one apply (see docs/google-sheets.md), in this order:
    says so (``placement.with_note``); the next run writes them;
 2. at most one ``spreadsheets:batchUpdate``: a missing Problems or Log tab is added (the
    Log with its header row in the same atomic request), a grid too small is grown;
-3. one ``values:batchUpdate`` (``RAW``): the flag cells, and the job's five columns of the
-   Problems tab (what staff type to their right stays); split in several only if one
-   would pass ``MAX_REQUEST_BYTES``, Google's 10 MB with room to spare;
+   the Board and Timeline tabs ride in it, each one ``updateCells`` of its text and look
+   (``gsheets_tabs``);
+3. one ``values:batchUpdate`` (``RAW``): the flag cells, the job's five columns of the
+   Problems tab (what staff type to their right stays), and History's new rows after the
+   last row the read saw; split in several only if one would pass ``MAX_REQUEST_BYTES``,
+   Google's 10 MB with room to spare;
 4. one ``values:append`` (``RAW``, ``INSERT_ROWS``) of the Log rows: Google inserts them
    after the last row, so two runs at once never write over each other's row.
 
@@ -26,6 +29,7 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sheetsync.backends import gsheets_tabs
 from sheetsync.backends.gsheets_errors import TabMoved
 from sheetsync.backends.gsheets_values import (
     NEW_TAB_COLS,
@@ -37,7 +41,7 @@ from sheetsync.backends.gsheets_values import (
 )
 from sheetsync.core import placement, schema
 from sheetsync.errors import SourceError
-from sheetsync.model import CellWrite, RawTab, WritePlan, column_letter
+from sheetsync.model import CellWrite, RawTab, TabWrite, WritePlan, column_letter
 from sheetsync.model import a1 as cell_a1
 
 if TYPE_CHECKING:
@@ -76,6 +80,14 @@ def apply_plan(sheet: GoogleSheet, plan: WritePlan) -> None:
         data.extend(flag_ranges(_tab(sheet, plan.flags_tab).title, cells))
     if plan.problems_rows is not None:
         data.extend(_problem_ranges(_tab(sheet, plan.problems_tab), plan))
+    for job_tab in plan.tabs:
+        if job_tab.append and job_tab.rows:  # History: no request of its own
+            tab = _tab(sheet, job_tab.title)
+            start = (tab.height or 0) + 1
+            end = cell_a1(start + len(job_tab.rows) - 1, max(len(r) for r in job_tab.rows))
+            data.append({"range": f"{quote_sheet(tab.title)}!A{start}:{end}",
+                         "values": [list(r) for r in job_tab.rows]})
+            tab.height = start + len(job_tab.rows) - 1
     for part in request_sized(data):
         body = {"valueInputOption": "RAW", "data": part}
         sheet.call(lambda body=body: sheet.http.values_batch_update(  # type: ignore[misc]
@@ -127,6 +139,8 @@ def _structure(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]
         header = plan.log_header or schema.headers(schema.LOG, plan.language)
         width = max(len(r) for r in plan.log_rows)
         _ensure_tab(sheet, out, plan.log_tab, 1, width, header=header)
+    for job_tab in plan.tabs:
+        _job_tab(sheet, out, job_tab)
     if not out.requests:
         return
     answer = sheet.call(lambda: sheet.http.batch_update(sheet.id, {"requests": out.requests}))
@@ -134,6 +148,28 @@ def _structure(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]
         props = (reply.get("addSheet") or {}).get("properties")
         if props and props.get("title") in sheet.tabs:
             sheet.tabs[props["title"]].sheet_id = int(props["sheetId"])
+
+
+def _job_tab(sheet: GoogleSheet, out: _Structure, job_tab: TabWrite) -> None:
+    """History grown (or added with its header) for its new rows; Board and Timeline
+    rewritten, text and look, by one updateCells each."""
+    existing = sheet.find(job_tab.title)
+    height = (existing.height or 0) if existing else 0
+    width = existing.width if existing else 0
+    if job_tab.append:
+        if job_tab.rows:
+            cols = max(len(r) for r in (job_tab.header, *job_tab.rows))
+            _ensure_tab(sheet, out, job_tab.title, max(height, 1) + len(job_tab.rows), cols,
+                        header=job_tab.header)
+        return
+    rows, cols = gsheets_tabs.extent(job_tab, height, width)
+    _ensure_tab(sheet, out, job_tab.title, rows, cols)
+    tab = _tab(sheet, job_tab.title)
+    if job_tab.title in out.new_tabs:
+        out.requests.extend(gsheets_tabs.widths(job_tab, tab.sheet_id))
+    out.requests.append(gsheets_tabs.rewrite(job_tab, tab.sheet_id, height, width))
+    tab.height = len(job_tab.rows)
+    tab.width = max((len(r) for r in job_tab.rows), default=0)
 
 
 def _grow(out: _Structure, tab: _Tab, rows: int, cols: int) -> None:

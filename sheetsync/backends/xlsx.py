@@ -127,7 +127,8 @@ class XlsxFile:
         if seen is None or pkg.identity(self.path) != seen.identity:
             seen, self._tabs = pkg.take(self.path), {}
         package = pkg.open_package(seen, self.path)
-        wanted = {plan.flags_tab, plan.problems_tab, plan.log_tab} & set(package.sheets)
+        wanted = {plan.flags_tab, plan.problems_tab, plan.log_tab,
+                  *(t.title for t in plan.tabs)} & set(package.sheets)
         missing = {t for t in wanted if t not in self._tabs}
         if missing:
             self._tabs.update((t.name, t) for t in self._known_tabs(package, missing))

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from sheetsync.backends import xlsx_patch as patch
 from sheetsync.backends.xlsx_package import split_ref
-from sheetsync.core import placement
-from sheetsync.model import CellWrite, RawTab, WritePlan, cell_text
+from sheetsync.core import palette, placement
+from sheetsync.model import CellStyle, CellWrite, RawTab, TabWrite, WritePlan, cell_text
 
 JOB_STYLE = "job"  # grey fill, bold italic grey font: "written by sheetsync"
+PLAIN_STYLE = "plain"  # the default look: what a job-owned cell had before it was coloured
 Cells = dict[int, dict[int, tuple[str, str]]]  # row -> col -> (text, style name)
 
 
@@ -40,6 +41,8 @@ class TabEdit:
         def resolver(name: str, own: int | None, left: int | None) -> int | None:
             if not name or styles is None:
                 return own
+            if name == PLAIN_STYLE:  # the workbook's default look (a job tab's blank cell)
+                return 0
             if name == JOB_STYLE:  # a new header looks like the one left of it, but grey
                 return styles.index(own or left or 0, patch.JOB_FILL, patch.JOB_FONT)
             if name.startswith("fill:"):
@@ -65,6 +68,10 @@ def plan_edits(plan: WritePlan, tabs: Mapping[str, RawTab],
     if plan.log_rows and plan.log_tab:
         edits.append(append(plan.log_tab, plan.log_rows, tabs.get(plan.log_tab),
                             header=plan.log_header))
+    for job_tab in plan.tabs:  # History appended; Board and Timeline rewritten, coloured
+        edits.append(append(job_tab.title, job_tab.rows, tabs.get(job_tab.title),
+                            header=job_tab.header) if job_tab.append
+                     else styled(job_tab, tabs.get(job_tab.title)))
     return [e for e in edits if e.cells]
 
 
@@ -107,6 +114,30 @@ def rewrite(title: str, rows: tuple[tuple[str, ...], ...], tab: RawTab | None, *
             now = cell_text(tab.value(r, c)) if tab is not None else ""
             if text != now:
                 edit.set(r, c, text, JOB_STYLE if r == 1 and text else "")
+    return edit
+
+
+def style_name(style: CellStyle | None) -> str:
+    """A job tab's ``CellStyle`` as a cell style name: the job grey, a fill, or plain."""
+    if style is None or not style.fill:
+        return PLAIN_STYLE
+    return JOB_STYLE if style.fill == palette.JOB_FILL else f"fill:{style.fill}"
+
+
+def styled(job_tab: TabWrite, tab: RawTab | None) -> TabEdit:
+    """A whole tab rewritten with the job's own look: every cell of the old and new extent
+    gets its text ("" empties it) and its fill (plain where it has none), so no colour
+    of an earlier board is left behind."""
+    edit = TabEdit(job_tab.title)
+    styles = {(r, c): s for r, c, s in job_tab.styles}
+    current = tab.rows if tab is not None else ()
+    height = max(len(job_tab.rows), job_tab.old_height, len(current))
+    width = max([len(r) for r in (*job_tab.rows, *current)] + [job_tab.old_width, 1])
+    for r in range(1, height + 1):
+        values = job_tab.rows[r - 1] if r <= len(job_tab.rows) else ()
+        for c in range(1, width + 1):
+            text = values[c - 1] if c <= len(values) else ""
+            edit.set(r, c, text, style_name(styles.get((r, c))))
     return edit
 
 

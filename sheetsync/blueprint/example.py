@@ -28,6 +28,7 @@ class Content:
     milestones: tuple[Row, ...] = ()
     updates: tuple[Row, ...] = ()
     changes: tuple[Row, ...] = ()
+    history: tuple[Row, ...] = ()  # the History tab as sheetsync would have written it
 
 
 def template_sample(language: str) -> Content:
@@ -94,11 +95,12 @@ def template_sample(language: str) -> Content:
 def _m(ident: str, title: str, owner: Owner, status: Status, due: object, *,
        start: date | None = None, done_on: date | None = None, confirmed: bool | None = None,
        confirmed_on: date | None = None, depends: str = "", acceptance: str = "",
-       notes: str = "") -> Row:
+       notes: str = "", reason: str = "") -> Row:
     return {"id": ident, "title": title, "owner": owner, "status": status, "start": start,
             "due": due, "done_on": done_on, "client_confirmed": confirmed,
             "confirmed_on": confirmed_on, "depends_on": depends or None,
-            "acceptance": acceptance or None, "notes": notes or None}
+            "acceptance": acceptance or None, "notes": notes or None,
+            "delay_reason": reason or None}
 
 
 def _u(day: date, kind: UpdateType, text: str, milestone: str = "", by: str = "Sam Lee",
@@ -108,6 +110,48 @@ def _u(day: date, kind: UpdateType, text: str, milestone: str = "", by: str = "S
 
 
 _TEAM, _CLIENT = Owner.TEAM, Owner.CLIENT
+
+# The plan as first checked on 4 Sep (ID, owner, baseline due), then what staff changed:
+# (day, ID, field, from, to). M12's Due never read as a date, so it has no baseline.
+_BASELINES = (("M1", "Team", "2026-09-11"), ("M2", "Client", "2026-09-25"),
+              ("M3", "Team", "2026-10-09"), ("M4", "Team", "2026-10-30"),
+              ("M5", "Client", "2026-11-13"), ("M6", "Team", "2026-11-17"),
+              ("M7", "Team", "2026-12-01"), ("M8", "Team", "2026-11-27"),
+              ("M9", "Team", "2026-12-04"), ("M10", "Team", "2026-12-09"),
+              ("M11", "Client", "2026-12-16"), ("M13", "Team", "2026-12-18"))
+_EVENTS = (
+    ("2026-09-07", "M1", "Status", "Not started", "In progress"),
+    ("2026-09-10", "M1", "Status", "In progress", "Done"),
+    ("2026-09-10", "M1", "Done on", "", "2026-09-10"),
+    ("2026-09-14", "M1", "Client confirmed", "", "Yes"),
+    ("2026-09-24", "M2", "Status", "Not started", "Done"),
+    ("2026-09-24", "M2", "Done on", "", "2026-09-24"),
+    ("2026-10-02", "M3", "Due", "2026-10-09", "2026-10-16"),
+    ("2026-10-15", "M3", "Status", "Not started", "Done"),
+    ("2026-10-15", "M3", "Done on", "", "2026-10-15"),
+    ("2026-10-20", "M3", "Client confirmed", "", "Yes"),
+    ("2026-10-23", "M4", "Due", "2026-10-30", "2026-11-06"),
+    ("2026-11-06", "M6", "Due", "2026-11-17", "2026-11-24"),
+    ("2026-11-09", "M5", "Due", "2026-11-13", "2026-11-20"),
+    ("2026-11-13", "M4", "Status", "Not started", "Done"),
+    ("2026-11-13", "M4", "Done on", "", "2026-11-13"),
+    ("2026-11-25", "M8", "Status", "Not started", "Done"),
+    ("2026-11-25", "M8", "Done on", "", "2026-11-25"),
+)
+
+
+def _history() -> tuple[Row, ...]:
+    rows: list[Row] = []
+    for ident, owner, due in _BASELINES:
+        rows += [{"date": "2026-09-04", "id": ident, "field": "Baseline due", "from": None,
+                  "to": due},
+                 {"date": "2026-09-04", "id": ident, "field": "Status", "from": None,
+                  "to": "Not started"},
+                 {"date": "2026-09-04", "id": ident, "field": "Owner", "from": None,
+                  "to": owner}]
+    rows += [{"date": day, "id": ident, "field": name, "from": old or None, "to": new}
+             for day, ident, name, old, new in sorted(_EVENTS)]
+    return tuple(rows)
 
 # As of Friday 2026-11-27 (Due soon days 7, Confirm within days 5), the flags are:
 #   M4 UNCONFIRMED, M5 CLIENT_OVERDUE, M6 OVERDUE, M7 DUE_SOON, M8 AWAITING_CONFIRMATION,
@@ -142,17 +186,18 @@ ACME = Content(
         _m("M2", "Brand guidelines and content brief", _CLIENT, Status.DONE, date(2026, 9, 25),
            start=date(2026, 9, 14), done_on=date(2026, 9, 24),
            notes="Maria sent the brand book and the tone-of-voice guide"),
-        _m("M3", "Sitemap and wireframes", _TEAM, Status.DONE, date(2026, 10, 16),
+        _m("M3", "Sitemap and wireframes", _TEAM, Status.DONE, date(2026, 10, 16),  # was 9 Oct
            start=date(2026, 9, 28), done_on=date(2026, 10, 15), confirmed=True,
            confirmed_on=date(2026, 10, 20), depends="M1, M2",
            acceptance="Maria signs off the sitemap and 12 wireframes"),
         _m("M4", "Visual design: home, product and checkout", _TEAM, Status.DONE,
            date(2026, 11, 6), start=date(2026, 10, 19), done_on=date(2026, 11, 13), depends="M3",
            acceptance="Acme marketing signs off the designs in Figma",
-           notes="Delivered a week late; sign-off chased on 20 Nov"),
+           notes="Delivered a week late; sign-off chased on 20 Nov", reason="Team capacity"),
         _m("M5", "Homepage and product copy", _CLIENT, Status.IN_PROGRESS, date(2026, 11, 20),
            start=date(2026, 11, 2), depends="M2",
-           acceptance="Final copy for 40 product pages in the shared folder"),
+           acceptance="Final copy for 40 product pages in the shared folder",
+           reason="Client late"),
         _m("M6", "CMS build and page templates", _TEAM, Status.IN_PROGRESS, date(2026, 11, 24),
            start=date(2026, 11, 9), depends="M4",
            acceptance="All templates on staging, editable by Acme editors",
@@ -197,6 +242,7 @@ ACME = Content(
         _u(date(2026, 11, 27), UpdateType.NEXT,
            "Please send the homepage and product copy by Wednesday 2 December.", "M5"),
     ),
+    history=_history(),
     changes=(
         {"id": "CR-1", "date": date(2026, 11, 5), "requested_by": "Maria Chen",
          "change": "Add a store locator page with a map", "impact": "+1 week on the CMS build",

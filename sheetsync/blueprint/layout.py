@@ -141,6 +141,7 @@ COLUMN_WORDS: dict[tuple[str, str], dict[Any, tuple[str, ...]]] = {
     (schema.MILESTONES, "owner"): schema.OWNERS,
     (schema.MILESTONES, "status"): schema.STATUSES,
     (schema.MILESTONES, "client_confirmed"): schema.CONFIRMATIONS,
+    (schema.MILESTONES, "delay_reason"): schema.DELAY_REASONS,
     (schema.UPDATES, "type"): schema.UPDATE_TYPES,
     (schema.UPDATES, "internal"): schema.YES_NO,
     (schema.CHANGES, "status"): schema.CHANGE_STATUSES,
@@ -179,7 +180,7 @@ WIDTHS: dict[str, float] = {
     "flag_detail": 40, "text": 60, "change": 40, "impact": 28, "requested_by": 18,
     "problem": 44, "how_to_fix": 60, "recipients": 36, "subject": 40, "message_id": 36,
     "detail": 40, "time": 22, "client_confirmed": 16, "client_approved": 16,
-    "id": 8,
+    "id": 8, "delay_reason": 16, "from": 24, "to": 24,
 }
 DATE_WIDTH = 12
 DEFAULT_WIDTH = 14
@@ -292,7 +293,7 @@ def build(content: Content, language: str) -> Blueprint:
     """A whole workbook: the tabs of schema.TABS, in order, holding ``content`` (not the
     ones sheetsync makes later, when they get their first row)."""
     rows = {schema.MILESTONES: content.milestones, schema.UPDATES: content.updates,
-            schema.CHANGES: content.changes}
+            schema.CHANGES: content.changes, schema.HISTORY: content.history}
     tabs = tuple(_project_tab(content.settings, language) if tab == schema.PROJECT
                  else _table_tab(tab, language, rows.get(tab, ()))
                  for tab in schema.TABS if tab not in schema.LATER_TABS)

@@ -48,6 +48,7 @@ class Card:
     due: date | None
     done_on: date | None
     row: int  # the sheet row, to keep sheet order among equals
+    done: bool = False
 
 
 def column_of(a: Assessment) -> str | None:
@@ -81,14 +82,15 @@ def board(assessments: Iterable[Assessment]) -> dict[str, tuple[Card, ...]]:
         if key is None or m.id in seen:
             continue
         seen.add(m.id)
-        columns[key].append(Card(m.id, m.title, tuple(a.flags), m.due, m.done_on, m.row))
+        columns[key].append(Card(m.id, m.title, tuple(a.flags), m.due, m.done_on, m.row,
+                                m.status is Status.DONE))
     return {key: tuple(sorted(cards, key=_order)) for key, cards in columns.items()}
 
 
-def card_text(card: Card, column: str, words: Words) -> str:
+def card_text(card: Card, words: Words) -> str:
     lang = words.language
     title = " ".join(card.title.split())
-    if column == "done" and card.done_on:
+    if card.done and card.done_on:
         return progress.say(lang, "card_done", id=card.id, title=title,
                             date=words.short(card.done_on))
     if card.due:
@@ -115,7 +117,7 @@ def tab(assessments: Iterable[Assessment], as_of: date, language: str,
         for c, key in enumerate(COLUMNS, start=1):
             column = cards[key]
             if r < len(column):
-                row.append(card_text(column[r], key, words))
+                row.append(card_text(column[r], words))
                 colour = palette.colour_of(column[r].flags)
                 if colour is not None:
                     styles.append((r + 2, c, CellStyle(colour.fill, colour.font)))

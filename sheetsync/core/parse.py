@@ -388,6 +388,9 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
         log=_owned(tabs.get(schema.LOG), schema.LOG, settings.language),
         responses=_owned(tabs.get(schema.RESPONSES), schema.RESPONSES, settings.language),
         history=_owned(tabs.get(schema.HISTORY), schema.HISTORY, settings.language),
+        board=_owned(tabs.get(schema.BOARD), schema.BOARD, settings.language),
+        timeline=_owned(tabs.get(schema.TIMELINE), schema.TIMELINE, settings.language),
+        delay_col=ms_sheet.columns.get("delay_reason", 0) if ms_sheet else 0,
     )
     project = Project(source=source, settings=settings, milestones=milestones,
                       updates=updates, changes=changes, problems=tuple(reader.problems),

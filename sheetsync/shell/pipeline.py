@@ -9,13 +9,13 @@ projects goes on with the others. Emails go through ``delivery``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from sheetsync.backends import Access, Backend, kind
-from sheetsync.core import calendar, rules, writeplan
+from sheetsync.core import calendar, progress, rules, writeplan
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
 from sheetsync.host.config import Config
@@ -74,11 +74,13 @@ class Checked:
 def check_loaded(loaded: Loaded, *, as_of: date, dry_run: bool = False) -> Checked:
     """Flag a project read already, and write Flag, Flag detail and Problems."""
     assessments = rules.assess(loaded.project, as_of)
-    plan = writeplan.build(loaded.project, assessments)
+    extras = progress.for_check(loaded.project, assessments, as_of)
+    project = replace(loaded.project, problems=loaded.project.problems + extras.problems)
+    plan = replace(writeplan.build(project, assessments), tabs=extras.tabs)
     write = not dry_run and loaded.raw.can_write and not plan.empty
     if write:
         loaded.backend.apply(plan)
-    return Checked(loaded.backend.source, loaded.project, as_of, assessments, write,
+    return Checked(loaded.backend.source, project, as_of, assessments, write,
                    loaded.backend.api_requests, dry_run=dry_run,
                    refused=not loaded.raw.can_write and not plan.empty)
 

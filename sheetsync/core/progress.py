@@ -1,0 +1,109 @@
+"""What a check adds for progress and its history: the History rows that changed, the Board
+and the Timeline, and a gentle problem for each slip without a Delay reason.
+
+Pure: the parsed project (whose ``layout`` holds the job-owned tabs as read), its
+assessments and the as-of date in; ``Extras`` out, for ``writeplan`` to carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sheetsync.core import board, gantt, history, retro, schema
+from sheetsync.lang import progress as words
+from sheetsync.model import Assessment, OwnedTab, Problem, Project, Status, TabWrite, a1
+
+
+@dataclass(frozen=True)
+class Extras:
+    problems: tuple[Problem, ...] = ()
+    tabs: tuple[TabWrite, ...] = ()
+    history: tuple[history.Entry, ...] = ()
+
+
+def planned_slip(a: Assessment, baseline: date | None, as_of: date) -> int:
+    """Days a milestone is behind its baseline now: Done on if done, else its Due or today,
+    whichever is later (a Due moved out is a slip before it is late)."""
+    m = a.milestone
+    if baseline is None or m.status is Status.CANCELLED:
+        return 0
+    if m.status is Status.DONE:
+        return max(0, (m.done_on - baseline).days) if m.done_on else 0
+    end = max(m.due, as_of) if m.due else as_of
+    return max(0, (end - baseline).days)
+
+
+def slip_problems(project: Project, assessments: tuple[Assessment, ...],
+                  recorded: history.Recorded, as_of: date) -> tuple[Problem, ...]:
+    """"M4 slipped 9 days; pick a Delay reason…" for each slip nobody gave a reason for
+    (an approved change that moved the date counts as Scope change). Only where the
+    Milestones tab has a Delay reason column: an older sheet is not nagged."""
+    layout = project.layout
+    if layout is None or layout.flags is None or not layout.delay_col:
+        return ()
+    lang = project.settings.language
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for a in assessments:
+        m = a.milestone
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        days = planned_slip(a, history.baseline_of(recorded, m), as_of)
+        if days <= 0 or retro.reason_of(m, project.changes) or "delay_reason" in m.unreadable:
+            continue
+        out.append(Problem(
+            layout.flags.tab, a1(m.row, layout.delay_col), "",
+            words.say(lang, "slip_problem", id=m.id, days=words.days(lang, days)),
+            words.say(lang, "slip_fix", id=m.id,
+                      choices=schema.choices(schema.DELAY_REASONS, lang))))
+    return tuple(out)
+
+
+def _clean(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    out = [tuple(c.strip() for c in r) for r in rows]
+    out = [r[: max((i + 1 for i, c in enumerate(r) if c), default=0)] for r in out]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def unchanged(new: TabWrite, old: OwnedTab | None) -> bool:
+    """A rewrite that would leave the same text: a second check on the same day writes
+    nothing. (Each card's text holds its date and the note the as-of day, so a colour
+    cannot change while the text stays: flags change with the data or the day.)"""
+    return old is not None and old.exists and _clean(new.rows) == _clean(old.rows)
+
+
+def _title(tab: OwnedTab | None, kind: str, language: str) -> str:
+    return tab.name if tab is not None and tab.exists else schema.tab_title(kind, language)
+
+
+def for_check(project: Project, assessments: tuple[Assessment, ...], as_of: date) -> Extras:
+    """History rows, Board, Timeline and slip problems of a check on ``as_of``."""
+    layout = project.layout
+    lang = project.settings.language
+    history_tab = layout.history if layout else None
+    recorded = history.read(history_tab)
+    entries = history.changes(assessments, recorded, as_of, lang)
+    tabs: list[TabWrite] = []
+    if entries:
+        tabs.append(TabWrite(
+            _title(history_tab, schema.HISTORY, lang), history.rows(entries, lang),
+            append=True, header=history.header(lang),
+            styles=(), widths=((1, 12.0), (2, 8.0), (3, 16.0), (4, 24.0), (5, 24.0))))
+    baselines = dict(recorded.baselines)
+    for e in entries:
+        if e.field == history.BASELINE:
+            baselines.setdefault(e.id, date.fromisoformat(e.new))
+    board_old = layout.board if layout else None
+    timeline_old = layout.timeline if layout else None
+    for new, old in ((board.tab(assessments, as_of, lang, board_old,
+                                _title(board_old, schema.BOARD, lang)), board_old),
+                     (gantt.tab(assessments, baselines, as_of, lang, timeline_old,
+                                _title(timeline_old, schema.TIMELINE, lang)), timeline_old)):
+        if not unchanged(new, old):
+            tabs.append(new)
+    return Extras(slip_problems(project, assessments, recorded, as_of), tuple(tabs),
+                  entries)
