@@ -71,7 +71,7 @@ def test_init_lays_the_template_in_three_requests(google: SheetsEmulator,
     assert values.path == f"/v4/spreadsheets/{SID}/values:batchUpdate"
     assert values.json["valueInputOption"] == "RAW"
     assert google.tab_titles(SID) == ["Project", "Milestones", "Updates", "Changes",
-                                      "Problems", "Log"]
+                                      "Problems", "Log", "History"]
 
     sheet = open_sheet(SOURCE)
     project = parse_workbook(sheet.read(), SOURCE)
@@ -92,7 +92,7 @@ def test_init_formats_validations_and_notes(google: SheetsEmulator) -> None:
 
     # dropdowns: ONE_OF_LIST, not strict, on rows 2..1000 of each list column
     rules = [v for s in book.sheets for v in s.validations]
-    assert len(rules) == count_dropdowns(template.tabs) == 11
+    assert len(rules) == count_dropdowns(template.tabs) == 12
     owner = next(v for v in milestones.validations if v["range"]["startColumnIndex"] == 2)
     assert owner["range"]["startRowIndex"] == 1 and owner["range"]["endRowIndex"] == 1000
     assert owner["rule"]["condition"]["type"] == "ONE_OF_LIST"
@@ -146,7 +146,7 @@ def test_init_in_chinese(google: SheetsEmulator, open_sheet: Opener) -> None:
     google.create_spreadsheet(SID, "新项目", locale="zh_CN")
     out = cli("init", SOURCE, "--language", "zh")
     assert out.exit_code == 0, out.output
-    assert google.tab_titles(SID) == ["项目", "里程碑", "进展", "变更", "问题", "日志"]
+    assert google.tab_titles(SID) == ["项目", "里程碑", "进展", "变更", "问题", "日志", "历史"]
     project = parse_workbook(open_sheet(SOURCE).read(), SOURCE)
     assert project.problems == ()
     assert project.settings.language == "zh"
@@ -172,7 +172,7 @@ def test_init_fills_empty_sheetsync_tabs_and_leaves_staff_tabs_alone(
     assert out.exit_code == 0, out.output
     assert "filled the empty tab 'milestones'" in out.output
     assert google.tab_titles(SID) == ["Sheet1", "milestones", "Project", "Updates", "Changes",
-                                      "Problems", "Log"]
+                                      "Problems", "Log", "History"]
     assert google.values(SID, "Sheet1") == [["staff notes"]]
     assert google.grid_size(SID, "milestones") == (1000, 26)
     assert len(google.requests) == 3
@@ -190,7 +190,7 @@ def test_init_again_after_a_failed_values_write(google: SheetsEmulator,
 
     result = init_sheet(open_sheet(SOURCE), blueprint.template())
 
-    assert [p.how for p in result.placements] == ["reused"] * 6
+    assert [p.how for p in result.placements] == ["reused"] * 7
     milestones = google.spreadsheets[SID].by_title("Milestones")
     assert milestones is not None and len(milestones.conditional_formats) == 5  # not 10
     assert parse_workbook(open_sheet(SOURCE).read(), SOURCE).problems == ()
@@ -287,7 +287,8 @@ def test_doctor_a_sheet_without_its_tabs(google: SheetsEmulator) -> None:
     assert out.exit_code == 1
     assert f"FIX  {SOURCE}: there is no Project tab; add one" in out.output
     assert f"FIX  {SOURCE}: there is no Milestones tab" in out.output
-    assert "Problems and Log missing; sheetsync creates them on its first write" in out.output
+    assert ("Problems, Log, History, Board and Timeline missing; sheetsync creates them on "
+            "its first write") in out.output
 
 
 def test_doctor_xlsx_sources(env: Path) -> None:
