@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sheetsync.core import palette
-from sheetsync.lang import progress
-from sheetsync.lang.words import Words
+from sheetsync.lang import catalog
+from sheetsync.lang.catalog import Catalog
 from sheetsync.model import (
     Assessment,
     CellStyle,
@@ -87,25 +87,24 @@ def board(assessments: Iterable[Assessment]) -> dict[str, tuple[Card, ...]]:
     return {key: tuple(sorted(cards, key=_order)) for key, cards in columns.items()}
 
 
-def card_text(card: Card, words: Words) -> str:
-    lang = words.language
+def card_text(card: Card, words: Catalog) -> str:
     title = " ".join(card.title.split())
     if card.done and card.done_on:
-        return progress.say(lang, "card_done", id=card.id, title=title,
-                            date=words.short(card.done_on))
+        return words.sheet("board_card_done", id=card.id, title=title,
+                           date=words.short(card.done_on))
     if card.due:
-        return progress.say(lang, "card_due", id=card.id, title=title, date=words.short(card.due))
-    return progress.say(lang, "card_nodate", id=card.id, title=title)
+        return words.sheet("board_card_due", id=card.id, title=title, date=words.short(card.due))
+    return words.sheet("board_card", id=card.id, title=title)
 
 
 def tab(assessments: Iterable[Assessment], as_of: date, language: str,
         old: OwnedTab | None, title: str) -> TabWrite:
     """The whole Board tab: a header of the columns and their counts, then the cards."""
-    words = Words(language)
+    words = catalog.get(language)
     cards = board(assessments)
-    header = tuple(progress.say(language, "column_count", name=progress.say(language, key),
-                                n=len(cards[key])) for key in COLUMNS)
-    note = progress.say(language, "as_of", date=words.long(as_of))
+    header = tuple(words.sheet("board_column", name=words.sheet(f"board_{key}"),
+                               n=len(cards[key])) for key in COLUMNS)
+    note = words.sheet("board_note", date=words.long(as_of))
     height = max((len(c) for c in cards.values()), default=0)
     rows: list[tuple[str, ...]] = [(*header, "", note)]
     styles: list[tuple[int, int, CellStyle]] = [

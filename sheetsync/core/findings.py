@@ -37,8 +37,8 @@ def tab_findings(source: str, titles: Iterable[str]) -> list[Finding]:
     later = [tab for tab in schema.JOB_OWNED_TABS
              if tab not in found and tab not in schema.LATER_TABS]
     if later:
-        names = ", ".join(later[:-1]) + " and " + later[-1] if len(later) > 1 else later[0]
-        out.append(Finding(True, f"{source}: {names} missing; sheetsync creates "
+        listed = ", ".join(later[:-1]) + " and " + later[-1] if len(later) > 1 else later[0]
+        out.append(Finding(True, f"{source}: {listed} missing; sheetsync creates "
                                  f"{'them' if len(later) > 1 else 'it'} on its first write."))
     for tab in schema.TABS:
         names = found.get(tab, [])

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from sheetsync.core import palette, schema
 from sheetsync.core.days import shift
 from sheetsync.core.timeline import BarStatus, bar_end, bar_span, bar_status, monday
-from sheetsync.lang import progress
-from sheetsync.lang.words import Words
+from sheetsync.lang import catalog
 from sheetsync.model import Assessment, CellStyle, OwnedTab, Status, TabWrite
 
 BAR_FILLS = {  # the report's bar colours (render.emails.BAR_COLOURS), for a sheet cell
@@ -34,8 +32,7 @@ BAR_FILLS = {  # the report's bar colours (render.emails.BAR_COLOURS), for a she
 THIS_WEEK = "DBE7FB"
 BASELINE_MARK = "◆"
 MAX_WEEKS = 78  # a year and a half of week columns; a longer project shows around today
-FACTS = ("t_id", "t_title", "t_owner", "t_status", "t_start", "t_baseline", "t_due", "t_slip",
-         "t_depends")
+FACTS = ("id", "title", "owner", "status", "start", "baseline", "due", "slip", "depends")
 WIDTHS = (7.0, 30.0, 9.0, 12.0, 11.0, 12.0, 11.0, 8.0, 12.0)
 WEEK_WIDTH = 4.5
 
@@ -60,7 +57,7 @@ def weeks(spans: Iterable[tuple[date, date]], as_of: date) -> tuple[date, ...]:
 def tab(assessments: Iterable[Assessment], baselines: Mapping[str, date], as_of: date,
         language: str, old: OwnedTab | None, title: str) -> TabWrite:
     """The whole Timeline tab."""
-    words = Words(language)
+    words = catalog.get(language)
     rows_in: list[Assessment] = []
     seen: set[str] = set()
     for a in assessments:
@@ -76,7 +73,7 @@ def tab(assessments: Iterable[Assessment], baselines: Mapping[str, date], as_of:
     cols = weeks(dated, as_of)
     now = monday(as_of)
     left = len(FACTS)
-    header = (*(progress.say(language, k) for k in FACTS), *(words.short(w) for w in cols))
+    header = (*(words.sheet(f"timeline_{k}") for k in FACTS), *(words.short(w) for w in cols))
     rows: list[tuple[str, ...]] = [header]
     styles: list[tuple[int, int, CellStyle]] = [
         (1, c, CellStyle(palette.JOB_FILL, palette.JOB_FONT, bold=True))
@@ -90,9 +87,9 @@ def tab(assessments: Iterable[Assessment], baselines: Mapping[str, date], as_of:
         base = baselines.get(m.id, m.due)
         slip_end = m.done_on if m.status is Status.DONE else max(filter(None, (m.due, as_of)))
         slip = max(0, (slip_end - base).days) if base and slip_end else 0
-        facts = (m.id, " ".join(m.title.split()), _word(schema.OWNERS, m.owner, language),
-                 _word(schema.STATUSES, m.status, language), _iso(m.start), _iso(base), _iso(m.due),
-                 str(slip) if slip else "", ", ".join(m.depends_on))
+        facts = (m.id, " ".join(m.title.split()), schema.shown(schema.OWNERS, m.owner, language),
+                 schema.shown(schema.STATUSES, m.status, language), _iso(m.start), _iso(base),
+                 _iso(m.due), str(slip) if slip else "", ", ".join(m.depends_on))
         cells: list[str] = []
         fill = BAR_FILLS[bar_status(a)]
         for c, w in enumerate(cols, start=left + 1):
@@ -105,7 +102,7 @@ def tab(assessments: Iterable[Assessment], baselines: Mapping[str, date], as_of:
                 styles.append((r, c, CellStyle(THIS_WEEK)))
         rows.append((*facts, *cells))
     rows.append(())
-    rows.append((progress.say(language, "t_legend", date=words.short(now)),))
+    rows.append((words.sheet("timeline_legend", date=words.short(now)),))
     styles.append((len(rows), 1, CellStyle(font=palette.JOB_FONT)))
     old_rows = old.rows if old is not None else ()
     return TabWrite(
@@ -120,8 +117,3 @@ def tab(assessments: Iterable[Assessment], baselines: Mapping[str, date], as_of:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _word(table: Mapping[Any, tuple[str, ...]], value: object, language: str) -> str:
-    names = table[value]
-    return names[1] if language == "zh" else names[0]

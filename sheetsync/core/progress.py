@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sheetsync.core import board, gantt, history, retro, schema
-from sheetsync.lang import progress as words
+from sheetsync.lang import catalog
 from sheetsync.model import Assessment, OwnedTab, Problem, Project, Status, TabWrite, a1
 
 
@@ -43,6 +43,7 @@ def slip_problems(project: Project, assessments: tuple[Assessment, ...],
     if layout is None or layout.flags is None or not layout.delay_col:
         return ()
     lang = project.settings.language
+    words = catalog.get(lang)
     out: list[Problem] = []
     seen: set[str] = set()
     for a in assessments:
@@ -53,11 +54,10 @@ def slip_problems(project: Project, assessments: tuple[Assessment, ...],
         days = planned_slip(a, history.baseline_of(recorded, m), as_of)
         if days <= 0 or retro.reason_of(m, project.changes) or "delay_reason" in m.unreadable:
             continue
-        out.append(Problem(
-            layout.flags.tab, a1(m.row, layout.delay_col), "",
-            words.say(lang, "slip_problem", id=m.id, days=words.days(lang, days)),
-            words.say(lang, "slip_fix", id=m.id,
-                      choices=schema.choices(schema.DELAY_REASONS, lang))))
+        problem, fix = words.problem(
+            "slipped", id=m.id, days=words.sheet("day" if days == 1 else "days", n=days),
+            choices=schema.choices(schema.DELAY_REASONS, lang))
+        out.append(Problem(layout.flags.tab, a1(m.row, layout.delay_col), "", problem, fix))
     return tuple(out)
 
 
