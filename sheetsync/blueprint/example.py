@@ -178,6 +178,7 @@ ACME = Content(
                       "our designer's time to prepare the files",
         "date_order": "DMY",
         "reports_paused": False,
+        "team_emails": "sam.lee@studio.example, priya.shah@studio.example",
     },
     milestones=(
         _m("M1", "Kick-off workshop", _TEAM, Status.DONE, date(2026, 9, 11),

@@ -398,3 +398,6 @@ def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
 
 main.add_command(followthrough.preview_cmd)
 main.add_command(followthrough.digest_cmd)
+from sheetsync.cli.retro import retro as _retro  # noqa: E402 - registered on the group above
+
+main.add_command(_retro)
