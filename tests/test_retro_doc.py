@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheetsync.blueprint import layout as blueprint
 from sheetsync.backends.xlsx_template import write_template
+from sheetsync.blueprint import layout as blueprint
 from sheetsync.cli.main import main
 from sheetsync.core import retro
 from sheetsync.model import Milestone, Settings, Status
