@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
+from sheetsync.core import history
 from sheetsync.core.days import shift
 from sheetsync.core.report_facts import Facts, Ref, facts_of
 from sheetsync.core.report_shapes import (  # the shapes, re-exported for callers
@@ -316,6 +317,7 @@ def build_report(project: Project, assessments: tuple[Assessment, ...], as_of: d
         problems=probs,
         next_steps=nxt,
         waiting=waiting,
-        timeline=timeline(facts, as_of),
+        timeline=timeline(facts, as_of, history.read(
+            project.layout.history if project.layout else None).baselines),
         agreed=changes_agreed(project, facts, as_of, days),
     )

@@ -56,6 +56,15 @@ class Row:
     before: bool = False  # the bar starts before the first column
     after: bool = False  # the bar ends after the last column
     client: bool = False
+    baseline: date | None = None  # the History tab's first Due, when the bar ends past it
+    baseline_cell: int = -1  # the week column it falls in (-1: none, or not shown)
+
+    @property
+    def slip_days(self) -> int:
+        """Days the bar ends past its baseline (0 when it does not)."""
+        if self.baseline is None or self.end is None:
+            return 0
+        return max(0, (self.end - self.baseline).days)
 
 
 @dataclass(frozen=True)
@@ -137,8 +146,12 @@ def timeline_weeks(spans: Iterable[tuple[date, date]], as_of: date) -> tuple[Wee
     return tuple(Week(w, w == now) for w in weeks)
 
 
-def timeline(facts: Facts, as_of: date) -> Timeline:
-    """Every milestone that is not cancelled, in sheet order, as a bar over week columns."""
+def timeline(facts: Facts, as_of: date,
+             baselines: Mapping[str, date] | None = None) -> Timeline:
+    """Every milestone that is not cancelled, in sheet order, as a bar over week columns.
+    A bar that ends past its baseline (``baselines``: the History tab's) says where the
+    baseline was: a thin marker in that week's column."""
+    baselines = baselines or {}
     ends = {mid: bar_end(a.milestone) for mid, a in facts.by_id.items()}
     spans = {a.milestone.id: bar_span(a.milestone, ends) for a in facts.rows}
     dated = [(s, e) for s, e, _ in spans.values() if s is not None and e is not None]
@@ -153,7 +166,11 @@ def timeline(facts: Facts, as_of: date) -> Timeline:
             s, e = monday(start), monday(end)
             cells = tuple(s <= w.start <= e for w in weeks)
             span, before, after = (e - s).days // 7 + 1, s < first, e > last
+        base = baselines.get(a.milestone.id)
+        if base is None or end is None or end <= base:
+            base = None  # on plan: no marker
+        cell = next((i for i, w in enumerate(weeks) if base and w.start == monday(base)), -1)
         rows.append(Row(facts.ref(a.milestone.id), bar_status(a), start, end, guessed, span,
-                        cells, before, after, a.milestone.owner is Owner.CLIENT))
+                        cells, before, after, a.milestone.owner is Owner.CLIENT, base, cell))
     return Timeline(weeks, tuple(rows))
 

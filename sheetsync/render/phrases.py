@@ -221,7 +221,10 @@ class Phrases:
         """The text fallback of a timeline bar: its dates and its status."""
         t = self.t
         when = t.span(row.start, row.end) if row.start and row.end else t("no_dates")
-        return f"{when} · {t(f'bar_{row.status.value}')}"
+        said = f"{when} · {t(f'bar_{row.status.value}')}"
+        if row.slip_days and row.baseline:
+            said += " · " + t("bar_slip", days=t.days(row.slip_days), date=t.short(row.baseline))
+        return said
 
     def text_calendar(self, tl: Timeline, groups: list[tuple[str, int]]) -> tuple[str, ...]:
         """The header of the text timeline: months, the Mondays' days, a this-week marker."""
@@ -253,6 +256,8 @@ class Phrases:
         """A bar for the text part: three characters a week, "." for a week without it."""
         char = BAR_CHARS.get(row.status, "=")
         cells = [char * 3 if on else ".  " for on in row.cells]
+        if row.baseline_cell >= 0:  # where the baseline ended: a thin bar at its week's end
+            cells[row.baseline_cell] = cells[row.baseline_cell][:2] + "|"
         if row.before and not any(row.cells):
             cells[0] = "<  "
         if row.after and not any(row.cells):
