@@ -151,7 +151,7 @@ class XlsxFile:
                              "[Content_Types].xml"):
                     parts.setdefault(name, archive.read(name))
                 part = patch.register_sheet(parts, package.workbook, edit.title,
-                                            lambda n: n in archive.NameToInfo)
+                                            lambda n: n in archive.NameToInfo or n in new_parts)
                 new_parts[part] = patch.patch_sheet(patch.new_sheet(), edit.cells, resolve)
             else:
                 pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
