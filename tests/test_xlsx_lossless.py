@@ -95,8 +95,8 @@ def test_check_changes_only_its_cells_and_copies_every_other_part(tmp_path: Path
     assert set(before) <= set(after)  # nothing removed
     assert changed == {milestones, "xl/styles.xml", "xl/workbook.xml",
                        "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
-    (new,) = set(after) - set(before)  # the Problems tab, as a new part
-    assert part_of(path, "Problems") == new
+    new = set(after) - set(before)  # the Problems, History, Board and Timeline tabs
+    assert {part_of(path, t) for t in ("Problems", "History", "Board", "Timeline")} == new
     if name.endswith(".xlsm"):
         assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"] == VBA_PROJECT
         assert b"sheet.macroEnabled.main+xml" in after["[Content_Types].xml"]
@@ -134,7 +134,8 @@ def test_a_plain_workbook_opens_in_openpyxl_without_any_warning(tmp_path: Path) 
     backend.apply(writeplan.build(project, None, problems=False, log=(entry,)))
     assert openpyxl_warnings(path) == set()
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Project", "Milestones", "Problems", "Log"]
+    assert book.sheetnames == ["Project", "Milestones", "Problems", "History", "Board",
+                               "Timeline", "Log"]
     assert book["Milestones"]["I1"].fill.fgColor.rgb == "FFE8EAED"  # the job's grey
     assert book["Log"]["A1"].font.b and book["Log"].freeze_panes == "A2"
 

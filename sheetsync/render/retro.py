@@ -154,9 +154,7 @@ def render_retro(retro: Retro, settings: Settings) -> Rendered:
     m = retro.metrics
     first = retro.start or retro.first_due
     last = retro.end or retro.last_due
-    period = t.span(first, last) + f" {last.year}" if first and last else ""
-    if first and last and t.language == "zh":
-        period = f"{first.year}年{t.span(first, last)}"
+    period = t("retro_period", span=t.span(first, last), year=last.year) if first and last else ""
     subject = t("retro_subject", project=one_line(retro.project), period=period)
     by_reason = levels([(reason_label(r, t), days, "") for r, days in m.slip_days_by_reason])
     confirm = levels([(f"{r.id} {one_line(r.title)}", r.confirmation_days, "")
