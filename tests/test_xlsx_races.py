@@ -181,7 +181,9 @@ def test_flags_follow_their_column_when_staff_insert_one_before_the_write(
     rows = read_values(path, "Milestones")
     assert rows[0][9:11] == ["Flag", "Flag detail"]
     assert flags_by_id_at(path, 1) == FLAGS
-    assert not check(path).written
+    project = parse_workbook(XlsxFile(path).read(), str(path))  # the Board of the 26th is
+    plan = writeplan.build(project, rules.assess(project, D))  # the check's to refresh
+    assert plan.flag_cells == () and plan.problems_rows is None
 
 
 def flags_by_id_at(path: Path, id_col: int) -> dict[str, str]:
