@@ -11,13 +11,15 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from sheetsync.core import retro as retro_mod
 from sheetsync.errors import ConfigError
 from sheetsync.host import config
-from sheetsync.shell import pipeline, retro_flow, wiring
+
+if TYPE_CHECKING:
+    from sheetsync.shell import retro_flow
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -53,6 +55,8 @@ def retro(ctx: click.Context, source: str, start: str | None, end: str | None,
           as_of: str | None, as_json: bool, out: str | None, send: bool) -> None:
     """The retrospective: what happened against the plan, in numbers, for the client meeting."""
     from sheetsync.cli.main import now_utc  # the one place the command line reads the clock
+    from sheetsync.core import retro as retro_mod  # the rendering and mail stacks load only
+    from sheetsync.shell import pipeline, retro_flow, wiring  # when retro runs
 
     first, last, day = _day(start, "--from"), _day(end, "--to"), _day(as_of, "--as-of")
     if first and last and first > last:
