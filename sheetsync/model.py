@@ -8,13 +8,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from sheetsync.errors import ConfigError
-from sheetsync.owned import (  # the job-owned places, re-exported
-    CellStyle as CellStyle,
+from sheetsync.owned import (  # the job-owned places, re-exported for every caller
+    CellStyle,
+    FlagCells,
+    Layout,
+    OwnedTab,
+    TabWrite,
 )
-from sheetsync.owned import FlagCells as FlagCells
-from sheetsync.owned import Layout as Layout
-from sheetsync.owned import OwnedTab as OwnedTab
-from sheetsync.owned import TabWrite as TabWrite
+
+__all__ = ["CellStyle", "FlagCells", "Layout", "OwnedTab", "TabWrite"]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ The project (UTC, reports on Friday at 16:00), from Monday 5 Jan 2026:
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -204,7 +205,7 @@ def check_outcome(sheet: Sheet) -> None:
             flags.setdefault(r[1], []).append((r[0], r[3], r[4]))
     assert flags["M1"] == M1_FLAGS
     for chain in flags.values():  # each Flag row starts where the one before ended
-        assert all(a[2] == b[1] for a, b in zip(chain, chain[1:], strict=False))
+        assert all(a[2] == b[1] for a, b in itertools.pairwise(chain))
     milestones = sheet.values("Milestones")
     flag_col = milestones[0].index("Flag")
     now = {r[0]: text(r[flag_col]) if len(r) > flag_col else "" for r in milestones[1:] if r}
