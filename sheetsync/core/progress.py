@@ -55,7 +55,7 @@ def slip_problems(project: Project, assessments: tuple[Assessment, ...],
         if days <= 0 or retro.reason_of(m, project.changes) or "delay_reason" in m.unreadable:
             continue
         problem, fix = words.problem(
-            "slipped", id=m.id, days=words.sheet("day" if days == 1 else "days", n=days),
+            "slipped", id=m.id, days=words.sheet_n("slip_days", days, n=days),
             choices=schema.choices(schema.DELAY_REASONS, lang))
         out.append(Problem(layout.flags.tab, a1(m.row, layout.delay_col), "", problem, fix))
     return tuple(out)
