@@ -287,8 +287,8 @@ def test_doctor_a_sheet_without_its_tabs(google: SheetsEmulator) -> None:
     assert out.exit_code == 1
     assert f"FIX  {SOURCE}: there is no Project tab; add one" in out.output
     assert f"FIX  {SOURCE}: there is no Milestones tab" in out.output
-    assert ("Problems, Log, History, Board and Timeline missing; sheetsync creates them on "
-            "its first write") in out.output
+    assert ("Problems, Log and History missing; sheetsync creates them on its first "
+            "write") in out.output
 
 
 def test_doctor_xlsx_sources(env: Path) -> None:
