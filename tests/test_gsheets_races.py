@@ -24,10 +24,13 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.backends.gsheets import GoogleSheet
+from sheetsync.blueprint import layout as blueprint
 from sheetsync.cli.main import main
 from sheetsync.errors import BackendError
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import AS_OF, GSHEET, SID, google_copy
+
+FLAG_COL = blueprint.example_project().tab("Milestones").col("flag")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
@@ -146,14 +149,15 @@ def test_a_deleted_flag_column_writes_no_flag_and_says_so(
     google_copy(gsheets_env, "en_GB", service_account_key)
     with_pm_notes(gsheets_env)
     snapshot = between_read_and_write(
-        gsheets_env, lambda e: e.delete_columns(SID, "Milestones", 14))  # Flag
+        gsheets_env, lambda e: e.delete_columns(SID, "Milestones", FLAG_COL))  # Flag
 
     code, data, err = check_json(GSHEET)
 
     assert code == 0, err
     after = gsheets_env.values(SID, "Milestones")
     assert staff_part(after) == snapshot.rows  # PM notes, now right of Flag detail, kept
-    assert all(len(r) < 14 or r[13] in (None, "") for r in after[1:])  # Flag detail empty
+    assert all(len(r) < FLAG_COL or r[FLAG_COL - 1] in (None, "")  # Flag detail, now there,
+               for r in after[1:])  # empty
     problems = gsheets_env.values(SID, "Problems")
     assert any("wrote no flags this run" in " ".join(map(str, r)) for r in problems)
 

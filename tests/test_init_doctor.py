@@ -22,6 +22,7 @@ from sheetsync.cli.main import main
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import BackendError
 from sheetsync.host import config
+from sheetsync.model import column_letter
 from sheetsync.shell import doctor
 from tests.fixtures_sheets import SERVICE_ACCOUNT
 from tests.fixtures_smtp import LoopbackSmtpServer, start_smtp_server
@@ -62,7 +63,8 @@ def test_init_lays_the_template_in_three_requests(google: SheetsEmulator,
 
     assert out.exit_code == 0, out.output
     assert "renamed the empty tab 'Sheet1' to 'Project'" in out.output
-    assert "created tab 'Milestones': 15 columns, 4 example rows" in out.output
+    width = len(blueprint.template().tab("Milestones").columns)
+    assert f"created tab 'Milestones': {width} columns, 4 example rows" in out.output
     assert "3 requests to Google" in out.output
     get, structure, values = google.requests
     assert (get.method, get.path) == ("GET", f"/v4/spreadsheets/{SID}")
@@ -121,15 +123,16 @@ def test_init_formats_validations_and_notes(google: SheetsEmulator) -> None:
                 for r in milestones.conditional_formats]
     tab = template.tab("Milestones")
     assert formulas == ["=" + h.formula(tab.highlight_column) for h in tab.highlights]
-    assert formulas[0] == '=OR(ISNUMBER(SEARCH("OVERDUE",$N2)),ISNUMBER(SEARCH("CLIENT_OVERDUE"' \
-                          ',$N2)))'
-    assert milestones.conditional_formats[0]["ranges"][0]["endColumnIndex"] == 15
+    letter = column_letter(tab.col("flag"))
+    assert formulas[0] == (f'=OR(ISNUMBER(SEARCH("OVERDUE",${letter}2)),'
+                           f'ISNUMBER(SEARCH("CLIENT_OVERDUE",${letter}2)))')
+    assert milestones.conditional_formats[0]["ranges"][0]["endColumnIndex"] == len(tab.columns)
 
     # notes on every header; job-owned places grey and "Written by sheetsync"
     due = google.cell(SID, "Milestones", "E1")
     assert due is not None and due.value == "Due" and due.note.startswith("The day it is due")
     assert due.fmt["textFormat"]["bold"] is True and "backgroundColor" not in due.fmt
-    flag = google.cell(SID, "Milestones", "N1")
+    flag = google.cell(SID, "Milestones", f"{letter}1")
     assert flag is not None and flag.value == "Flag"
     assert flag.note.startswith("Written by sheetsync")
     assert flag.fmt["backgroundColor"] == {"red": 0.9098, "green": 0.9176, "blue": 0.9294}
