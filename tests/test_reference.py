@@ -37,7 +37,8 @@ from sheetsync.host import config
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
-ONLY_ON_FAILURE = {"check": {"projects[].error"}, "run": {"projects[].error"}}
+ONLY_ON_FAILURE = {"check": {"projects[].error"}, "run": {"projects[].error"},
+                   "retro": {"sent", "sent.result", "sent.recipients", "sent.detail"}}  # --send
 
 
 def section(heading: str) -> str:
@@ -159,7 +160,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "report": ["report", "--as-of", "2026-11-27", "--json"],
             "remind": ["remind", "--as-of", "2026-11-30", "--json"],
             "run": ["run", "--now", "2026-11-27T17:00+00:00", "--json"],
-            "config": ["config", "--json"]}
+            "config": ["config", "--json"],
+            "retro": ["retro", "acme.xlsx", "--as-of", "2026-11-27", "--json"]}
     out = {}
     for name, args in runs.items():
         done = subprocess.run([sys.executable, "-m", "sheetsync", *args], cwd=tmp, env=env,
@@ -174,7 +176,7 @@ def test_every_json_command_is_shown() -> None:
     assert with_json == set(re.findall(r"```json ([a-z-]+)", REFERENCE))
 
 
-@pytest.mark.parametrize("name", ["check", "report", "remind", "run", "config"])
+@pytest.mark.parametrize("name", ["check", "report", "remind", "run", "config", "retro"])
 def test_the_json_printed_has_the_documented_shape(printed: dict[str, Any], name: str) -> None:
     actual, documented = paths(printed[name]), paths(documented_json(name))
     assert actual - documented == set(), f"{name} --json prints keys the reference lacks"
