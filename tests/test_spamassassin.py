@@ -2,7 +2,8 @@
 
 A client report that lands in spam is a report never read. This makes each kind of email
 the way cron would (the real ``sheetsync`` command, emails to the outbox): the weekly
-report and the reminder in English and in Chinese, and the admin's alert; then scores each
+report, the reminder and the team's preview in English and in Chinese, the agency digest
+and the admin's alert (a new kind of email belongs in this list); then scores each
 with the Debian SpamAssassin and its shipped rules, local tests only (``spamassassin -L
 -t``: no DNS, no network). No rule may fire except the ones that only say what a file in an
 outbox is: it has not travelled (NO_RECEIVED, NO_RELAYS) and it has an HTML part
@@ -62,6 +63,15 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             _sheetsync(env, tmp, job, book.name, "--as-of", day)
             (new,) = set((tmp / "outbox").glob("*.eml")) - before
             found[f"{job}-{language}"] = new
+        before = set((tmp / "outbox").glob("*.eml"))  # the team's preview of the report
+        _sheetsync(env, tmp, "preview", book.name, "--as-of", "2026-11-26")
+        (new,) = set((tmp / "outbox").glob("*.eml")) - before
+        found[f"preview-{language}"] = new
+    before = set((tmp / "outbox").glob("*.eml"))  # the agency digest, over every project
+    _sheetsync(env | {"SHEETSYNC_DIGEST_TO": ADMIN}, tmp, "digest", "en.xlsx", "zh.xlsx",
+               "--as-of", "2026-11-30")
+    (new,) = set((tmp / "outbox").glob("*.eml")) - before
+    found["digest"] = new
     before = set((tmp / "outbox").glob("*.eml"))
     _sheetsync(env, tmp, "run", "gone.xlsx", "--now", "2026-11-26T07:00+00:00")
     (new,) = set((tmp / "outbox").glob("*.eml")) - before
@@ -69,7 +79,8 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return found
 
 
-KINDS = ("report-en", "remind-en", "report-zh", "remind-zh", "alert")
+KINDS = ("report-en", "remind-en", "preview-en", "report-zh", "remind-zh", "preview-zh",
+         "digest", "alert")
 
 
 def _parsed(path: Path) -> EmailMessage:
@@ -84,7 +95,7 @@ def test_every_email_says_it_is_automatic_and_has_an_id_of_the_senders_domain(
     assert msg["Auto-Submitted"] == "auto-generated"
     message_id = str(msg["Message-ID"]).strip()
     assert re.fullmatch(r"<sheetsync\.[^@<>]+@studio\.example>", message_id)
-    if kind != "alert":  # a client's reply goes to the PM (copied), not the sending account
+    if kind.startswith(("report", "remind")):  # a client's reply goes to the PM (copied)
         reply_to = str(msg["Reply-To"])
         assert "@" in reply_to and reply_to in str(msg["Cc"])
         assert "projects@" not in reply_to
