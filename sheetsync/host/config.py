@@ -48,6 +48,7 @@ class Config:
     json_logs: bool = False
     path: str = ""  # the file it came from, "" when none
     digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
+    inbox_address: str = ""  # [inbox] address: where reply buttons send (default: from)
 
     @property
     def uses_outbox(self) -> bool:
@@ -92,7 +93,7 @@ def _in_range(value: int | None, low: int, high: int, what: str) -> int | None:
 
 # The keys a config file may hold, from the settings they fill: a new setting is known here
 # as soon as it is a field (the file spells ``sender`` as ``from``; ``path`` is not a key).
-_FILE_NAMES = {"sender": "from"}
+_FILE_NAMES = {"sender": "from", "inbox_address": "inbox"}
 TOP_KEYS = tuple(_FILE_NAMES.get(f.name, f.name) for f in fields(Config) if f.name != "path")
 SMTP_KEYS = tuple(f.name for f in fields(SmtpSettings) if f.name != "password")
 PROJECT_KEYS = tuple(f.name for f in fields(ProjectRef))
@@ -164,7 +165,16 @@ def _from_file(path: Path) -> Config:
         json_logs=bool(_get(data, "json_logs", bool, where)),
         path=where,
         digest=_digest(data.get("digest", {}), where),
+        inbox_address=_inbox(data.get("inbox", {}), where),
     )
+
+
+def _inbox(table: Any, where: str) -> str:
+    """The [inbox] section: ``address``, the mailbox the reply buttons write to."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"[inbox] in {where} must be a table; see sheetsync.example.toml.")
+    _unknown_keys(table, ("address",), f"in [inbox] of {where}")
+    return str(_get(table, "address", str, f"[inbox] of {where}") or "").strip()
 
 
 def _is_remote(source: str) -> bool:

@@ -1,7 +1,7 @@
 """What ``inbox`` needs from the host: the IMAP mailbox (CONTRACT section 5) and the key
 that signs reply tokens (section 6).
 
-The mailbox comes from the environment (``SHEETSYNC_IMAP_*``); without
+The mailbox comes from the environment (``SHEETSYNC_IMAP_HOST`` and the rest); without
 ``SHEETSYNC_IMAP_HOST`` there is no inbox and ``run`` does not read one. The signing key
 is ``SHEETSYNC_SECRET`` when set, else a random key kept in ``<state dir>/reply-key``,
 created once with mode 600. Losing that file makes every button already sent stop

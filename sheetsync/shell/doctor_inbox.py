@@ -46,5 +46,5 @@ def check_inbox(cfg: config.Config) -> list[Finding]:
     else:
         out.append(Finding(True, f"Replies: logged in to {settings.where} as {box.user} and "
                                  f"opened {box.folder}; replies go to "
-                                 f"{box.address or cfg.sender or box.user}."))
+                                 f"{box.address or cfg.inbox_address or cfg.sender or box.user}."))
     return out

@@ -43,4 +43,4 @@ def context_for(cfg: Config, now: datetime) -> Context:
     return Context(open_source=opener(cfg), ledger=Ledger(cfg.state_dir),
                    transport=transport_for(cfg), now=now, sender=sender, digest=cfg.digest,
                    reply_key=key.key if key else b"",
-                   reply_address=(box.address or sender) if box else "")
+                   reply_address=(box.address or cfg.inbox_address or sender) if box else "")
