@@ -24,7 +24,7 @@ from sheetsync.host.inbox_config import InboxSettings, signing_key
 from sheetsync.lang import catalog
 from sheetsync.mail import inbound
 from sheetsync.mail.imap import Fetched, ImapInbox, ImapSettings
-from sheetsync.model import Message, WritePlan
+from sheetsync.model import Message, TabWrite, WritePlan
 from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import Loaded, load
 
@@ -78,17 +78,17 @@ def _local(loaded: Loaded, now: datetime) -> datetime:
 
 
 def _plan(loaded: Loaded, rows: Sequence[responses.Response]) -> WritePlan:
-    """The new Responses rows as one append. A WritePlan appends rows to one job-owned tab
-    (after its last row; made, with its header, when missing), the way Log rows are
-    written; here that tab is Responses, so both backends write it as they write the Log."""
+    """The new Responses rows as one append to that job-owned tab (made, with its header,
+    when missing), through the generic ``TabWrite`` both backends apply."""
     p = loaded.project
     owned = p.layout.responses if p.layout else None
     language = p.settings.language
     title = owned.name if owned else schema.tab_title(schema.RESPONSES, language)
     header = () if owned is not None and owned.exists else schema.headers(
         schema.RESPONSES, language)
-    return WritePlan(log_tab=title, log_header=header, log_rows=tuple(r.row() for r in rows),
-                     language=language)
+    write = TabWrite(title, tuple(r.row() for r in rows), append=True, header=header,
+                     widths=((1, 17), (2, 32), (5, 40), (6, 30), (7, 44)))
+    return WritePlan(tabs=(write,), language=language)
 
 
 def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
