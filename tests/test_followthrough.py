@@ -262,7 +262,7 @@ def test_report_dry_run_writes_a_page_chromium_opens(env: Path,
     code, out = invoke("report", str(book), "--as-of", "2026-11-27", "--dry-run",
                        "--preview-dir", str(env / "pv"))
     assert code == 0 and smtp_server.messages == []
-    page = Path(out.strip().splitlines()[-1])
+    page = Path(out.strip().splitlines()[-1].rpartition("; open ")[2])
     assert page.parent == env / "pv" and page.suffix == ".html"
     assert page.with_suffix(".eml").exists()
     dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",

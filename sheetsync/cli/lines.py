@@ -81,9 +81,8 @@ def print_sent(done: Iterable[Sent], as_json: bool, job: str,
         if r.result == "failed":
             click.echo(f"sheetsync: {head}: {r.detail}", err=True)
         elif not as_json:
-            click.echo(views.sent_line(r, job, name))
-            if r.source in pages:
-                click.echo(pages[r.source])
+            page = f"; open {pages[r.source]}" if r.source in pages else ""
+            click.echo(views.sent_line(r, job, name) + page)
         if r.result != "failed" and r.log_pending:  # the email went out; no Log row yet
             click.echo(f"sheetsync: {head}: {r.log_pending}", err=True)
     if as_json:
