@@ -123,7 +123,8 @@ def test_a_week_of_runs_does_each_thing_once(env: dict[str, str], book: Path,
     code, data, _ = run(str(book), now="2026-11-27T15:59+00:00")
     assert actions(data) == []
     (preview,) = smtp_server.messages
-    assert addresses(preview.message, "To") == [PM] and preview.message["Cc"] is None
+    assert addresses(preview.message, "To") == [PM, "priya.shah@studio.example"]  # Team emails
+    assert preview.message["Cc"] is None
     smtp_server.reset()
 
     # Friday 16:05 in the project's time, given here as 11:05 in New York.
