@@ -136,27 +136,19 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
            dry_run: bool, force: bool, preview_dir: str | None) -> None:
     """Send each project's weekly client report, at most once a week."""
     from sheetsync.shell import report_flow, wiring  # mail and rendering: not for check
-    from sheetsync.shell.drafts import Sent
-    from sheetsync.shell.preview_files import write_preview
+    from sheetsync.shell.preview_files import Pages
 
     day = _as_of(as_of)
     cfg = _config(ctx)
     run = wiring.context_for(cfg, now_utc())
     todo, labels = _sources(sources, cfg), lines.labels(cfg)
+    pages = Pages(Path(preview_dir or Path(cfg.state_dir) / "previews"), "report", run.now)
     with run.transport:
-        folder = Path(preview_dir) if preview_dir else Path(cfg.state_dir) / "previews"
-        pages: dict[str, str] = {}
-
-        def one(source: str) -> Sent:
-            sent = report_flow.report(source, run, as_of=day, force=force, dry_run=dry_run)
-            if dry_run and sent.message is not None:  # the page a person opens
-                pages[sent.source] = str(write_preview(sent.message, folder, "report",
-                                                       sent.period, run.now)[1])
-            return sent
-
-        results = lines.print_sent(lines.each(todo, one, labels,
-                                              progress=lines.wanted(todo, as_json)),
-                                   as_json, "report", labels, pages)
+        results = lines.print_sent(lines.each(
+            todo, lambda s: pages.keep(report_flow.report(s, run, as_of=day, force=force,
+                                                          dry_run=dry_run)),
+            labels, progress=lines.wanted(todo, as_json)), as_json, "report", labels,
+            pages.by_source)
     _finish(any(r.result == "failed" or r.log_pending for r in results))
 
 

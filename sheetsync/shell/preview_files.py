@@ -14,6 +14,7 @@ from pathlib import Path
 from sheetsync.errors import ConfigError
 from sheetsync.mail.mime import build_mime, mime_bytes
 from sheetsync.model import Message
+from sheetsync.shell.drafts import Sent
 
 
 def _slug(text: str) -> str:
@@ -33,3 +34,17 @@ def write_preview(message: Message, folder: Path, job: str, period: str,
         raise ConfigError(f"the preview folder {folder} cannot be written ({exc.strerror or exc}"
                           "); pass --preview-dir with a folder this user can write.") from exc
     return eml.resolve(), html.resolve()
+
+
+class Pages:
+    """A dry run's pages, by SOURCE: ``keep`` writes one for each outcome that is a dry run."""
+
+    def __init__(self, folder: Path, job: str, now: datetime) -> None:
+        self.folder, self.job, self.now = folder, job, now
+        self.by_source: dict[str, str] = {}
+
+    def keep(self, sent: Sent) -> Sent:
+        if sent.result == "dry-run" and sent.message is not None:
+            page = write_preview(sent.message, self.folder, self.job, sent.period, self.now)[1]
+            self.by_source[sent.source] = str(page)
+        return sent
