@@ -90,3 +90,16 @@ def test_rows_staff_typed_into_the_tab_are_ignored() -> None:
                                 ("2026-11-02", "M1", "Baseline due", "", "2026-11-20")))
     assert recorded.baselines == {"M1": date(2026, 11, 20)}
     assert len(recorded.entries) == 1
+
+
+def test_changes_needed_is_recorded_as_the_sheet_says_it() -> None:
+    done = replace(M1, status=Status.DONE, done_on=date(2026, 11, 2))
+    first = after(history.changes((Assessment(done, ()),), history.read(None), D1, "en"))
+    rejected = replace(done, client_confirmed=False, changes_note="")
+    found = history.changes((Assessment(rejected, (Flag.CHANGES_REQUESTED,)),),
+                            history.read(first), D2, "en")
+    assert [(e.field, e.old, e.new) for e in found] == [
+        ("client_confirmed", "", "Changes needed"), ("flag", "", "CHANGES_REQUESTED")]
+    again = history.changes((Assessment(rejected, (Flag.CHANGES_REQUESTED,)),),
+                            history.read(after(found, first)), D2, "en")
+    assert again == ()

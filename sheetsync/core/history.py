@@ -33,7 +33,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 _FIELD_INDEX = schema.word_index(FIELD_NAMES)
 _STATUS = schema.word_index(schema.STATUSES)
 _OWNER = schema.word_index(schema.OWNERS)
-_YES_NO = schema.word_index(schema.YES_NO)
+_CONFIRMED = schema.word_index(schema.CONFIRMATIONS)
 _DATES = frozenset({BASELINE, "due", "done_on"})
 
 
@@ -65,7 +65,7 @@ def canonical(key: str, text: str) -> str:
         day = cells.parse_date(text, "YMD")
         return day.isoformat() if isinstance(day, date) else text
     tables: dict[str, Mapping[str, object]] = {"status": _STATUS, "owner": _OWNER,
-                                               "client_confirmed": _YES_NO}
+                                               "client_confirmed": _CONFIRMED}
     table = tables.get(key, {})
     found = table.get(schema.norm(text))
     if isinstance(found, bool):
@@ -85,13 +85,21 @@ def values_of(a: Assessment, language: str) -> dict[str, str]:
         "status": schema.shown(schema.STATUSES, m.status, language),
         "owner": schema.shown(schema.OWNERS, m.owner, language),
         "done_on": m.done_on.isoformat() if m.done_on else "",
-        "client_confirmed": ("" if m.client_confirmed is None
-                             else schema.shown(schema.YES_NO, m.client_confirmed, language)),
+        "client_confirmed": _confirmed(m, language),
         "flag": ", ".join(a.flags),
     }
     for key in m.unreadable & set(out):
         del out[key]  # never record a value nobody could read
     return out
+
+
+def _confirmed(m: Milestone, language: str) -> str:
+    """Client confirmed as the sheet says it: Yes, No, Changes needed (typed or replied)."""
+    if m.changes_note is not None:
+        return schema.shown(schema.CONFIRMATIONS, schema.CHANGES_NEEDED, language)
+    if m.client_confirmed is None:
+        return ""
+    return schema.shown(schema.CONFIRMATIONS, m.client_confirmed, language)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ Pure: no clock, no file; ``to_json`` gives the ``retro --json`` shape.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -134,9 +134,9 @@ def _counted(project: Project, start: date | None, end: date | None) -> list[Mil
 
 
 def _row(m: Milestone, recorded: history.Recorded, as_of: date, changes: tuple[Change, ...],
-         confirmations: Mapping[str, date]) -> Row:
+         ) -> Row:
     baseline = history.baseline_of(recorded, m)
-    confirmed = m.confirmed_on or confirmations.get(m.id)
+    confirmed = m.confirmed_on  # staff's, or the day of a confirm applied from a reply
     confirm_days = (max(0, (confirmed - m.done_on).days)
                     if m.status is Status.DONE and m.done_on and confirmed else None)
     return Row(m.id, m.title, m.owner, m.status, m.start, baseline, m.due, m.done_on,
@@ -173,12 +173,12 @@ def _median(values: list[int]) -> float | None:
 
 def retro(project: Project, recorded: history.Recorded, as_of: date, *,
           start: date | None = None, end: date | None = None,
-          confirmations: Mapping[str, date] | None = None) -> Retro:
+          ) -> Retro:
     """The figures of the retrospective over [start, end] on ``as_of``."""
     milestones = _counted(project, start, end)
     ids = {m.id for m in milestones}
     changes = tuple(c for c in project.changes if c.milestone in ids)
-    rows = tuple(_row(m, recorded, as_of, changes, confirmations or {}) for m in milestones)
+    rows = tuple(_row(m, recorded, as_of, changes) for m in milestones)
     done = [r for r in rows if r.done]
     on_time = sum(r.on_time for r in rows)
     by_reason: dict[str, int] = {}
