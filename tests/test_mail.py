@@ -27,6 +27,7 @@ from sheetsync.mail.transport import (
     SmtpTransport,
     backoff_delays,
     open_transport,
+    probe,
 )
 from sheetsync.model import Message
 from tests.fixtures_smtp import (
@@ -346,6 +347,28 @@ def test_login_with_the_right_password() -> None:
             assert tr.send(message(1)).result == tr.send(message(2)).result == "sent"
         assert server.logins == ["pm@agency.example"]
         assert server.connections == 1
+
+
+@pytest.mark.parametrize("user", ["apikey", "AKIAEXAMPLE", "postmaster@mg.example"])
+def test_login_with_the_user_exactly_as_configured(user: str) -> None:
+    """SendGrid's ``apikey``, an SES key: yagmail would log in as ``apikey@gmail.com``."""
+    with start_smtp_server(users={user: "s3cret"}) as server:
+        settings = settings_for(server, user=user, password="s3cret")
+        assert probe(settings) == (True, f"logged in as {user}")
+        with SmtpTransport(settings, retries=0) as tr:
+            assert tr.send(message(1)).result == "sent"
+        assert server.logins == [user, user]  # doctor's probe, then the send: one code path
+        assert len(server.messages) == 1
+
+
+def test_probe_fails_where_the_send_fails() -> None:
+    with start_smtp_server(users={"apikey": "s3cret"}) as server:
+        settings = settings_for(server, user="apikey", password="wrong")
+        ok, sentence = probe(settings)
+        assert not ok and "SHEETSYNC_SMTP_PASSWORD" in sentence
+        with SmtpTransport(settings, retries=0) as tr, pytest.raises(PermanentDeliveryError):
+            tr.send(message(1))
+        assert server.logins == [] and server.messages == []
 
 
 def test_wrong_password_raises_a_sentence_for_the_admin_once() -> None:

@@ -161,9 +161,11 @@ class SmtpTransport:
             return self._yag.smtp  # type: ignore[no-any-return]
         yag = _yagmail_client(self.settings)
         try:
-            yag.login()  # connects, says EHLO, STARTTLS when asked, logs in unless skipped
+            yag.login()  # connects, says EHLO, STARTTLS when asked; never logs in (below)
             if self._oauth2 is not None:
                 _login_xoauth2(yag.smtp, self.settings.user, self._oauth2, self.settings.timeout)
+            elif self.settings.user:  # the user exactly as configured: yagmail would add
+                yag.smtp.login(self.settings.user, self.settings.password)  # @gmail.com
         except (smtplib.SMTPException, OSError) as exc:
             if yag.smtp is not None:
                 self.connections_opened += 1
@@ -200,22 +202,24 @@ class SmtpTransport:
 def _yagmail_client(s: SmtpSettings) -> Any:
     """A yagmail client set up so that ``login()`` only connects, secures and logs in.
 
-    yagmail wants a user even without a login (else it reads ~/.yagmail); it is unused then.
-    Its own TLS would not verify certificates, so a verifying context is passed in. The
-    OAuth2 login is done here, not by yagmail (see ``_login_xoauth2``).
+    yagmail wants a user even without a login (else it reads ~/.yagmail); it is never used:
+    yagmail turns a user without ``@`` (``apikey`` of SendGrid, an SES key) into
+    ``apikey@gmail.com``, so the login, password or OAuth2, is done by ``_connection`` with
+    the user exactly as configured. Its own TLS would not verify certificates, so a verifying
+    context is passed in.
     """
     context = ssl.create_default_context()
     extra: dict[str, Any] = {"timeout": s.timeout}
     if s.security == "ssl":
         extra["context"] = context
     return yagmail.SMTP(
-        user=s.user or "sheetsync@localhost",
+        user="sheetsync@localhost",
         password=s.password,
         host=s.host,
         port=s.port,
         smtp_ssl=s.security == "ssl",
         smtp_starttls={"context": context} if s.security == "starttls" else False,
-        smtp_skip_login=not s.user or bool(s.oauth2_file),
+        smtp_skip_login=True,
         soft_email_validation=False,
         **extra,
     )
