@@ -26,6 +26,13 @@ def child_environ(**settings: str) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(autouse=True)
+def own_state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own user state folder (``XDG_STATE_HOME``), inherited by the processes
+    it starts: the default state dir is the user's, so tests must not share the real one."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / ".state-home"))
+
+
 @pytest.fixture
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No SHEETSYNC_* from the outside, and ``tmp_path`` as the working folder."""

@@ -108,7 +108,33 @@ def test_sheetsync_toml_in_the_working_directory_is_read(tmp_path: Path) -> None
 def test_no_file_at_all_means_defaults_and_the_outbox(tmp_path: Path) -> None:
     cfg = config.load(env={})
     assert cfg.path == "" and cfg.projects == ()
-    assert cfg.uses_outbox and cfg.state_dir == ".sheetsync-state" and cfg.every_minutes == 15
+    assert cfg.uses_outbox and cfg.every_minutes == 15
+    assert cfg.state_dir == str(tmp_path / ".state-home" / "sheetsync")  # XDG_STATE_HOME
+
+
+def test_the_default_state_dir_is_absolute_and_the_same_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand run from another folder must find the scheduled runs' journal (issue 11)."""
+    seen = set()
+    for folder in (tmp_path / "a", tmp_path / "b"):
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        seen.add(config.load(env={}).state_dir)
+    [state_dir] = seen
+    assert Path(state_dir).is_absolute()
+
+
+def test_a_relative_state_dir_is_read_from_the_config_file_or_the_start_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "etc").mkdir()
+    write(tmp_path / "etc" / "sheetsync.toml", 'state_dir = "state"\n')
+    monkeypatch.chdir(tmp_path)
+    cfg = config.load(str(tmp_path / "etc" / "sheetsync.toml"), env={})
+    assert cfg.state_dir == str(tmp_path / "etc" / "state")
+    cfg = config.load(env={"SHEETSYNC_STATE_DIR": "here"})
+    assert cfg.state_dir == str(tmp_path / "here")
     assert config.load(env={"SHEETSYNC_OUTBOX": "out", "SHEETSYNC_SMTP_HOST": "x"}).uses_outbox
 
 

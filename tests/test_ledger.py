@@ -275,3 +275,40 @@ def test_the_lock_file_is_an_ordinary_filelock(tmp_path: Path) -> None:
     with FileLock(str(lock_file(ledger))), pytest.raises(LockBusy), \
             ledger.lock(SOURCE, wait=0.1):
         pass
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_state_dir_is_0700_and_its_files_0600_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    """The journal holds client addresses (issue 11 item 6)."""
+    root = tmp_path / "state"
+    old = os.umask(umask)
+    try:
+        ledger = Ledger(root)
+        with ledger.lock(SOURCE):
+            ledger.intend(SOURCE, "report", "2026-11-27", at=NOW, message_id=MID,
+                          recipients=("a@acme.example",), subject="Weekly report")
+        assert ledger.first_alert_today("smtp", NOW.date())
+        ledger.forget_alert("smtp", NOW.date())
+    finally:
+        os.umask(old)
+    modes = {p.relative_to(root).as_posix(): p.stat().st_mode & 0o777
+             for p in [root, *root.rglob("*")]}
+    folders = {name for name in modes if (root / name).is_dir()}
+    assert folders == {".", project_key(SOURCE)}
+    assert {modes[name] for name in folders} == {0o700}
+    assert {modes[name] for name in modes if name not in folders} == {0o600}
+    assert len(modes) >= 6  # the journal, the project lock, alerts and their lock
+
+
+def test_an_existing_open_state_dir_is_made_private(tmp_path: Path) -> None:
+    root = tmp_path / "state"
+    root.mkdir(mode=0o755)
+    os.chmod(root, 0o755)
+    Ledger(root).done(SOURCE, "check", "2026-11-27", at=NOW)
+    assert root.stat().st_mode & 0o777 == 0o700
+    assert journal(Ledger(root)).stat().st_mode & 0o777 == 0o600

@@ -94,7 +94,7 @@ class XlsxFile:
     def apply(self, plan: WritePlan) -> None:
         if plan.empty:
             return
-        lock = FileLock(str(self._lock_path()))
+        lock = FileLock(str(self._lock_path()), mode=0o666)  # every user of the host
         try:
             with lock.acquire(timeout=LOCK_TIMEOUT):
                 self._apply_locked(plan)
@@ -192,7 +192,8 @@ class XlsxFile:
     # ------------------------------------------------------------------ files beside it
 
     def _lock_path(self) -> Path:
-        """In the state dir when there is one (CONTRACT §5), else hidden beside the file."""
+        """In the host-wide lock folder when given (named by the file's real path), else
+        hidden beside the file."""
         if self.lock_dir is None:
             return self.path.with_name(f".{self.path.name}.sheetsync.lock")
         digest = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:16]
@@ -200,8 +201,8 @@ class XlsxFile:
             self.lock_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"the lock folder {self.lock_dir} cannot be created "
-                              f"({exc.strerror}); set SHEETSYNC_STATE_DIR to a folder this "
-                              "user can write.") from exc
+                              f"({exc.strerror}); make it writable for every user that runs "
+                              "sheetsync (mode 777).") from exc
         return self.lock_dir / f"{self.path.stem[:40]}-{digest}.xlsx.lock"
 
     def _remove_leftovers(self, locked: bool = False) -> None:
@@ -220,7 +221,7 @@ class XlsxFile:
                 leftover.unlink(missing_ok=True)
             return
         with contextlib.suppress(Timeout, OSError, ConfigError), \
-                FileLock(str(self._lock_path())).acquire(timeout=0):
+                FileLock(str(self._lock_path()), mode=0o666).acquire(timeout=0):
             for leftover in found:
                 leftover.unlink(missing_ok=True)
 

@@ -19,6 +19,7 @@ from typing import Any
 from sheetsync.core import cells, schema
 from sheetsync.core.digest import DAY_NAMES, DigestSchedule
 from sheetsync.errors import ConfigError
+from sheetsync.host.places import default_state_dir
 from sheetsync.model import SmtpSettings
 
 DEFAULT_FILE = "sheetsync.toml"
@@ -42,7 +43,7 @@ class Config:
     outbox: str = ""
     credentials: str = "credentials.json"
     sheets_endpoint: str = ""
-    state_dir: str = ".sheetsync-state"
+    state_dir: str = field(default_factory=default_state_dir)  # absolute, one per user
     admin_email: str = ""
     every_minutes: int = 15
     json_logs: bool = False
@@ -158,7 +159,7 @@ def _from_file(path: Path) -> Config:
         outbox=_get(data, "outbox", str, where) or "",
         credentials=_get(data, "credentials", str, where) or "credentials.json",
         sheets_endpoint=_get(data, "sheets_endpoint", str, where) or "",
-        state_dir=_get(data, "state_dir", str, where) or ".sheetsync-state",
+        state_dir=_beside(path, _get(data, "state_dir", str, where)) or default_state_dir(),
         admin_email=_get(data, "admin_email", str, where) or "",
         every_minutes=_in_range(_get(data, "every_minutes", int, where), 1, 1440,
                                 f"every_minutes in {where}") or 15,
@@ -175,6 +176,14 @@ def _inbox(table: Any, where: str) -> str:
         raise ConfigError(f"[inbox] in {where} must be a table; see sheetsync.example.toml.")
     _unknown_keys(table, ("address",), f"in [inbox] of {where}")
     return str(_get(table, "address", str, f"[inbox] of {where}") or "").strip()
+
+
+def _beside(config_file: Path, folder: str | None) -> str:
+    """A folder the config file names, absolute: a relative one is read from the file's
+    folder, as a project's source is, never from where a run was started."""
+    if not folder:
+        return ""
+    return str((config_file.parent / Path(folder).expanduser()).absolute())
 
 
 def _is_remote(source: str) -> bool:
@@ -240,7 +249,8 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
         outbox=env.get("SHEETSYNC_OUTBOX", config.outbox),
         credentials=env.get("SHEETSYNC_CREDENTIALS", config.credentials),
         sheets_endpoint=env.get("SHEETSYNC_SHEETS_ENDPOINT", config.sheets_endpoint),
-        state_dir=env.get("SHEETSYNC_STATE_DIR", config.state_dir),
+        state_dir=str(Path(env.get("SHEETSYNC_STATE_DIR") or config.state_dir)
+                      .expanduser().absolute()),
         admin_email=env.get("SHEETSYNC_ADMIN_EMAIL", config.admin_email),
         digest=replace(config.digest, to=_addresses(env["SHEETSYNC_DIGEST_TO"],
                                                     "SHEETSYNC_DIGEST_TO"))

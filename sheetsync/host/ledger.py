@@ -1,6 +1,7 @@
 """Local run state: what each job did for each project and period, and the locks.
 
-The state dir (``SHEETSYNC_STATE_DIR``) holds one append-only journal a project
+The state dir (``SHEETSYNC_STATE_DIR``, by default the user's state folder: see
+``places``; 0700, its files 0600) holds one append-only journal a project
 (``<key>/journal.jsonl``, one JSON object a line, fsynced) and one lock file a project.
 It is what makes "at most once" true even when the sheet cannot be written:
 
@@ -34,6 +35,7 @@ from filelock import FileLock, Timeout
 
 from sheetsync.core import sources
 from sheetsync.errors import ConfigError, LockBusy
+from sheetsync.host.places import open_private, private_dir
 
 LOCK_WAIT = 5.0  # seconds; a second process waits this long, then leaves the project alone
 
@@ -99,7 +101,8 @@ class Ledger:
     def _dir(self, source: str) -> Path:
         path = self.root / project_key(source)
         with self._io():
-            path.mkdir(parents=True, exist_ok=True)
+            private_dir(self.root)
+            private_dir(path)
         return path
 
     @contextmanager
@@ -117,7 +120,7 @@ class Ledger:
             finally:
                 self._held[key] -= 1
             return
-        lock = FileLock(str(self._dir(source) / "lock"))
+        lock = FileLock(str(self._dir(source) / "lock"), mode=0o600)
         try:
             with self._io():
                 lock.acquire(timeout=wait)
@@ -164,7 +167,7 @@ class Ledger:
         data |= {"kind": record.kind, "job": record.job, "period": record.period}
         path = self._dir(source) / "journal.jsonl"
         line = (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
-        with self._io(), path.open("a+b") as fh:
+        with self._io(), os.fdopen(open_private(path, os.O_RDWR | os.O_APPEND), "a+b") as fh:
             if fh.seek(0, os.SEEK_END):
                 fh.seek(-1, os.SEEK_END)
                 if fh.read(1) != b"\n":  # a line cut short by a crash: end it, keep this one
@@ -252,13 +255,14 @@ class Ledger:
         """True once per (problem key, day): the admin hears of a problem once a day."""
         path = self.root / "alerts.jsonl"
         with self._io():
-            self.root.mkdir(parents=True, exist_ok=True)
-        with self._io(), FileLock(str(self.root / "alerts.lock")):
+            private_dir(self.root)
+        with self._io(), FileLock(str(self.root / "alerts.lock"), mode=0o600):
             seen = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
             line = json.dumps({"day": day.isoformat(), "key": key}, ensure_ascii=False)
             if line in seen:
                 return False
-            with path.open("a", encoding="utf-8") as fh:
+            with os.fdopen(open_private(path, os.O_WRONLY | os.O_APPEND), "a",
+                           encoding="utf-8") as fh:
                 fh.write(line + "\n")
         return True
 
@@ -266,9 +270,11 @@ class Ledger:
         """Undo ``first_alert_today`` for an alert that could not be sent: the next run tries."""
         path = self.root / "alerts.jsonl"
         line = json.dumps({"day": day.isoformat(), "key": key}, ensure_ascii=False)
-        with self._io(), FileLock(str(self.root / "alerts.lock")):
+        with self._io(), FileLock(str(self.root / "alerts.lock"), mode=0o600):
             if not path.exists():
                 return
             kept = [seen for seen in path.read_text(encoding="utf-8").splitlines()
                     if seen != line]
-            path.write_text("".join(f"{seen}\n" for seen in kept), encoding="utf-8")
+            with os.fdopen(open_private(path, os.O_WRONLY | os.O_TRUNC), "w",
+                           encoding="utf-8") as fh:
+                fh.write("".join(f"{seen}\n" for seen in kept))

@@ -18,6 +18,7 @@ from sheetsync.backends import Access, Backend, kind
 from sheetsync.core import calendar, progress, rules, writeplan
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
+from sheetsync.host import places
 from sheetsync.host.config import Config
 from sheetsync.model import Assessment, Project, RawWorkbook
 
@@ -27,9 +28,11 @@ Opener = Callable[[str], Backend]
 
 
 def access(config: Config) -> Access:
-    """How this run reaches its sources: the configured key, endpoint and lock folder."""
+    """How this run reaches its sources: the configured key and endpoint, and the host-wide
+    folder of .xlsx write locks (``places.host_lock_dir``: not in the state dir, so two runs
+    with different state dirs still take one lock per workbook)."""
     return Access(credentials=Path(config.credentials), endpoint=config.sheets_endpoint or None,
-                  lock_dir=Path(config.state_dir) / "locks")
+                  lock_dir=places.host_lock_dir())
 
 
 def opener(config: Config) -> Opener:
