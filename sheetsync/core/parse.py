@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sheetsync.core import cells, graph, responses, schema, workdays
+from sheetsync.core import cells, graph, ids, responses, schema, workdays
 from sheetsync.core.cells import Bad
 from sheetsync.core.rules import first_rows
 from sheetsync.core.tables import (
@@ -145,10 +145,11 @@ def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
             if "id" not in cell.unreadable:
                 reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
             continue
-        if key in first_row:
+        if ids.key(key) in first_row:  # M1 and m1 are one ID: the later row is INVALID
             reader.report(sheet.tab.name, row, sheet.columns["id"], key, "duplicate_id",
-                          id=key, first=str(first_row[key]))
-        first_row.setdefault(key, row)
+                          id=key, first=str(first_row[ids.key(key)]))
+            cell.unreadable.add("id")
+        first_row.setdefault(ids.key(key), row)
         title = cell.get("title", cells.parse_text)
         if title is None and "title" not in cell.unreadable and "title" in sheet.columns:
             reader.report(sheet.tab.name, row, sheet.columns["title"], None, "required",
@@ -157,8 +158,9 @@ def _milestones(sheet: Sheet | None, reader: Reader) -> tuple[Milestone, ...]:
         due = cell.date("due")
         confirmed = cell.get("client_confirmed", cells.parse_confirmed, schema.CONFIRMATIONS)
         if due is None and "due" not in cell.unreadable and status is not Status.CANCELLED:
-            reader.report(sheet.tab.name, row, sheet.columns.get("due", 0), None, "required",
-                          column=schema.header(schema.MILESTONES, "due", reader.language))
+            if "due" in sheet.columns:  # else the missing column is the one problem
+                reader.report(sheet.tab.name, row, sheet.columns["due"], None, "required",
+                              column=schema.header(schema.MILESTONES, "due", reader.language))
             cell.unreadable.add("due")
         out.append(Milestone(
             id=key,
@@ -194,6 +196,7 @@ def _dependency_problems(sheet: Sheet | None, milestones: tuple[Milestone, ...],
         value = sheet.tab.value(m.row, col)
         if m.id in m.depends_on:
             reader.report(sheet.tab.name, m.row, col, value, "self_dependency", id=m.id)
+            bad_rows.add(m.row)  # flagged INVALID: the row cannot be judged AT_RISK
         unknown = [dep for dep in m.depends_on if dep != m.id and dep not in known]
         if len(unknown) == 1:
             reader.report(sheet.tab.name, m.row, col, value, "unknown_dependency",
@@ -218,7 +221,8 @@ def _dependency_problems(sheet: Sheet | None, milestones: tuple[Milestone, ...],
 # --------------------------------------------------------------------------- Updates, Changes
 
 
-def _updates(sheet: Sheet | None, known: set[str], reader: Reader) -> tuple[Update, ...]:
+def _updates(sheet: Sheet | None, known: dict[str, str],
+             reader: Reader) -> tuple[Update, ...]:
     if sheet is None:
         return ()
     out: list[Update] = []
@@ -227,7 +231,7 @@ def _updates(sheet: Sheet | None, known: set[str], reader: Reader) -> tuple[Upda
         when = cell.date("date")
         kind = cell.word("type", schema.UPDATE_TYPES)
         text = cell.get("text", cells.parse_text)
-        milestone = cell.get("milestone", cells.parse_id) or ""
+        milestone = ids.spelled(cell.get("milestone", cells.parse_id) or "", known)
         by = cell.get("by", cells.parse_text) or ""
         internal = cell.get("internal", cells.parse_yes_no, schema.YES_NO)
         for key, value in (("date", when), ("type", kind), ("text", text)):
@@ -235,7 +239,7 @@ def _updates(sheet: Sheet | None, known: set[str], reader: Reader) -> tuple[Upda
                 reader.report(sheet.tab.name, row, sheet.columns[key], None, "required",
                               column=schema.header(schema.UPDATES, key, reader.language))
                 cell.unreadable.add(key)
-        if milestone and milestone not in known:
+        if milestone and ids.key(milestone) not in known:
             reader.report(sheet.tab.name, row, sheet.columns["milestone"], milestone,
                           "unknown_milestone", id=milestone)
         if when is None or kind is None or text is None:
@@ -250,7 +254,7 @@ def _changes(sheet: Sheet | None, milestones: tuple[Milestone, ...],
              reader: Reader) -> tuple[Change, ...]:
     if sheet is None or "id" not in sheet.columns:
         return ()
-    by_id = first_rows(milestones)
+    by_id, known = first_rows(milestones), ids.spellings(milestones)
     out: list[Change] = []
     for row in data_rows(sheet):
         cell = RowReader(sheet, row, reader)
@@ -258,7 +262,7 @@ def _changes(sheet: Sheet | None, milestones: tuple[Milestone, ...],
         if not key:
             reader.report(sheet.tab.name, row, sheet.columns["id"], None, "no_id")
             continue
-        milestone = cell.get("milestone", cells.parse_id) or ""
+        milestone = ids.spelled(cell.get("milestone", cells.parse_id) or "", known)
         if milestone and milestone not in by_id:
             reader.report(sheet.tab.name, row, sheet.columns["milestone"], milestone,
                           "unknown_milestone", id=milestone)
@@ -376,8 +380,9 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     if raw.locale and not settings.date_order:  # a Google Sheet: its locale settles the rest
         reader.locale, reader.locale_order = raw.locale, cells.locale_date_order(raw.locale)
     ms_sheet = sheet_of(tabs, schema.MILESTONES, reader, required=True)
-    milestones = _dependency_problems(ms_sheet, _milestones(ms_sheet, reader), reader)
-    known = {m.id for m in milestones}
+    milestones = _dependency_problems(ms_sheet, ids.respell(_milestones(ms_sheet, reader)),
+                                      reader)
+    known = ids.spellings(milestones)
     updates = _updates(sheet_of(tabs, schema.UPDATES, reader, required=False), known, reader)
     changes = _changes(sheet_of(tabs, schema.CHANGES, reader, required=False), milestones, reader)
     if not raw.can_write:
