@@ -163,8 +163,27 @@ class Package:
         return None
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file, not a zip
+
+
+def not_a_package(path: Path, data: bytes) -> str:
+    """What a compound (OLE) file named .xlsx is: a password-protected workbook (Office keeps
+    the encrypted package in an ``EncryptionInfo`` + ``EncryptedPackage`` compound file) or
+    an old binary .xls; how to make it one sheetsync can read."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return (f"{path} is encrypted with a password, so sheetsync cannot read it; remove the "
+                "password (Excel: File > Info > Protect Workbook > Encrypt with Password, "
+                "clear it and save; LibreOffice: File > Save As, untick 'Save with password'); "
+                "sheet protection (Review > Protect Sheet) needs no password to read and may "
+                "stay.")
+    return (f"{path} is an old binary Excel workbook (.xls), not an .xlsx one; open it in "
+            "Excel or LibreOffice and save it as .xlsx (Excel Workbook).")
+
+
 def open_package(snapshot: Snapshot, path: Path) -> Package:
     """The package of a Snapshot; SourceError with a sentence when it is not a workbook."""
+    if snapshot.data.startswith(OLE_MAGIC):
+        raise SourceError(not_a_package(path, snapshot.data))
     try:
         archive = zipfile.ZipFile(io.BytesIO(snapshot.data))
     except (zipfile.BadZipFile, OSError) as exc:

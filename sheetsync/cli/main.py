@@ -21,6 +21,7 @@ import click
 from sheetsync import __version__
 from sheetsync.cli import followthrough, inbox_cmd, lines
 from sheetsync.cli import loop as service
+from sheetsync.core import days
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
 from sheetsync.lang.catalog import LANGUAGES
@@ -64,10 +65,13 @@ def _as_of(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.",
                                  param_hint="--as-of") from None
+    if days.out_of_range(day):
+        raise click.BadParameter(days.out_of_range(day), param_hint="--as-of")
+    return day
 
 
 def _sources(given: tuple[str, ...], cfg: config.Config) -> list[str]:
@@ -185,6 +189,8 @@ def _now(value: str | None) -> datetime:
         raise click.BadParameter(f"{value!r} is not a moment with its offset; write it as "
                                  "YYYY-MM-DDTHH:MM+HH:MM, e.g. 2026-11-27T16:05+00:00.",
                                  param_hint="--now")
+    if days.out_of_range(moment.date()):
+        raise click.BadParameter(days.out_of_range(moment.date()), param_hint="--now")
     return moment
 
 

@@ -16,9 +16,11 @@ from sheetsync.core import cells, graph, ids, responses, schema, workdays
 from sheetsync.core.cells import Bad
 from sheetsync.core.rules import first_rows
 from sheetsync.core.tables import (
+    LAST_COLUMN,
     Reader,
     RowReader,
     Sheet,
+    a1_split,
     data_rows,
     find_tabs,
     flag_columns,
@@ -39,6 +41,7 @@ from sheetsync.model import (
     Settings,
     Status,
     Update,
+    blank,
     cell_text,
 )
 
@@ -325,6 +328,12 @@ def _flag_cells(sheet: Sheet | None, language: str, reader: Reader) -> FlagCells
             reader.report(sheet.tab.name, merged[0], merged[1], None, "merged_in_the_way",
                           range=merged[2])
             return None
+        if max(flag_col, detail_col) > LAST_COLUMN:  # a header as far right as XFD1
+            header = sheet.tab.rows[sheet.header_row - 1]
+            right = max(c for c, v in enumerate(header, start=1) if not blank(v))
+            reader.report(sheet.tab.name, sheet.header_row, right, header[right - 1],
+                          "no_room_for_flags")
+            return None
     current = []
     for row in range(sheet.header_row + 1, len(sheet.tab.rows) + 1):
         flag, detail = (cell_text(sheet.tab.value(row, c)) for c in (flag_col, detail_col))
@@ -346,18 +355,6 @@ def _merged_over(tab: RawTab, cols: set[int]) -> tuple[int, int, str] | None:
         if any(c1 <= c <= c2 for c in cols):
             return r1, c1, ref
     return None
-
-
-def a1_split(ref: str) -> tuple[int, int]:
-    """ "K12" -> (12, 11); ValueError when it is not a cell reference."""
-    letters = ref.rstrip("0123456789").upper()
-    digits = ref[len(letters):]
-    if not letters or not digits or not letters.isalpha() or not letters.isascii():
-        raise ValueError(ref)
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(digits), col
 
 
 # --------------------------------------------------------------------------- the whole workbook

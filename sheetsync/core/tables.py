@@ -10,6 +10,7 @@ unreadable. ``parse`` uses these for each tab.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +29,7 @@ TEXT_SHOWN = 500  # a problem or its fix, whatever facts it quotes
 def clip(text: str, limit: int = VALUE_SHOWN) -> str:
     """``text`` cut to ``limit`` characters, an ellipsis saying it was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+LAST_COLUMN = 16384  # XFD, Excel's last column: no flag column is placed past it
 
 
 @dataclass
@@ -168,16 +170,74 @@ def sheet_of(tabs: dict[str, RawTab], kind: str, reader: Reader, *,
     row = sheet.header_row or 1
     header = tab.rows[row - 1] if len(tab.rows) >= row else ()
     col = 1 + max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
-    # past the Flag columns a check adds at the right, so the cell stays put once they exist
-    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row and any(
-            key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
-        col = max(col, max(flag_columns(sheet)) + 1)
+    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
+        # past the Flag columns a check adds at the right, so the cell stays put once they exist
+        if any(key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
+            col = max(col, max(flag_columns(sheet)) + 1)
+    merges = header_merges(tab, row) if sheet.header_row else []
+    for first, _, ref in merges:  # the columns under a merge have no header of their own
+        reader.report(tab.name, row, first, tab.value(row, first), "merged_header", range=ref)
+    taken: set[int] = set()
     for key in schema.REQUIRED_COLUMNS.get(kind, ()):
-        if key not in sheet.columns:  # said at the header cell where the column can go
-            reader.report(tab.name, row, col, None, "missing_column",
-                          column=schema.header(kind, key, reader.language))
+        if key in sheet.columns:
+            continue
+        column = schema.header(kind, key, reader.language)
+        renamed = _renamed(header, kind, key, taken) if sheet.header_row else 0
+        if renamed:  # said at the header a person renamed: the cell to fix
+            taken.add(renamed)
+            reader.report(tab.name, row, renamed, header[renamed - 1], "renamed_column",
+                          column=column)
+        elif merges:  # said at the merged header that hides it
+            reader.report(tab.name, row, merges[0][0], tab.value(row, merges[0][0]),
+                          "missing_column", column=column)
+        else:  # said at the header cell where the column can go
+            reader.report(tab.name, row, col, None, "missing_column", column=column)
             col += 1
     return sheet
+
+
+def header_merges(tab: RawTab, row: int) -> list[tuple[int, int, str]]:
+    """Merged ranges of the header row over two or more columns: (first, last column, ref)."""
+    out = []
+    for ref in tab.merged:
+        first, _, last = ref.replace("$", "").partition(":")
+        try:
+            (r1, c1), (r2, c2) = a1_split(first), a1_split(last or first)
+        except ValueError:
+            continue
+        if r1 <= row <= r2 and c2 > c1:
+            out.append((c1, c2, ref))
+    return sorted(out)
+
+
+def _renamed(header: tuple[Any, ...], kind: str, key: str, taken: set[int]) -> int:
+    """The column of a header sheetsync does not know that reads like a name of ``key``
+    ("Due by when", "Milestone ID"), else 0: where a required column was renamed."""
+    names = [schema.norm(a) for a in schema.COLUMNS[kind][key]]
+    best, best_col = 0.0, 0
+    for col, value in enumerate(header, start=1):
+        if blank(value) or col in taken or schema.column_key(kind, value) is not None:
+            continue
+        text = schema.norm(value)
+        for name in names:
+            score = difflib.SequenceMatcher(None, text, name).ratio()
+            if name and (f" {name} " in f" {text} " or name in text.split()):
+                score = max(score, 0.9)
+            if score > best:
+                best, best_col = score, col
+    return best_col if best >= 0.6 else 0
+
+
+def a1_split(ref: str) -> tuple[int, int]:
+    """ "K12" -> (12, 11); ValueError when it is not a cell reference."""
+    letters = ref.rstrip("0123456789").upper()
+    digits = ref[len(letters):]
+    if not letters or not digits or not letters.isalpha() or not letters.isascii():
+        raise ValueError(ref)
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col
 
 
 def flag_columns(sheet: Sheet) -> tuple[int, int]:

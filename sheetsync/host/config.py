@@ -83,6 +83,18 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
         value = float(value)
     if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
         raise ConfigError(f"{key} in {where} must be {_KINDS[kind]}; fix it in that file.")
+    if isinstance(value, str):
+        _plain(value, f"{key} in {where}")
+    return value
+
+
+def _plain(value: str, what: str) -> str:
+    """``value`` when it holds no control character (a NUL, a line break), else ConfigError
+    that names where it was set: a file name or a header cannot hold one."""
+    bad = next((c for c in value if ord(c) < 32 or ord(c) == 127), None)
+    if bad is not None:
+        raise ConfigError(f"{what} contains a control character ({bad!r}) in {value!r}; "
+                          "remove it (a line break, a NUL) and write the value on one line.")
     return value
 
 
@@ -139,10 +151,11 @@ def _from_file(path: Path) -> Config:
             raise ConfigError(f"project {i} in {where} needs a source = \"...\" line "
                               "(an .xlsx path, a Google Sheet URL or gsheet:<id>).")
         _unknown_keys(item, PROJECT_KEYS, f"in project {i} ([[projects]]) of {where}")
-        source = item["source"]
+        source = _plain(item["source"], f"the source of project {i} in {where}")
         if not _is_remote(source) and not Path(source).is_absolute():
             source = str((path.parent / source).resolve())  # relative to the config file
-        projects.append(ProjectRef(source=source, name=str(item.get("name", ""))))
+        name = _plain(str(item.get("name", "")), f"the name of project {i} in {where}")
+        projects.append(ProjectRef(source=source, name=name))
     smtp = SmtpSettings(
         host=_get(smtp_table, "host", str, where) or "",
         port=_in_range(_get(smtp_table, "port", int, where), 1, 65535,
@@ -190,6 +203,12 @@ def _is_remote(source: str) -> bool:
     return source.startswith(("gsheet:", "http://", "https://"))
 
 
+_ENV_TEXTS = ("SHEETSYNC_FROM", "SHEETSYNC_ADMIN_EMAIL", "SHEETSYNC_SMTP_HOST",
+              "SHEETSYNC_SMTP_USER", "SHEETSYNC_SMTP_SECURITY", "SHEETSYNC_OUTBOX",
+              "SHEETSYNC_STATE_DIR", "SHEETSYNC_CREDENTIALS", "SHEETSYNC_SHEETS_ENDPOINT",
+              "SHEETSYNC_SMTP_OAUTH2_FILE")
+
+
 def _keyring_password(user: str) -> str:
     if not user:
         return ""
@@ -206,6 +225,9 @@ def _keyring_password(user: str) -> str:
 def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
     """The file (``--config`` or ./sheetsync.toml if present), then the environment over it."""
     env = os.environ if env is None else env
+    for name in _ENV_TEXTS:
+        if name in env:
+            _plain(env[name], name)
     if path is not None and Path(path).is_dir():
         inside = Path(path) / DEFAULT_FILE
         if not inside.is_file():
