@@ -86,12 +86,20 @@ def slips(project: Project, as_of: date) -> dict[str, int]:
     return {key: p.slip_days for key, p in projections.items() if p.slip_days > 0}
 
 
-def moved_by(project: Project, as_of: date, item: str) -> dict[str, int]:
+def moved_by(project: Project, as_of: date, item: str, *,
+             first: Mapping[str, Milestone] | None = None,
+             waiting: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, int]:
     """The milestones downstream of ``item`` that its own lateness moves, and by how many
-    days, nearest first. Empty when ``item`` is on time, closed, undated or unknown."""
-    first = first_rows(project.milestones)
+    days, nearest first. Empty when ``item`` is on time, closed, undated or unknown.
+
+    ``first`` (``first_rows``) and ``waiting`` (the reversed graph) may be handed in by a
+    caller that asks for many items; only ``item`` and what waits on it are walked."""
+    first = first_rows(project.milestones) if first is None else first
     if item not in first:
         return {}
-    slip = propagate(first, {item: own_slip(first[item], as_of)})
-    downstream = graph.downstream({k: m.depends_on for k, m in first.items()}, item)
+    if waiting is None:
+        waiting = graph.reverse({k: m.depends_on for k, m in first.items()})
+    downstream = graph.reachable(waiting, item)
+    reached = {key: first[key] for key in (item, *downstream) if key in first}
+    slip = propagate(reached, {item: own_slip(first[item], as_of)})
     return {key: slip[key] for key in downstream if slip.get(key, 0) > 0}

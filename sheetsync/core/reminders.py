@@ -115,15 +115,16 @@ def held_up(first: Mapping[str, Milestone], moved: Mapping[str, int],
 
 
 def _milestone_item(project: Project, first: Mapping[str, Milestone], a: Assessment,
-                    as_of: date) -> Item | None:
-    """The item a milestone's flags make of it, or None."""
+                    as_of: date, waiting: Mapping[str, tuple[str, ...]]) -> Item | None:
+    """The item a milestone's flags make of it, or None (``waiting``: the reversed graph)."""
     m = a.milestone
-    below = graph.downstream(_deps(first), m.id)
     if Flag.CLIENT_OVERDUE in a.flags and m.owner is Owner.CLIENT:
-        moved = impact.moved_by(project, as_of, m.id)
+        below = graph.reachable(waiting, m.id)
+        moved = impact.moved_by(project, as_of, m.id, first=first, waiting=waiting)
         return Item(AskKind.CLIENT_OVERDUE, m.id, m.title, m.due, a.days_overdue,
                     held_up(first, moved, below))
     if Flag.UNCONFIRMED in a.flags and m.done_on is not None:
+        below = graph.reachable(waiting, m.id)
         window_end = shift(m.done_on, project.settings.confirm_within_days)
         return Item(AskKind.UNCONFIRMED, m.id, m.title, window_end, a.days_unconfirmed,
                     held_up(first, {}, below), since=m.done_on, note=m.acceptance)
@@ -137,14 +138,15 @@ def change_waits(c: Change, as_of: date, every_days: int) -> bool:
             and c.date is not None and (as_of - c.date).days > every_days)
 
 
-def _change_item(c: Change, first: Mapping[str, Milestone], as_of: date) -> Item:
+def _change_item(c: Change, first: Mapping[str, Milestone], as_of: date,
+                 waiting: Mapping[str, tuple[str, ...]]) -> Item:
     """The item of a change request: what it is about, and what waits on the decision."""
     target = first.get(c.milestone) if c.milestone else None
     move: Move | None = None
     holds: tuple[HeldUp, ...] = ()
     if target is not None:
         move = Move(target.id, target.title, c.old_due or target.due, c.new_due)
-        holds = held_up(first, {}, (target.id, *graph.downstream(_deps(first), target.id)))
+        holds = held_up(first, {}, (target.id, *graph.reachable(waiting, target.id)))
     since = c.date or as_of
     return Item(AskKind.CHANGE, c.id, c.change or c.id, None, (as_of - since).days, holds,
                 since=c.date, note=c.impact, move=move)
@@ -156,17 +158,18 @@ def candidates(project: Project, assessments: Sequence[Assessment], as_of: date)
     Only an ID's first row counts (a duplicate is a problem staff must fix first).
     """
     first = first_rows(project.milestones)
+    waiting = graph.reverse(_deps(first))  # once: a 20,000-row sheet asks for many items
     ranked: list[tuple[int, int, int, Item]] = []
     for index, a in enumerate(assessments):
         if first.get(a.milestone.id) is not a.milestone:
             continue
-        item = _milestone_item(project, first, a, as_of)
+        item = _milestone_item(project, first, a, as_of, waiting)
         if item is not None:
             ranked.append((KIND_ORDER.index(item.kind), -item.days_late, index, item))
     every = project.settings.reminder_every_days
     for index, c in enumerate(project.changes):
         if change_waits(c, as_of, every):
-            item = _change_item(c, first, as_of)
+            item = _change_item(c, first, as_of, waiting)
             ranked.append((KIND_ORDER.index(AskKind.CHANGE), -item.days_late, index, item))
     return [item for *_, item in sorted(ranked, key=lambda r: r[:3])]
 

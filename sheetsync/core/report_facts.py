@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from sheetsync.core import graph
 from sheetsync.core.rules import first_by_id
@@ -35,9 +36,14 @@ class Facts:
         a = self.by_id.get(mid)
         return Ref(mid, a.milestone.title if a else "")
 
+    @cached_property
+    def waiting_on(self) -> dict[str, tuple[str, ...]]:
+        """Who waits on whom, reversed once per report (a 20,000-row sheet asks often)."""
+        return graph.reverse(self.deps)
+
     def open_downstream(self, mid: str) -> tuple[Ref, ...]:
         """Open milestones that wait on ``mid``, directly or through others, nearest first."""
-        return tuple(self.ref(d) for d in graph.downstream(self.deps, mid)
+        return tuple(self.ref(d) for d in graph.reachable(self.waiting_on, mid)
                      if d in self.by_id and not self.by_id[d].milestone.closed)
 
 

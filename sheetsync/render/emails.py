@@ -25,6 +25,7 @@ from sheetsync.lang import catalog
 from sheetsync.lang.catalog import Catalog
 from sheetsync.model import Assessment, Project, Settings
 from sheetsync.render import actions
+from sheetsync.render.caps import cap_reminder, cap_report
 from sheetsync.render.phrases import (
     Phrases,
     bullet,
@@ -108,15 +109,19 @@ def _reply_parts(settings: Settings, words: Catalog, signer: actions.Signer | No
     return {"buttons": buttons, "buttons_hint": words("buttons_hint") if shown else ""}
 
 
-def _context(report: Report, settings: Settings, words: Catalog,
+def _context(whole: Report, settings: Settings, words: Catalog,
              signer: actions.Signer | None = None) -> dict[str, object]:
-    strong, pale = STATE_COLOURS[report.summary.state]
+    strong, pale = STATE_COLOURS[whole.summary.state]
+    report, more = cap_report(whole)
     return {
         **_reply_parts(settings, words, signer),
         "report": report,
+        "more": {key: words("more_in_sheet", n=f"{n:,}") if n else ""
+                 for key, n in more.items()},
+        "waiting_count": len(whole.waiting),
         "t": words,
         "p": Phrases(words),
-        "subject": subject_line(report, words),
+        "subject": subject_line(whole, words),
         "week": words("week", start=words.date(report.week_start), end=words.full(report.as_of)),
         "pm": one_line(settings.pm_name),
         "client": one_line(report.client),
@@ -179,6 +184,7 @@ def _reminder_context(reminder: Reminder, settings: Settings, words: Catalog,
                       signer: actions.Signer | None = None) -> dict[str, object]:
     strong, pale = TONE_COLOURS[reminder.tone]
     tone = reminder.tone.value
+    shown, more = cap_reminder(reminder)
     project = one_line(settings.name)
     pm = one_line(settings.pm_name) or settings.pm_email or words("r_pm")
     sponsor = settings.sponsor_email if reminder.cc_sponsor else ""
