@@ -21,7 +21,7 @@ def test_depends_on_names_an_id_in_any_case_and_spacing() -> None:
     p = book([["M1", "Design", "", "2026-11-02", "wip", None, None, ""],
               [" m2 ", "Build", "", "2026-12-20", "wip", None, None, " m1 ; M1"]])
     assert p.problems == ()
-    m1, m2 = p.milestones
+    _, m2 = p.milestones
     assert (m2.id, m2.depends_on) == ("m2", ("M1",))
     assert Flag.AT_RISK in flags(p)[3]  # M1 is late, so m2, which waits on it, is at risk
 

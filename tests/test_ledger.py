@@ -308,7 +308,7 @@ def test_state_dir_is_0700_and_its_files_0600_whatever_the_umask(
 def test_an_existing_open_state_dir_is_made_private(tmp_path: Path) -> None:
     root = tmp_path / "state"
     root.mkdir(mode=0o755)
-    os.chmod(root, 0o755)
+    root.chmod(0o755)
     Ledger(root).done(SOURCE, "check", "2026-11-27", at=NOW)
     assert root.stat().st_mode & 0o777 == 0o700
     assert journal(Ledger(root)).stat().st_mode & 0o777 == 0o600

@@ -171,10 +171,10 @@ def sheet_of(tabs: dict[str, RawTab], kind: str, reader: Reader, *,
     header = tab.rows[row - 1] if len(tab.rows) >= row else ()
     right = max((c for c, v in enumerate(header, start=1) if not blank(v)), default=0)
     col = right + 1
-    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row:
-        # past the Flag columns a check adds at the right, so the cell stays put once they exist
-        if any(key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
-            col = max(col, max(flag_columns(sheet)) + 1)
+    # past the Flag columns a check adds at the right, so the cell stays put once they exist
+    if kind == schema.MILESTONES and "id" in sheet.columns and sheet.header_row and any(
+            key not in sheet.columns for key in schema.JOB_OWNED_COLUMNS):
+        col = max(col, max(flag_columns(sheet)) + 1)
     merges = [m for m in header_merges(tab, row) if m[0] <= right] if sheet.header_row else []
     for first, _, ref in merges:  # the columns under a merge have no header of their own
         reader.report(tab.name, row, first, tab.value(row, first), "merged_header", range=ref)

@@ -33,7 +33,7 @@ def private_dir(path: Path) -> Path:
     """
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.stat().st_mode & 0o777 != 0o700:
-        os.chmod(path, 0o700)
+        path.chmod(0o700)
     return path
 
 
@@ -67,7 +67,7 @@ def host_lock_dir() -> Path:
     try:
         folder.mkdir(exist_ok=True)
         if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o7777 != 0o777:
-            os.chmod(folder, 0o777)
+            folder.chmod(0o777)
     except OSError:
         pass  # the backend says what is wrong when it takes the lock
     return folder

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sheetsync.core.reminders import Reminder
-from sheetsync.core.report import Report
+from sheetsync.core.report_shapes import Report
 
 SHOWN = 30  # lines of one list an email shows
 
