@@ -373,7 +373,7 @@ class Delivery:
     """The outcome of sending one Message."""
 
     message_id: str
-    result: str  # "sent" or "failed"
+    result: str  # "sent", "failed", or "unknown" (the server may have stored it)
     detail: str = ""
     refused: tuple[str, ...] = ()  # recipients the server refused while others were taken
 

@@ -61,6 +61,7 @@ class _Script:
     fail_all_data: int | None = None
     rejected: dict[str, int] = field(default_factory=dict)  # lower-cased address -> code
     drop_next: int = 0
+    drop_after_storing: int = 0  # store the next n messages, then close without answering
 
 
 _REPLIES = {
@@ -123,6 +124,12 @@ class LoopbackSmtpServer:
         with self._lock:
             self._script.drop_next += n
 
+    def drop_after_storing(self, n: int = 1) -> None:
+        """Store the next ``n`` messages, then close the connection before answering 250:
+        the client cannot know the message was taken."""
+        with self._lock:
+            self._script.drop_after_storing += n
+
     def drop_open_connections(self) -> None:
         """Close every open session now, as a server does when a connection sits idle."""
         controller = self._controller
@@ -177,6 +184,11 @@ class LoopbackSmtpServer:
                     message=cast(EmailMessage, parsed),
                 )
             )
+            drop = self._script.drop_after_storing > 0
+            self._script.drop_after_storing -= drop
+        if drop and server.transport is not None:
+            server.transport.abort()  # stored, and the 250 never goes out
+            return "421 4.3.2 never sent: the connection is already closed"
         return "250 2.0.0 Message accepted for delivery"
 
     def _authenticate(

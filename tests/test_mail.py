@@ -530,3 +530,23 @@ def test_open_transport_chooses_the_outbox_without_a_host(tmp_path: Path) -> Non
     chosen = open_transport(SmtpSettings(host="mail.example"), tmp_path)
     assert isinstance(chosen, OutboxTransport) and chosen.folder == tmp_path
     assert isinstance(open_transport(SmtpSettings(host="mail.example"), None), SmtpTransport)
+
+
+# --------------------------------------------------------------------------- stored, then lost
+
+
+def test_a_connection_lost_after_the_server_stored_the_message_is_unknown_not_retried(
+    smtp_server: LoopbackSmtpServer,
+) -> None:
+    """Issue 11 item 1: the server stores the message, then drops the connection before 250.
+    Resending would give the client a second copy with the same Message-ID."""
+    smtp_server.drop_after_storing(1)
+    sleeps = Sleeps()
+    with SmtpTransport(settings_for(smtp_server), retries=3, sleep=sleeps) as tr:
+        first = tr.send(message(1))
+        second = tr.send(message(2))  # the next one goes through a new connection
+    assert first.result == "unknown" and "may have been delivered" in first.detail
+    assert second.result == "sent"
+    assert sleeps == []
+    ids = [m.message["Message-ID"] for m in smtp_server.messages]
+    assert ids == [message(1).message_id, message(2).message_id]  # each exactly once

@@ -423,16 +423,16 @@ def test_crash_between_send_and_record_is_never_resent_by_itself(
 
     res = cli(smtp_server, state, book)
 
-    assert res.code == 0, res.stderr
-    assert res.one["result"] == "skipped"
-    assert "unknown" in res.one["detail"]
+    assert res.code == 1, res.stderr  # the admin has to act (issue 11 item 3)
+    assert res.one["result"] == "unknown"
+    assert "unknown" in res.one["detail"] and "sheetsync resolve" in res.one["detail"]
     assert res.one["message_id"] == lost
     assert smtp_server.messages == []
     (row,) = log_rows(book)
     assert (row["Result"], row["Message-ID"]) == ("unknown", lost)
 
     again = cli(smtp_server, state, book)
-    assert again.one["result"] == "skipped" and "unknown" in again.one["detail"], again
+    assert again.one["result"] == "unknown" and again.code == 1, again
     assert smtp_server.messages == []
     assert len(log_rows(book)) == 1  # said once
 
@@ -452,7 +452,7 @@ def test_an_interrupted_send_earlier_in_the_week_is_not_followed_by_another(
     res = cli(smtp_server, state, book)
 
     assert smtp_server.messages == []
-    assert res.one["result"] == "skipped"
+    assert res.one["result"] == "unknown"
     assert "unknown" in res.one["detail"]
 
 
@@ -594,3 +594,22 @@ def test_each_email_carries_only_its_own_project(smtp_server: LoopbackSmtpServer
             for leak in (other, *marks[other][:3]):
                 assert leak not in part, f"{name}'s email holds {leak!r}"
             assert other.split()[0] not in part
+
+
+def test_a_report_the_server_stored_before_dropping_the_line_is_unknown_never_resent(
+        smtp_server: LoopbackSmtpServer, book: Path, state: Path) -> None:
+    """Issue 11 items 1 and 3: stored, then the connection closed before 250. One policy with
+    a crash mid-send: unknown, exit 1, never sent again by itself."""
+    smtp_server.drop_after_storing(1)
+    res = cli(smtp_server, state, book)
+    assert res.code == 1 and res.one["result"] == "unknown", res
+    assert "may have been delivered" in res.one["detail"]
+    assert len(smtp_server.messages) == 1
+    (row,) = log_rows(book)
+    assert row["Result"] == "unknown"
+
+    for _ in range(2):  # the next runs: still exactly one email
+        again = cli(smtp_server, state, book)
+        assert again.one["result"] == "unknown" and again.code == 1
+    assert len(smtp_server.messages) == 1
+    assert len(log_rows(book)) == 1

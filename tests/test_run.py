@@ -448,10 +448,10 @@ def test_a_crash_between_send_and_record_is_never_resent(
         message_id=mid, recipients=tuple(CLIENTS + CCS), subject="Acme website rollout")
 
     code, data, err = run(str(book), now="2026-11-27T16:15+00:00")
-    assert code == 0
+    assert code == 1  # the admin has to act (issue 11 item 3)
     check, report = data["projects"][0]["actions"]
     assert check["job"] == "check"
-    assert (report["job"], report["result"]) == ("report", "skipped")
+    assert (report["job"], report["result"]) == ("report", "unknown")
     assert report["detail"].startswith("unknown:") and mid in report["detail"]
     assert "UNKNOWN" in err
     # No email to the client; one to the admin.
@@ -466,6 +466,7 @@ def test_a_crash_between_send_and_record_is_never_resent(
         code, data, _ = run(str(book), now=now)
         assert code == 0
         assert ("report", "skipped") not in actions(data)
+        assert ("report", "unknown") not in actions(data)  # told once; doctor lists it
     assert len(smtp_server.messages) == 1
     assert len([r for r in log_rows(book) if r["Result"] == "unknown"]) == 1
 

@@ -153,7 +153,7 @@ def report(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
                                                           dry_run=dry_run)),
             labels, progress=lines.wanted(todo, as_json)), as_json, "report", labels,
             pages.by_source)
-    _finish(any(r.result == "failed" or r.log_pending for r in results))
+    _finish(any(r.result in ("failed", "unknown") or r.log_pending for r in results))
 
 
 @main.command()
@@ -175,7 +175,7 @@ def remind(ctx: click.Context, sources: tuple[str, ...], as_of: str | None, as_j
         results = lines.print_sent(lines.each(
             todo, lambda s: remind_flow.remind(s, run, as_of=day, dry_run=dry_run),
             labels, progress=lines.wanted(todo, as_json)), as_json, "remind", labels)
-    _finish(any(r.result == "failed" or r.log_pending for r in results))
+    _finish(any(r.result in ("failed", "unknown") or r.log_pending for r in results))
 
 
 def _now(value: str | None) -> datetime:

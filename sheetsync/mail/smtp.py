@@ -131,7 +131,12 @@ class SmtpTransport:
         except TemporaryDeliveryError as exc:
             return True, str(exc)
         try:
-            refused = smtp.sendmail(sender, list(msg.recipients), data)
+            refused = _sendmail(smtp, sender, list(msg.recipients), data)
+        except _MaybeStored as cut:  # never retried: the client might get it twice
+            self.close()
+            return Delivery(message_id=msg.message_id, result="unknown", detail=(
+                f"reached the mail server at {self.settings.where} in full, but no answer "
+                f"came ({cut}), so it may have been delivered"))
         except (smtplib.SMTPException, OSError) as exc:
             temporary, reason = classify(exc)
             lost = connection_lost(exc)
@@ -223,6 +228,38 @@ def _yagmail_client(s: SmtpSettings) -> Any:
         soft_email_validation=False,
         **extra,
     )
+
+
+class _MaybeStored(Exception):
+    """The whole message went to the server, then no answer came: stored or not, unknown."""
+
+
+def _sendmail(smtp: smtplib.SMTP, sender: str, recipients: list[str],
+              data: bytes) -> dict[str, tuple[int, bytes]]:
+    """``smtplib.SMTP.sendmail`` (MAIL, RCPT, DATA), except that a connection lost or timed
+    out after the message's final dot raises ``_MaybeStored``: the server may have stored
+    the message (RFC 5321 4.1.1.4), so it must not be retried like a failure before it."""
+    before_dot = smtp.send
+
+    def send(chunk: bytes | str) -> None:
+        before_dot(chunk)
+        if isinstance(chunk, bytes) and chunk.endswith(b"\r\n.\r\n"):
+            smtp.getreply = after_dot  # type: ignore[method-assign]
+
+    reply = smtp.getreply
+
+    def after_dot() -> tuple[int, bytes]:
+        try:
+            return reply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            raise _MaybeStored(str(exc) or type(exc).__name__) from exc
+
+    smtp.send = send  # type: ignore[method-assign,assignment]
+    try:
+        return smtp.sendmail(sender, recipients, data)
+    finally:  # back to the class's own methods
+        smtp.__dict__.pop("send", None)
+        smtp.__dict__.pop("getreply", None)
 
 
 _OAUTH2_KEYS = ("google_client_id", "google_client_secret", "google_refresh_token")

@@ -67,6 +67,10 @@ def deliver(loaded: Loaded, draft: Draft, ctx: Context, *, force: bool = False,
                           recipients=message.recipients, subject=message.subject,
                           items=draft.items, cc_sponsor=bool(draft.extra_cc))
         delivery = ctx.transport.send(message)
+        if delivery.result == "unknown":  # stored, perhaps, then the line dropped: one policy
+            # with a crash here: the intent stays open, never resent by itself, told once
+            status = ctx.ledger.status(source, draft.job, period)
+            return _unknown(base, loaded, ctx, status, draft, why=delivery.detail)
         ctx.ledger.outcome(source, draft.job, period, at=ctx.now,
                            message_id=message.message_id, result=delivery.result,
                            detail=delivery.detail, items=draft.items)
@@ -120,11 +124,13 @@ def _with(sent: Sent, loaded: Loaded, **changes: object) -> Sent:
 
 
 def _unknown(base: Sent, loaded: Loaded, ctx: Context, status: PeriodStatus,
-             draft: Draft) -> Sent:
+             draft: Draft, why: str = "") -> Sent:
+    """An email that may have reached the client: result ``unknown`` (exit 1), told once."""
     detail, _told_now, why = settle_unknown(loaded, ctx, draft.job, draft.period.isoformat(),
                                            status, recipients=base.recipients,
-                                           subject=draft.subject, items=draft.items)
-    sent = replace(base, message_id=status.message_id, detail=detail, unknown=True)
+                                           subject=draft.subject, items=draft.items, why=why)
+    sent = replace(base, result="unknown", message_id=status.message_id, detail=detail,
+                   unknown=True)
     if why:
         sent = replace(sent, detail=f"{detail}; {why}", log_pending=why)
     return _with(sent, loaded)
@@ -133,10 +139,12 @@ def _unknown(base: Sent, loaded: Loaded, ctx: Context, status: PeriodStatus,
 # --------------------------------------------------------------------------- unknown sends
 
 
-def unknown_detail(message_id: str) -> str:
-    return (f"unknown: an earlier send ({message_id}) was interrupted before its result was "
-            "recorded; it was not sent again. Check with the client, then use --force to "
-            "resend if it did not arrive.")
+def unknown_detail(message_id: str, why: str = "") -> str:
+    """What an admin reads of a send whose fate is unknown, and the two ways to settle it."""
+    what = why or "was interrupted before its result was recorded"
+    return (f"unknown: a send ({message_id}) {what}; it was not sent again. Ask the client "
+            "whether it arrived, then record it with `sheetsync resolve SOURCE --period "
+            "DATE --sent` (it arrived) or `--resend` (send it again at the next run).")
 
 
 def told(status: PeriodStatus) -> bool:
@@ -146,14 +154,14 @@ def told(status: PeriodStatus) -> bool:
 
 def settle_unknown(loaded: Loaded, ctx: Context, job: str, period: str, status: PeriodStatus,
                    *, recipients: tuple[str, ...] = (), subject: str = "",
-                   items: tuple[str, ...] = ()) -> tuple[str, bool, str]:
+                   items: tuple[str, ...] = (), why: str = "") -> tuple[str, bool, str]:
     """An intent with no outcome: never resend by itself; say so once (ledger, Log row).
 
     Returns the detail, whether it was told now (not on an earlier run), and why the Log
     row could not be written ("" when it was, or nothing was to write). The Log row names
     what the interrupted send was for (its intent's recipients, subject and items).
     """
-    detail = unknown_detail(status.message_id)
+    detail = unknown_detail(status.message_id, why)
     if told(status):
         return detail, False, ""
     intent = next((r for r in reversed(status.records)

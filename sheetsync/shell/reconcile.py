@@ -44,7 +44,7 @@ class Due:
 @dataclass(frozen=True)
 class Action:
     job: str
-    result: str  # "done" (a check), "sent", "skipped", "failed"
+    result: str  # "done" (a check), "sent", "skipped", "failed", "unknown" (may have gone)
     detail: str = ""
     unknown: bool = False  # an earlier send's outcome is unknown: the admin must look
     log_pending: str = ""  # its Log row is kept for the next run: why the sheet refused it
@@ -72,7 +72,7 @@ class ProjectRun:
 
     @property
     def failed(self) -> bool:
-        return bool(self.error) or any(a.result == "failed" or a.log_pending
+        return bool(self.error) or any(a.result in ("failed", "unknown") or a.log_pending
                                        for a in self.actions)
 
 
@@ -114,7 +114,7 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                 status = run.ledger.status(source, job.name, period)
                 if status.state == "unknown" and not told(status):
                     detail, _, why = settle_unknown(loaded, run, job.name, period, status)
-                    actions.append(Action(job.name, "skipped", detail, unknown=True,
+                    actions.append(Action(job.name, "unknown", detail, unknown=True,
                                           log_pending=why))
                     continue
                 if status.state in SETTLED:

@@ -140,7 +140,8 @@ def summarise_run(results: Sequence[ProjectRun],
         checks=sum(r.checks for r in results),
         sent=sum(1 for r in results for a in r.actions if a.result == "sent"),
         problems=sum(r.problems for r in results),
-        failures=sum(1 for r in results if r.failed),
+        failures=sum(1 for r in results if r.error or any(  # unknown ones are counted apart
+            a.result == "failed" or a.log_pending for a in r.actions)),
         unknown=sum(1 for r in results for a in r.actions if a.unknown),
         lines=tuple(lines),
     )
