@@ -613,3 +613,36 @@ def test_a_report_the_server_stored_before_dropping_the_line_is_unknown_never_re
         assert again.one["result"] == "unknown" and again.code == 1
     assert len(smtp_server.messages) == 1
     assert len(log_rows(book)) == 1
+
+
+def plain(server: LoopbackSmtpServer, state: Path, *args: str | Path) -> tuple[int, str]:
+    out = subprocess.run([*SHEETSYNC, *map(str, args)], cwd=state.parent,
+                         env=env_for(server, state), capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in out.stderr, out.stderr
+    return out.returncode, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("decision", ["--sent", "--resend"])
+def test_doctor_lists_an_unknown_send_until_resolve_records_the_admins_decision(
+        smtp_server: LoopbackSmtpServer, book: Path, state: Path, decision: str) -> None:
+    """Issue 11 item 3: listed by doctor until cleared; resolve writes the ledger and Log."""
+    smtp_server.drop_after_storing(1)
+    assert cli(smtp_server, state, book).one["result"] == "unknown"
+    code, said = plain(smtp_server, state, "doctor", book)
+    assert code == 1 and "Unknown send: the report" in said and "sheetsync resolve" in said
+
+    code, said = plain(smtp_server, state, "resolve", book, "--period", AS_OF, decision)
+    assert code == 0, said
+    code, said = plain(smtp_server, state, "doctor", book)
+    assert "Unknown send" not in said
+    rows = log_rows(book)
+    assert [r["Result"] for r in rows] == ["unknown", "sent" if decision == "--sent" else "failed"]
+    assert rows[0]["Message-ID"] == rows[1]["Message-ID"]
+
+    after = cli(smtp_server, state, book)
+    if decision == "--sent":
+        assert after.one["result"] == "skipped" and len(smtp_server.messages) == 1
+    else:
+        assert after.one["result"] == "sent" and len(smtp_server.messages) == 2
+    code, said = plain(smtp_server, state, "resolve", book, "--period", AS_OF, decision)
+    assert code == 2 and "nothing to resolve" in said

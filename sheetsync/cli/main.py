@@ -399,3 +399,6 @@ main.add_command(followthrough.digest_cmd)
 from sheetsync.cli.retro import retro as _retro  # noqa: E402 - registered on the group above
 
 main.add_command(_retro)
+from sheetsync.cli.resolve_cmd import resolve as _resolve  # noqa: E402 (it uses the above)
+
+main.add_command(_resolve)

@@ -136,6 +136,19 @@ class Ledger:
 
     # ------------------------------------------------------------------ journal
 
+    def unknown_sends(self, source: str) -> tuple[tuple[str, str, str], ...]:
+        """(job, period, Message-ID) of every send of unknown fate not yet resolved, oldest
+        first; reads only (``doctor`` writes nothing, not even the project's folder)."""
+        if not (self.root / project_key(source) / "journal.jsonl").exists():
+            return ()
+        seen = dict.fromkeys((r.job, r.period) for r in self.records(source))
+        out = []
+        for job, period in seen:
+            status = self.status(source, job, period)
+            if status.state == "unknown":
+                out.append((job, period, status.message_id))
+        return tuple(out)
+
     def records(self, source: str) -> tuple[Record, ...]:
         """Every record of a project's journal, oldest first (parsed once per file state)."""
         path = self._dir(source) / "journal.jsonl"

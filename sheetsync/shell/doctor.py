@@ -23,6 +23,7 @@ from sheetsync import backends
 from sheetsync.core.findings import Finding
 from sheetsync.errors import ConfigError
 from sheetsync.host import config
+from sheetsync.host.ledger import Ledger
 from sheetsync.mail import transport as mail
 from sheetsync.model import SmtpSettings
 from sheetsync.shell import doctor_inbox, wiring
@@ -90,7 +91,25 @@ def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
     result.findings.extend(check_mail(cfg))
     result.findings.extend(doctor_inbox.check_inbox(cfg))
     result.findings.append(check_state_dir(Path(cfg.state_dir)))
+    result.findings.extend(check_unknown_sends(cfg, todo))
     return result
+
+
+def check_unknown_sends(cfg: config.Config, sources: Sequence[str]) -> list[Finding]:
+    """Every send that may or may not have reached a client, until the admin resolves it."""
+    ledger = Ledger(cfg.state_dir)
+    out = []
+    for source in sources:
+        try:
+            unknown = ledger.unknown_sends(source)
+        except (ConfigError, ValueError):
+            continue  # the state folder's own finding says what is wrong
+        for job, period, message_id in unknown:
+            out.append(bad(f"Unknown send: the {job} of {source} for {period} ({message_id}) "
+                           "may or may not have reached the client; ask them, then run "
+                           f"`sheetsync resolve {source} --period {period} --job {job} "
+                           "--sent` (it arrived) or `--resend` (send it again)."))
+    return out
 
 
 def check_config(path: str | None) -> tuple[config.Config | None, Finding]:
