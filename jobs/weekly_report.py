@@ -39,4 +39,5 @@ def run(loaded: Loaded, ctx: Context, period: date) -> Action:
 
 
 JOB = Job("report", lambda project, now: when(project.settings, now,
-                                              due.report_anchor(project)), run)
+                                              due.report_anchor(project)), run,
+          catch_up=True)

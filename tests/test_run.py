@@ -497,3 +497,24 @@ with Ledger(sys.argv[1]).lock(sys.argv[2]):
     print("held", flush=True)
     time.sleep(120)
 """
+
+
+def test_catch_up_after_30_days_logs_each_missed_week_in_one_write(
+        env: dict[str, str], book: Path, smtp_server: LoopbackSmtpServer) -> None:
+    """Issue 11 item 5: the host was off from one Friday's report until a month later."""
+    settled_last_week(book, smtp_server)  # the report of 2026-11-20 went out
+    before = len(log_rows(book))
+    mtime = book.stat().st_mtime_ns
+    code, data, _ = run(str(book), now="2026-12-22T10:00+00:00")  # 32 days later, a Tuesday
+    assert code == 0, data
+    assert ("report", "skipped") in actions(data)  # 2026-12-18: 4 days late, past catch-up
+    assert not [m for m in smtp_server.messages if m.message["X-Sheetsync-Job"] == "report"]
+    skipped = [r for r in log_rows(book)[before:] if r["Result"] == "skipped"]
+    weeks = [d for d in ("2026-11-27", "2026-12-04", "2026-12-11", "2026-12-18")
+             if any(d in str(r["Detail"]) for r in skipped)]
+    assert weeks == ["2026-11-27", "2026-12-04", "2026-12-11", "2026-12-18"]
+    assert len(skipped) == 4  # each week its own row
+    assert book.stat().st_mtime_ns != mtime
+    again_code, again, _ = run(str(book), now="2026-12-22T10:30+00:00")
+    assert again_code == 0 and ("report", "skipped") not in actions(again)
+    assert len([r for r in log_rows(book) if r["Result"] == "skipped"]) == 4

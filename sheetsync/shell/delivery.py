@@ -181,12 +181,12 @@ def settle_unknown(loaded: Loaded, ctx: Context, job: str, period: str, status: 
 # --------------------------------------------------------------------------- the Log tab
 
 
-def append_log(loaded: Loaded, entry: LogEntry) -> str:
-    """Append one row to the sheet's Log tab; returns why not, or "" when written."""
+def append_log(loaded: Loaded, *entries: LogEntry) -> str:
+    """Append rows to the sheet's Log tab, in one write; returns why not, or "" when written."""
     if not loaded.raw.can_write:
         return loaded.raw.write_refusal
     try:
-        loaded.backend.apply(writeplan.build(loaded.project, problems=False, log=(entry,)))
+        loaded.backend.apply(writeplan.build(loaded.project, problems=False, log=entries))
     except SheetsyncError as exc:
         return str(exc)
     return ""

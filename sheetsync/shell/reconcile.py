@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sheetsync.core import logtab
 from sheetsync.errors import LockBusy, SheetsyncError
 from sheetsync.model import LogEntry, Project
+from sheetsync.shell import catchup
 from sheetsync.shell.context import Context
 from sheetsync.shell.delivery import append_log, settle_unknown, told, write_pending_logs
 from sheetsync.shell.pipeline import Loaded, load
@@ -57,6 +58,7 @@ class Job:
     run: Callable[[Loaded, Context, date], Action]
     records_done: bool = False  # the runner records the period (jobs that send nothing)
     counted: bool = False  # each "done" of it counts as one of the run summary's checks
+    catch_up: bool = False  # the periods it missed while no run ran are logged as skipped
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,12 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                     continue
                 if _logged_sent(loaded, run, job, period):
                     continue
+                if job.catch_up:  # missed periods and a skipped one: their rows in one write
+                    if why := catchup.log_missed(loaded, run, job.name, due.period, due.skip):
+                        actions.append(Action(job.name, "failed", why))
+                    if due.skip:
+                        actions.append(Action(job.name, "skipped", due.skip))
+                        continue
                 if due.skip:
                     actions.append(_skip(loaded, run, job, due))
                     continue
