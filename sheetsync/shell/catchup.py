@@ -62,4 +62,6 @@ def log_missed(loaded: Loaded, ctx: Context, job: str, period: date, skip: str =
         ctx.ledger.done(source, job, day.isoformat(), at=ctx.now, result="skipped",
                         detail=detail)
         entries.append(LogEntry(ctx.now, job, name, (), "", "skipped", "", detail))
-    return append_log(loaded, *entries) if entries else ""
+    if not entries or not loaded.raw.can_write:  # a workbook open in Excel: its Problems
+        return ""  # tab says so, and the ledger has the rows' periods all the same
+    return append_log(loaded, *entries)
