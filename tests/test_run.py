@@ -505,9 +505,9 @@ def test_catch_up_after_30_days_logs_each_missed_week_in_one_write(
     settled_last_week(book, smtp_server)  # the report of 2026-11-20 went out
     before = len(log_rows(book))
     mtime = book.stat().st_mtime_ns
-    code, data, _ = run(str(book), now="2026-12-22T10:00+00:00")  # 32 days later, a Tuesday
+    code, data, _ = run(str(book), now="2026-12-24T10:00+00:00")  # 34 days later, a Thursday
     assert code == 0, data
-    assert ("report", "skipped") in actions(data)  # 2026-12-18: 4 days late, past catch-up
+    assert ("report", "skipped") in actions(data)  # 2026-12-18: past 3 working days late
     assert not [m for m in smtp_server.messages if m.message["X-Sheetsync-Job"] == "report"]
     skipped = [r for r in log_rows(book)[before:] if r["Result"] == "skipped"]
     weeks = [d for d in ("2026-11-27", "2026-12-04", "2026-12-11", "2026-12-18")
@@ -515,6 +515,6 @@ def test_catch_up_after_30_days_logs_each_missed_week_in_one_write(
     assert weeks == ["2026-11-27", "2026-12-04", "2026-12-11", "2026-12-18"]
     assert len(skipped) == 4  # each week its own row
     assert book.stat().st_mtime_ns != mtime
-    again_code, again, _ = run(str(book), now="2026-12-22T10:30+00:00")
+    again_code, again, _ = run(str(book), now="2026-12-24T10:30+00:00")
     assert again_code == 0 and ("report", "skipped") not in actions(again)
     assert len([r for r in log_rows(book) if r["Result"] == "skipped"]) == 4

@@ -394,11 +394,7 @@ def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
     sys.exit(diagnosis.exit_code)
 
 
-main.add_command(followthrough.preview_cmd)
-main.add_command(followthrough.digest_cmd)
+from sheetsync.cli.resolve_cmd import resolve as _resolve  # noqa: E402 (it uses the above)
 from sheetsync.cli.retro import retro as _retro  # noqa: E402 - registered on the group above
 
-main.add_command(_retro)
-from sheetsync.cli.resolve_cmd import resolve as _resolve  # noqa: E402 (it uses the above)
-
-main.add_command(_resolve)
+list(map(main.add_command, (followthrough.preview_cmd, followthrough.digest_cmd, _retro, _resolve)))
