@@ -30,6 +30,20 @@ answered: staff editing between a client's read and its write), ``share``/``unsh
 the request log ``requests``,
 ``fail_next``/``fail_always``/``clear_faults``, ``fail_token_endpoint``, and ``set_quota``
 (a rolling per-user request quota on an injectable, possibly accelerated clock).
+
+The Drive API's ``files.get`` (``GET /drive/v3/files/<id>``), only as far as sheetsync uses
+it: ``fields=modifiedTime`` answers ``{"modifiedTime": "2026-11-25T23:40:38.123Z"}`` (RFC 3339,
+UTC, milliseconds), ``fields=id,name,mimeType,modifiedTime`` those fields (a field mask as for
+Sheets). A token without a Drive scope (``drive``, ``drive.readonly``, ``drive.metadata``,
+``drive.metadata.readonly``) gets Google's 403 ``insufficientPermissions``; a file not shared
+with the account, or no such ID, gets Drive's 404 ``notFound`` ("File not found: <id>."), as
+Drive hides files a caller cannot see. ``modifiedTime`` moves whenever the spreadsheet's
+content, tabs or grid changed since it was last asked (an API write or a test control), to
+the emulator's clock (``set_modified_clock`` pins it for tests). Drive requests are logged in
+``drive_requests`` (not ``requests``: the Sheets log and its quota stay the Sheets API's);
+``disable_drive`` answers every Drive call as a project without the Drive API enabled (403
+``accessNotConfigured``). ``set_latency`` delays every answer (Sheets and Drive) by some
+seconds of the emulator's clock.
 """
 
 from __future__ import annotations
@@ -48,7 +62,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,6 +75,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+DRIVE_SCOPES = frozenset(f"https://www.googleapis.com/auth/{s}" for s in (
+    "drive", "drive.readonly", "drive.metadata", "drive.metadata.readonly"))
+_DRIVE_FILE = re.compile(r"/drive/v3/files/([^/:]+)")
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_LIFETIME = 3599
 
@@ -582,6 +599,19 @@ _AUTH_HELP = ("Expected OAuth 2 access token, login cookie or other valid authen
               "devconsole-project.")
 
 
+def _drive_error(code: int, text: str, reason: str, *, location: str = "",
+                 message: str = "") -> ApiError:
+    """Drive v3's error shape: ``{"error": {"errors": [{domain, reason, message...}], code,
+    message}}`` (developers.google.com/drive/api/guides/handle-errors)."""
+    item: dict[str, Any] = {"domain": "global", "reason": reason, "message": message or text}
+    if location:
+        item.update(locationType="parameter" if location == "fileId" else "header",
+                    location=location)
+    body = {"error": {"errors": [item], "code": code, "message": text}}
+    return ApiError(code, text, "", raw=json.dumps(body, indent=1),
+                    content_type="application/json; charset=UTF-8")
+
+
 def unauthenticated(missing: bool, method: str) -> ApiError:
     reason = "CREDENTIALS_MISSING" if missing else "ACCESS_TOKEN_TYPE_UNSUPPORTED"
     message = ("Request is missing required authentication credential. " if missing
@@ -1067,6 +1097,11 @@ class SheetsEmulator:
         self.accounts: dict[str, ServiceAccount] = {}
         self.tokens: dict[str, Token] = {}
         self.requests: list[LoggedRequest] = []
+        self.drive_requests: list[LoggedRequest] = []
+        self.latency = 0.0
+        self.drive_disabled = False
+        self._modified: dict[str, tuple[str, str]] = {}  # id -> (content mark, ISO moment)
+        self._modified_now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.token_requests: list[LoggedRequest] = []
         self._faults: list[_Fault] = []
         self._hooks: list[_Hook] = []
@@ -1327,6 +1362,81 @@ class SheetsEmulator:
         with self._lock:
             self.requests.clear()
             self.token_requests.clear()
+            self.drive_requests.clear()
+
+    def set_latency(self, seconds: float, clock: RealClock | None = None) -> None:
+        """Delay every Sheets and Drive answer by ``seconds`` of the emulator's clock."""
+        with self._lock:
+            self.latency = seconds
+            if clock is not None:
+                self.clock = clock
+
+    def disable_drive(self, disabled: bool = True) -> None:
+        """Answer every Drive call as a Cloud project without the Drive API enabled."""
+        with self._lock:
+            self.drive_disabled = disabled
+
+    def set_modified_clock(self, now: Callable[[], datetime]) -> None:
+        """Where ``modifiedTime`` reads the time of a change (default: the wall clock, UTC)."""
+        with self._lock:
+            self._modified_now = now
+
+    # ------------------------------------------------------------------ Drive files.get
+    def _handle_drive(self, method: str, path: str, query: dict[str, list[str]],
+                      headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+        user: str | None = None
+        try:
+            with self._lock:
+                user = self._drive_user(headers)
+                m = _DRIVE_FILE.fullmatch(unquote(path))
+                if m is None or method != "GET":
+                    raise _drive_error(404, "Not Found", "notFound")
+                book = self.spreadsheets.get(m[1])
+                if book is None or not book.allows(user):
+                    raise _drive_error(404, f"File not found: {m[1]}.", "notFound",
+                                       location="fileId")
+                result = apply_fields(self._file_resource(book),
+                                      parse_fields((query.get("fields") or [""])[0] or
+                                                   "kind,id,name,mimeType"))
+            status, out = 200, json.dumps(result, indent=2).encode()
+        except ApiError as err:
+            status, out = err.code, (err.raw or "").encode()
+        with self._lock:
+            self.drive_requests.append(LoggedRequest(method, unquote(path), query, None, user,
+                                                     status, self.clock.now()))
+        return status, {"Content-Type": "application/json; charset=UTF-8"}, out
+
+    def _drive_user(self, headers: Mapping[str, str]) -> str:
+        auth = headers.get("Authorization") or headers.get("authorization") or ""
+        token = self.tokens.get(auth[len("Bearer "):].strip()) if auth.startswith(
+            "Bearer ") else None
+        if token is None or token.expires < time.time():
+            raise _drive_error(401, "Request is missing required authentication credential.",
+                               "required", location="Authorization")
+        if self.drive_disabled:
+            raise _drive_error(403, "Google Drive API has not been used in project 000000000000 "
+                               "before or it is disabled. Enable it by visiting the Google "
+                               "Cloud console, then retry.", "accessNotConfigured")
+        if not DRIVE_SCOPES & token.scopes:
+            raise _drive_error(403, "Request had insufficient authentication scopes.",
+                               "insufficientPermissions", message="Insufficient Permission")
+        return token.email
+
+    def _file_resource(self, book: Spreadsheet) -> dict[str, Any]:
+        mark = repr([(s.title, s.index, s.row_count, s.col_count, s.grid, s.frozen_rows,
+                      s.frozen_cols, s.hidden) for s in book.sheets]) + book.title
+        seen = self._modified.get(book.id)
+        if seen is None or seen[0] != mark:
+            stamp = self._modified_now().astimezone(UTC)
+            if seen is not None and stamp.isoformat() <= seen[1]:
+                stamp = datetime.fromisoformat(seen[1]) + timedelta(milliseconds=1)
+            seen = (mark, stamp.isoformat())
+            self._modified[book.id] = seen
+        moment = datetime.fromisoformat(seen[1])
+        return {"kind": "drive#file", "id": book.id, "name": book.title,
+                "mimeType": "application/vnd.google-apps.spreadsheet",
+                "modifiedTime": moment.strftime("%Y-%m-%dT%H:%M:%S.") +
+                f"{moment.microsecond // 1000:03d}Z"}
 
     # ------------------------------------------------------------------ dispatch
     def handle(self, method: str, raw_path: str, headers: Mapping[str, str],
@@ -1336,6 +1446,10 @@ class SheetsEmulator:
         query = parse_qs(split.query, keep_blank_values=True)
         if split.path == "/token" and method == "POST":
             return self._handle_token(body)
+        if self.latency:
+            self.clock.sleep(self.latency)
+        if split.path.startswith("/drive/"):
+            return self._handle_drive(method, split.path, query, headers)
         payload: Any = None
         user: str | None = None
         try:

@@ -41,6 +41,11 @@ class Backend(Protocol):
 
     def apply(self, plan: WritePlan) -> None: ...
 
+    def modified_time(self) -> str | None:
+        """A stamp that moves whenever the workbook changes (a Google Sheet's Drive
+        ``modifiedTime``), or None when it cannot be told cheaply: then ``run`` reads."""
+        ...
+
 
 @dataclass(frozen=True)
 class Access:

@@ -113,6 +113,19 @@ class GoogleSheet:
     def api_requests(self, value: int) -> None:
         self.http.api_requests = value
 
+    @property
+    def drive_requests(self) -> int:
+        return self.http.drive_requests
+
+    def modified_time(self) -> str | None:
+        """The Drive ``modifiedTime`` (one Drive request), None when Drive cannot tell."""
+        from sheetsync.backends.gsheets_drive import DriveUnavailable, modified_time
+
+        try:
+            return modified_time(self)
+        except DriveUnavailable:
+            return None
+
     # ------------------------------------------------------------------ read
     def read(self) -> RawWorkbook:
         """Every known tab as values, in two requests: metadata, then one batchGet."""

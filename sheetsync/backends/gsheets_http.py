@@ -31,7 +31,11 @@ from gspread.http_client import HTTPClient, ParamsType
 from sheetsync.errors import ConfigError
 
 SHEETS_URL = "https://sheets.googleapis.com"
-SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+DRIVE_URL = "https://www.googleapis.com"  # the Drive API: only files.get?fields=modifiedTime
+# drive.metadata.readonly lets ``run`` ask a file's modifiedTime (one Drive request, a far
+# larger quota) instead of reading an unchanged sheet; it reads no content (docs/google-sheets.md)
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets",
+          "https://www.googleapis.com/auth/drive.metadata.readonly"]
 
 
 # =========================================================================== HTTP
@@ -110,13 +114,16 @@ class SheetsHTTPClient(HTTPClient):
         self.clock: Callable[[], float] = time.monotonic
         self.rng = random.Random()
         self.api_requests = 0
+        self.drive_requests = 0  # Drive API requests (another quota), not in api_requests
         self.tries = 0
         self.waited = 0.0
         self.elapsed = 0.0
 
     def url(self, endpoint: str) -> str:
-        if endpoint.startswith(SHEETS_URL):
-            return self.endpoint.rstrip("/") + endpoint[len(SHEETS_URL):]
+        """The configured endpoint replaces both Google hosts (CONTRACT §5)."""
+        for google in (SHEETS_URL, DRIVE_URL):
+            if endpoint.startswith(google):
+                return self.endpoint.rstrip("/") + endpoint[len(google):]
         return endpoint
 
     def request(
@@ -130,6 +137,7 @@ class SheetsHTTPClient(HTTPClient):
         headers: MutableMapping[str, str] | None = None,
     ) -> requests.Response:
         url = self.url(endpoint)
+        drive = endpoint.startswith(DRIVE_URL)
         start = self.clock()
         self.tries, self.waited, self.elapsed = 0, 0.0, 0.0
         # a write that may have reached Google is sent again only when sending it twice
@@ -138,7 +146,10 @@ class SheetsHTTPClient(HTTPClient):
         idempotent = method.upper() == "GET" or url.endswith("values:batchUpdate")
         while True:
             self.tries += 1
-            self.api_requests += 1
+            if drive:
+                self.drive_requests += 1
+            else:
+                self.api_requests += 1
             left = self.retry.budget - (self.clock() - start)
             timeout = (min(self.retry.connect_timeout, max(left, 0.1)),
                        min(self.retry.read_timeout, max(left, 0.1)))

@@ -16,6 +16,7 @@ from sheetsync.core.findings import Finding, tab_findings
 from sheetsync.errors import ConfigError, NotNew, SheetsyncError
 
 if TYPE_CHECKING:
+    from sheetsync.backends.gsheets import GoogleSheet
     from sheetsync.blueprint.layout import Blueprint
 
 
@@ -64,7 +65,7 @@ class GoogleSheetKind:
         except SheetsyncError as err:
             return [Finding(False, f"{source}: {err}", err.detail)]
         opened = Finding(True, f'{source}: opens as "{sheet.title}" for {sheet.email}.')
-        return [opened, *tab_findings(source, titles)]
+        return [opened, *tab_findings(source, titles), *_drive_finding(sheet)]
 
     def lay_out(self, source: str, blueprint: Blueprint, access: Access) -> list[str]:
         from sheetsync.backends.gsheets import GoogleSheet
@@ -76,6 +77,22 @@ class GoogleSheetKind:
 
     def canonical(self, source: str) -> str:
         return sources.canonical(source)
+
+
+_DRIVE_TOLD: set[str] = set()  # key files whose Drive access doctor asked already
+
+
+def _drive_finding(sheet: GoogleSheet) -> list[Finding]:
+    """Said once per key file: ``run`` cannot skip unchanged sheets (it reads them instead)."""
+    from sheetsync.backends.gsheets_drive import why_not
+
+    if str(sheet.key_file) in _DRIVE_TOLD:
+        return []
+    _DRIVE_TOLD.add(str(sheet.key_file))
+    trouble = why_not(sheet)
+    if not trouble:
+        return []
+    return [Finding(True, f"{sheet.source}: {trouble}")]
 
 
 class XlsxKind:

@@ -58,6 +58,10 @@ class XlsxFile:
 
     # ------------------------------------------------------------------ read
 
+    def modified_time(self) -> str | None:
+        """None: a file is read whole every run (it costs no quota)."""
+        return None
+
     def read(self) -> RawWorkbook:
         self.hook("read")
         self._remove_leftovers()

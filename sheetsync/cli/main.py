@@ -257,6 +257,7 @@ def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
         {"project": r.project, "source": r.source,
          "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
                      for a in r.actions], "api_requests": r.api_requests,
+         "drive_requests": r.drive_requests, "read": not r.idle,
          **({"error": r.error} if r.error else {})}
         for r in results]}
 

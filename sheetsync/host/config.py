@@ -47,6 +47,7 @@ class Config:
     admin_email: str = ""
     every_minutes: int = 15
     json_logs: bool = False
+    skip_unchanged: bool = True  # run skips unchanged sheets with nothing due (Drive stamp)
     path: str = ""  # the file it came from, "" when none
     digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
     inbox_address: str = ""  # [inbox] address: where reply buttons send (default: from)
@@ -177,6 +178,7 @@ def _from_file(path: Path) -> Config:
         every_minutes=_in_range(_get(data, "every_minutes", int, where), 1, 1440,
                                 f"every_minutes in {where}") or 15,
         json_logs=bool(_get(data, "json_logs", bool, where)),
+        skip_unchanged=_get(data, "skip_unchanged", bool, where) is not False,
         path=where,
         digest=_digest(data.get("digest", {}), where),
         inbox_address=_inbox(data.get("inbox", {}), where),

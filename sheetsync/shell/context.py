@@ -9,11 +9,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sheetsync.core.digest import DigestSchedule
+from sheetsync.host.facts import Facts
 from sheetsync.host.ledger import Ledger
 from sheetsync.shell.pipeline import Opener
 
 if TYPE_CHECKING:  # only a type here: `check` does not load the mail stack
     from sheetsync.mail.transport import Transport
+    from sheetsync.shell.team_reads import TeamReads
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,6 @@ class Context:
     digest: DigestSchedule | None = None  # the [digest] section: who gets it, and when
     reply_key: bytes = b""  # signs the reply buttons; b"": no sheetsync mailbox, no buttons
     reply_address: str = ""  # where a button's reply goes (the sheetsync mailbox)
+    facts: Facts | None = None  # set: skip reading unchanged projects with nothing due
+    # set with facts: whether the jobs over every project need this one read in this run
+    agency_reads: TeamReads | None = None

@@ -10,6 +10,12 @@ Nothing twice: a period whose ledger says done, sent, skipped or unknown is neve
 again by ``run``; one that failed is tried again on the next run while it is still due.
 An unknown period (an intent with no outcome: the process died mid-send) is reported once,
 by a Log row and an action marked ``unknown`` (which alerts the admin), and never resent.
+
+Idle runs (``Context.facts`` set, the ``skip_unchanged`` option): when every job that the
+remembered settings make due is settled in the ledger, the backend's change stamp is asked
+(a Google Sheet's Drive ``modifiedTime``: no Sheets request) and, if it has not moved since
+sheetsync's own last read or write, the project is not read at all. After a read the stamp is
+taken again, after sheetsync's own writes, so they do not count as edits.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from sheetsync.backends import Backend
 from sheetsync.core import logtab
 from sheetsync.errors import LockBusy, SheetsyncError
 from sheetsync.model import LogEntry, Project
@@ -71,6 +78,8 @@ class ProjectRun:
     api_requests: int = 0  # requests this project cost the Google quota in this run
     checks: int = 0  # actions done by jobs that count as checks (``Job.counted``)
     read: Project | None = field(default=None, compare=False, repr=False)  # as read
+    drive_requests: int = 0  # change-stamp requests (Drive API, not the Sheets quota)
+    idle: bool = False  # not read: nothing due and the sheet unchanged since the last read
 
     @property
     def failed(self) -> bool:
@@ -102,7 +111,11 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
     """Run every due, undone job of one project, in order, on one read of the sheet."""
     try:
         with run.ledger.lock(source, wait=0.5):
-            loaded = load(source, run.open_source)
+            backend = run.open_source(source)
+            idle = _idle(source, backend, run, jobs) if run.facts is not None else None
+            if idle is not None:
+                return idle
+            loaded = load(source, lambda _: backend)
             name = loaded.project.settings.name
             actions: list[Action] = []
             if why := write_pending_logs(loaded, run):  # earlier runs' rows, before anything
@@ -143,16 +156,46 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                 if job.counted and action.result == "done":
                     checks += 1
                 actions.append(action)
+            if run.facts is not None:  # after our own writes: they are no staff edit
+                run.facts.put(source, loaded.project.settings, backend.modified_time(), run.now)
+                if run.agency_reads is not None:
+                    run.agency_reads.read(source, loaded.project.settings)
             return ProjectRun(source, name, tuple(actions),
                               problems=len(loaded.project.problems),
                               api_requests=loaded.backend.api_requests, checks=checks,
-                              read=loaded.project)
+                              read=loaded.project,
+                              drive_requests=_drive_requests(backend))
     except LockBusy as exc:
         return ProjectRun(source, source, (Action("lock", "skipped", str(exc)),))
     except SheetsyncError as exc:
         return ProjectRun(source, source, error=str(exc))
     except Exception as exc:  # nor a bug in one project the other projects
         return ProjectRun(source, source, error=unexpected(exc))
+
+
+def _idle(source: str, backend: Backend, run: Context,
+          jobs: Sequence[Job]) -> ProjectRun | None:
+    """The project's outcome without reading it, or None when it must be read."""
+    assert run.facts is not None
+    remembered = run.facts.get(source)
+    if remembered is None:
+        return None
+    for job in jobs:
+        due = job.due(remembered.settings, run.now)
+        if due is None:
+            continue
+        status = run.ledger.status(source, job.name, due.period.isoformat())
+        if status.state not in SETTLED or (status.state == "unknown" and not told(status)):
+            return None
+    stamp = backend.modified_time()
+    if stamp is None or stamp != remembered.stamp:
+        return None
+    return ProjectRun(source, remembered.settings.name, (), api_requests=backend.api_requests,
+                      drive_requests=_drive_requests(backend), idle=True)
+
+
+def _drive_requests(backend: Backend) -> int:
+    return int(getattr(backend, "drive_requests", 0))
 
 
 def unexpected(exc: Exception) -> str:

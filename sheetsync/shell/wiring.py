@@ -7,11 +7,13 @@ from datetime import datetime
 from sheetsync.errors import ConfigError
 from sheetsync.host.config import Config
 from sheetsync.host.inbox_config import inbox_settings, signing_key
+from sheetsync.host.facts import Facts
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail import transport as mail
 from sheetsync.mail.transport import Transport
 from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import opener
+from sheetsync.shell.team_reads import TeamReads
 
 
 def transport_for(cfg: Config) -> Transport:
@@ -40,7 +42,9 @@ def context_for(cfg: Config, now: datetime) -> Context:
     sender = sender_for(cfg)
     box = inbox_settings()
     key = signing_key(cfg.state_dir) if box is not None else None
-    return Context(open_source=opener(cfg), ledger=Ledger(cfg.state_dir),
+    ledger = Ledger(cfg.state_dir)
+    return Context(open_source=opener(cfg), ledger=ledger,
                    transport=transport_for(cfg), now=now, sender=sender, digest=cfg.digest,
                    reply_key=key.key if key else b"",
-                   reply_address=(box.address or cfg.inbox_address or sender) if box else "")
+                   reply_address=(box.address or cfg.inbox_address or sender) if box else "",
+                   facts=Facts(cfg.state_dir) if cfg.skip_unchanged else None)
