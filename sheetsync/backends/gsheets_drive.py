@@ -73,7 +73,7 @@ def why_not(sheet: GoogleSheet) -> str:
         modified_time(sheet)
     except DriveUnavailable as err:
         return (f"run reads every sheet of {sheet.email} on each run, changed or not: the "
-                f"Drive API cannot tell when it changed ({err}). Enable the Google Drive API for the key's Cloud "
-                f"project and let {sheet.email} use the drive.metadata.readonly scope, or set "
+                f"Drive API cannot tell when it changed ({err}). Enable the Google Drive "
+                f"API for the key's Cloud project and let {sheet.email} use the drive.metadata.readonly scope, or set "
                 "skip_unchanged = false in sheetsync.toml.")
     return ""
