@@ -74,6 +74,6 @@ def why_not(sheet: GoogleSheet) -> str:
     except DriveUnavailable as err:
         return (f"run reads every sheet of {sheet.email} on each run, changed or not: the "
                 f"Drive API cannot tell when it changed ({err}). Enable the Google Drive "
-                f"API for the key's Cloud project and let {sheet.email} use the drive.metadata.readonly scope, or set "
-                "skip_unchanged = false in sheetsync.toml.")
+                f"API for the key's Cloud project and let {sheet.email} use the "
+                "drive.metadata.readonly scope, or set skip_unchanged = false in sheetsync.toml.")
     return ""
