@@ -268,13 +268,20 @@ def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
               help="Pretend it is this moment (default: the current time).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--log-json", is_flag=True, help="Log lines on stderr as JSON objects.")
+@click.option("--shard", "shard_text", metavar="I/N",
+              help="Only the projects in shard I of N (1-based), for N hosts sharing a config.")
 @click.pass_context
 def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, as_json: bool,
-            log_json: bool) -> None:
+            log_json: bool, shard_text: str | None) -> None:
     """Do whatever is due for each project, and nothing twice (for cron, every 15 minutes)."""
     now = _now(now_text)
+    shard = _shard(shard_text)
     cfg = _config(ctx)
     todo = _sources(sources, cfg)
+    if shard is not None:
+        from sheetsync.core.sources import shard_of
+
+        todo = [s for s in todo if shard_of(s, shard[1]) == shard[0]]
     log_json = log_json or cfg.json_logs
     results = _run_once(cfg, todo, now, log_json=log_json,
                         progress=len(todo) > 1 and sys.stderr.isatty() and not as_json)
@@ -286,6 +293,19 @@ def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, 
     else:
         click.echo(views.summarise_run(results).line())
     _finish(any(r.failed for r in results))
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``I/N`` with 1 <= I <= N, else a usage error that says how to write it."""
+    if value is None:
+        return None
+    first, _, second = value.partition("/")
+    if first.strip().isdigit() and second.strip().isdigit():
+        i, n = int(first), int(second)
+        if 1 <= i <= n:
+            return i, n
+    raise click.BadParameter(f"{value!r} is not a shard; write I/N with 1 <= I <= N, e.g. "
+                             "2/3 for the second of three hosts.", param_hint="--shard")
 
 
 def _summary_event(now: datetime, summary: views.RunSummary) -> dict[str, Any]:

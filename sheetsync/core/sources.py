@@ -6,6 +6,7 @@ kind *does* (open, diagnose, lay out a template) is the registry in ``sheetsync.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -61,3 +62,15 @@ def canonical(source: str) -> str:
     if _is_web(source):
         return source
     return str(Path(source).expanduser().resolve())
+
+
+def shard_of(source: str, shards: int) -> int:
+    """Which of ``shards`` shards (1-based) a SOURCE belongs to, for ``run --shard I/N``.
+
+    The first 8 bytes of the SHA-256 of its canonical spelling, modulo N: the same on every
+    host, process and Python version (unlike ``hash()``), so N hosts given one project list
+    and shards 1/N .. N/N each take their own projects and no project twice. An .xlsx path is
+    canonical as an absolute path: give the hosts the same path.
+    """
+    digest = hashlib.sha256(canonical(source).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % shards + 1
