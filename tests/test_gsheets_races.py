@@ -252,13 +252,17 @@ def test_a_sign_in_service_that_never_answers_is_bounded_too(
     assert time.monotonic() - started < 4
 
 
-def test_a_bad_timeout_setting_is_a_sentence(monkeypatch: pytest.MonkeyPatch,
-                                             service_account_key: Path) -> None:
+def test_a_bad_timeout_setting_is_a_sentence(tmp_path: Path) -> None:
     from sheetsync.errors import ConfigError
+    from sheetsync.host import config
 
-    monkeypatch.setenv("SHEETSYNC_SHEETS_READ_TIMEOUT", "soon")
     with pytest.raises(ConfigError, match="SHEETSYNC_SHEETS_READ_TIMEOUT is 'soon'"):
-        GoogleSheet.open(GSHEET, credentials=service_account_key)
+        config.load(env={"SHEETSYNC_SHEETS_READ_TIMEOUT": "soon"})
+    (tmp_path / "s.toml").write_text("sheets_retry_budget = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="sheets_retry_budget in .*s.toml is 0.0"):
+        config.load(str(tmp_path / "s.toml"), env={})
+    cfg = config.load(str(tmp_path / "s.toml"), env={"SHEETSYNC_SHEETS_RETRY_BUDGET": "3"})
+    assert cfg.sheets_retry_budget == 3.0 and cfg.sheets_read_timeout is None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -54,6 +54,10 @@ class Access:
     credentials: Path | None = None
     endpoint: str | None = None
     lock_dir: Path | None = None
+    # Google request timeouts in seconds (None: the backend's own defaults)
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    retry_budget: float | None = None
 
 
 class SourceKind(Protocol):

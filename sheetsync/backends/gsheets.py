@@ -100,7 +100,7 @@ class GoogleSheet:
         client = gspread.Client(auth=creds, http_client=SheetsHTTPClient)
         http = cast(SheetsHTTPClient, client.http_client)
         http.endpoint = sheets_endpoint(endpoint)
-        http.retry = retry or RetryPolicy().with_env()
+        http.retry = retry or RetryPolicy()  # timeouts: host.config, via source_kinds
         if sleep is not None:
             http.sleep = sleep
         return cls(source, key, client, creds.service_account_email, path, http.endpoint)

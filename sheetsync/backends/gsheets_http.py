@@ -13,11 +13,10 @@ through this client and turns what retries could not fix into sheetsync's errors
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -65,32 +64,6 @@ class RetryPolicy:
     def delay(self, retry: int, rng: random.Random, retry_after: float = 0.0) -> float:
         wait: float = self.base_delay * 2 ** (retry - 1) + rng.uniform(0, self.base_delay)
         return max(min(wait, self.max_delay), retry_after)
-
-    def with_env(self, env: Mapping[str, str] | None = None) -> RetryPolicy:
-        """This policy with the timeouts the environment sets (``TIMEOUT_SETTINGS``)."""
-        env = os.environ if env is None else env
-        changes: dict[str, Any] = {}
-        for name, attr in TIMEOUT_SETTINGS.items():
-            text = env.get(name, "").strip()
-            if not text:
-                continue
-            try:
-                seconds = float(text)
-            except ValueError:
-                seconds = -1.0
-            if not 0 < seconds <= 3600:
-                raise ConfigError(f"{name} is {text!r}; set it to a number of seconds from "
-                                  "0.1 to 3600, or leave it unset.")
-            changes[attr] = seconds
-        return replace(self, **changes)
-
-
-# Environment settings of the timeouts (docs/admin.md): name -> RetryPolicy field.
-TIMEOUT_SETTINGS = {
-    "SHEETSYNC_SHEETS_CONNECT_TIMEOUT": "connect_timeout",
-    "SHEETSYNC_SHEETS_READ_TIMEOUT": "read_timeout",
-    "SHEETSYNC_SHEETS_RETRY_BUDGET": "budget",
-}
 
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -7,6 +7,7 @@ backend modules themselves are imported only when a source of their kind is used
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from sheetsync.errors import ConfigError, NotNew, SheetsyncError
 
 if TYPE_CHECKING:
     from sheetsync.backends.gsheets import GoogleSheet
+    from sheetsync.backends.gsheets_http import RetryPolicy
     from sheetsync.blueprint.layout import Blueprint
 
 
@@ -29,7 +31,7 @@ class GoogleSheetKind:
         from sheetsync.backends.gsheets import GoogleSheet
 
         return GoogleSheet.open(source, credentials=access.credentials,
-                                endpoint=access.endpoint)
+                                endpoint=access.endpoint, retry=retry_policy(access))
 
     def prepare(self, access: Access, *, needed: bool) -> Finding | None:
         """The service-account key file: present, a service-account JSON key, its client_email."""
@@ -52,15 +54,14 @@ class GoogleSheetKind:
     def diagnose(self, source: str, access: Access, *, ready: bool = True) -> list[Finding]:
         """Access through the service account (one request, few retries), and its tabs."""
         from sheetsync.backends.gsheets import GoogleSheet
-        from sheetsync.backends.gsheets_http import RetryPolicy
 
         if not ready:
             return [Finding(False, f"{source}: not checked; fix the key file first.")]
         try:
             sheet = GoogleSheet.open(source, credentials=access.credentials,
                                      endpoint=access.endpoint,
-                                     retry=RetryPolicy(max_tries=2,
-                                                       max_total_wait=5).with_env())
+                                     retry=replace(retry_policy(access), max_tries=2,
+                                                   max_total_wait=5))
             titles = list(sheet.tabs)
         except SheetsyncError as err:
             return [Finding(False, f"{source}: {err}", err.detail)]
@@ -72,11 +73,21 @@ class GoogleSheetKind:
         from sheetsync.backends.gsheets_template import init_sheet
 
         sheet = GoogleSheet.open(source, credentials=access.credentials,
-                                 endpoint=access.endpoint)
+                                 endpoint=access.endpoint, retry=retry_policy(access))
         return init_sheet(sheet, blueprint).lines()
 
     def canonical(self, source: str) -> str:
         return sources.canonical(source)
+
+
+def retry_policy(access: Access) -> RetryPolicy:
+    """The backend's retry policy with the configured timeouts (``host.config`` reads them)."""
+    from sheetsync.backends.gsheets_http import RetryPolicy
+
+    base = RetryPolicy()
+    return replace(base, connect_timeout=access.connect_timeout or base.connect_timeout,
+                   read_timeout=access.read_timeout or base.read_timeout,
+                   budget=access.retry_budget or base.budget)
 
 
 _DRIVE_TOLD: set[str] = set()  # key files whose Drive access doctor asked already

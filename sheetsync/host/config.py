@@ -47,6 +47,10 @@ class Config:
     admin_email: str = ""
     every_minutes: int = 15
     json_logs: bool = False
+    # Google request timeouts in seconds (None: the backend's defaults, docs/admin.md)
+    sheets_connect_timeout: float | None = None
+    sheets_read_timeout: float | None = None
+    sheets_retry_budget: float | None = None
     skip_unchanged: bool = True  # run skips unchanged sheets with nothing due (Drive stamp)
     path: str = ""  # the file it came from, "" when none
     digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
@@ -179,6 +183,9 @@ def _from_file(path: Path) -> Config:
                                 f"every_minutes in {where}") or 15,
         json_logs=bool(_get(data, "json_logs", bool, where)),
         skip_unchanged=_get(data, "skip_unchanged", bool, where) is not False,
+        sheets_connect_timeout=_get(data, "sheets_connect_timeout", float, where),
+        sheets_read_timeout=_get(data, "sheets_read_timeout", float, where),
+        sheets_retry_budget=_get(data, "sheets_retry_budget", float, where),
         path=where,
         digest=_digest(data.get("digest", {}), where),
         inbox_address=_inbox(data.get("inbox", {}), where),
@@ -224,6 +231,35 @@ def _keyring_password(user: str) -> str:
         return ""
 
 
+# Google request timeouts: environment variable -> Config field (docs/admin.md)
+TIMEOUT_SETTINGS = {
+    "SHEETSYNC_SHEETS_CONNECT_TIMEOUT": "sheets_connect_timeout",
+    "SHEETSYNC_SHEETS_READ_TIMEOUT": "sheets_read_timeout",
+    "SHEETSYNC_SHEETS_RETRY_BUDGET": "sheets_retry_budget",
+}
+
+
+def _timeouts(config: Config, env: Mapping[str, str]) -> dict[str, float | None]:
+    """The timeouts of the file, then of the environment, each 0.1 to 3600 seconds."""
+    out: dict[str, float | None] = {}
+    for name, attr in TIMEOUT_SETTINGS.items():
+        text = env.get(name, "").strip()
+        value: float | None = getattr(config, attr)
+        where = f"{attr} in {config.path}"
+        if text:
+            where = name
+            try:
+                value = float(text)
+            except ValueError:
+                value = -1.0
+        if value is not None and not 0.1 <= value <= 3600:
+            shown = repr(text) if text else repr(value)
+            raise ConfigError(f"{where} is {shown}; set it to a number of seconds from 0.1 "
+                              "to 3600, or leave it unset.")
+        out[attr] = value
+    return out
+
+
 def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
     """The file (``--config`` or ./sheetsync.toml if present), then the environment over it."""
     env = os.environ if env is None else env
@@ -266,6 +302,7 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
                           "or none.")
     password = env.get("SHEETSYNC_SMTP_PASSWORD") or _keyring_password(smtp.user)
     smtp = replace(smtp, password=password if smtp.user else "")
+    timeouts = _timeouts(config, env)
     return replace(
         config,
         smtp=smtp,
@@ -279,6 +316,9 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
         digest=replace(config.digest, to=_addresses(env["SHEETSYNC_DIGEST_TO"],
                                                     "SHEETSYNC_DIGEST_TO"))
         if env.get("SHEETSYNC_DIGEST_TO", "").strip() else config.digest,
+        sheets_connect_timeout=timeouts["sheets_connect_timeout"],
+        sheets_read_timeout=timeouts["sheets_read_timeout"],
+        sheets_retry_budget=timeouts["sheets_retry_budget"],
     )
 
 

@@ -32,7 +32,10 @@ def access(config: Config) -> Access:
     folder of .xlsx write locks (``places.host_lock_dir``: not in the state dir, so two runs
     with different state dirs still take one lock per workbook)."""
     return Access(credentials=Path(config.credentials), endpoint=config.sheets_endpoint or None,
-                  lock_dir=places.host_lock_dir())
+                  lock_dir=places.host_lock_dir(),
+                  connect_timeout=config.sheets_connect_timeout,
+                  read_timeout=config.sheets_read_timeout,
+                  retry_budget=config.sheets_retry_budget)
 
 
 def opener(config: Config) -> Opener:
