@@ -21,6 +21,7 @@ Both backends satisfy ``Backend``: ``read()`` returns every tab sheetsync knows 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -58,6 +59,8 @@ class Access:
     connect_timeout: float | None = None
     read_timeout: float | None = None
     retry_budget: float | None = None
+    # pace(service account, "read" | "write") -> seconds waited: the host's quota buckets
+    pace: Callable[[str, str], float] | None = None
 
 
 class SourceKind(Protocol):

@@ -92,7 +92,8 @@ class GoogleSheet:
     @classmethod
     def open(cls, source: str, credentials: Path | None = None, endpoint: str | None = None,
              *, retry: RetryPolicy | None = None,
-             sleep: Callable[[float], None] | None = None) -> GoogleSheet:
+             sleep: Callable[[float], None] | None = None,
+             pace: Callable[[str, str], float] | None = None) -> GoogleSheet:
         """Check the source and the key file; no request is sent yet."""
         key = spreadsheet_id(source)
         path = key_path(credentials)
@@ -103,6 +104,9 @@ class GoogleSheet:
         http.retry = retry or RetryPolicy()  # timeouts: host.config, via source_kinds
         if sleep is not None:
             http.sleep = sleep
+        if pace is not None:  # the host's quota bucket of this service account
+            email = creds.service_account_email
+            http.pace = lambda kind: pace(email, kind)
         return cls(source, key, client, creds.service_account_email, path, http.endpoint)
 
     @property
@@ -112,6 +116,11 @@ class GoogleSheet:
     @api_requests.setter
     def api_requests(self, value: int) -> None:
         self.http.api_requests = value
+
+    @property
+    def waited_s(self) -> float:
+        """Seconds spent waiting for the quota (pacing) and in backoff."""
+        return self.http.waited_total
 
     @property
     def drive_requests(self) -> int:

@@ -88,6 +88,10 @@ class SheetsHTTPClient(HTTPClient):
         self.rng = random.Random()
         self.api_requests = 0
         self.drive_requests = 0  # Drive API requests (another quota), not in api_requests
+        # pace("read" | "write") waits for the host's quota bucket (host.pacing) before each
+        # Sheets request and returns the seconds waited; None: no pacing
+        self.pace: Callable[[str], float] | None = None
+        self.waited_total = 0.0  # seconds waited so far, for pacing and for backoff
         self.tries = 0
         self.waited = 0.0
         self.elapsed = 0.0
@@ -118,6 +122,10 @@ class SheetsHTTPClient(HTTPClient):
         # structural batchUpdate is retried only when it surely never arrived
         idempotent = method.upper() == "GET" or url.endswith("values:batchUpdate")
         while True:
+            if self.pace is not None and not drive:
+                paced = self.pace("read" if method.upper() == "GET" else "write")
+                self.waited_total += paced
+                start += paced  # waiting for the quota is not the server's time
             self.tries += 1
             if drive:
                 self.drive_requests += 1
@@ -147,6 +155,7 @@ class SheetsHTTPClient(HTTPClient):
                     raise
             self.sleep(pause)
             self.waited += pause
+            self.waited_total += pause
 
     def _pause(self, start: float, retry_after: float) -> float | None:
         """How long to wait before the next try, or None to give up."""

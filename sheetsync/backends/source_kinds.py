@@ -31,7 +31,8 @@ class GoogleSheetKind:
         from sheetsync.backends.gsheets import GoogleSheet
 
         return GoogleSheet.open(source, credentials=access.credentials,
-                                endpoint=access.endpoint, retry=retry_policy(access))
+                                endpoint=access.endpoint, retry=retry_policy(access),
+                                pace=access.pace)
 
     def prepare(self, access: Access, *, needed: bool) -> Finding | None:
         """The service-account key file: present, a service-account JSON key, its client_email."""

@@ -232,7 +232,7 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
                 _log_line(log_json, {"event": "inbox-failed", "detail": why_not},
                           f"sheetsync: the replies could not be read: {why_not}")
             results = reconcile.reconcile_all(sources, run_ctx, registry.JOBS, on_project=seen,
-                                           stop=stop)
+                                              stop=stop, workers=cfg.google_workers)
             if not stop():  # nudges and the digest, over every project as this run read it
                 done = reconcile.agency(results, run_ctx, registry.AGENCY_JOBS)
                 if done:
@@ -253,11 +253,14 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
 
 
 def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
-    return {"now": now.isoformat(), "projects": [
+    return {"now": now.isoformat(), "api_requests": sum(r.api_requests for r in results),
+            "drive_requests": sum(r.drive_requests for r in results),
+            "waited_s": round(sum(r.waited_s for r in results), 1), "projects": [
         {"project": r.project, "source": r.source,
          "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
                      for a in r.actions], "api_requests": r.api_requests,
          "drive_requests": r.drive_requests, "read": not r.idle,
+         "waited_s": round(r.waited_s, 1),
          **({"error": r.error} if r.error else {})}
         for r in results]}
 

@@ -52,6 +52,10 @@ class Config:
     sheets_read_timeout: float | None = None
     sheets_retry_budget: float | None = None
     skip_unchanged: bool = True  # run skips unchanged sheets with nothing due (Drive stamp)
+    # pacing of Google requests per service account, shared by every process on the host
+    reads_per_minute: int = 60
+    writes_per_minute: int = 60
+    google_workers: int = 4  # projects whose Google I/O one run does at once
     path: str = ""  # the file it came from, "" when none
     digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
     inbox_address: str = ""  # [inbox] address: where reply buttons send (default: from)
@@ -183,6 +187,12 @@ def _from_file(path: Path) -> Config:
                                 f"every_minutes in {where}") or 15,
         json_logs=bool(_get(data, "json_logs", bool, where)),
         skip_unchanged=_get(data, "skip_unchanged", bool, where) is not False,
+        reads_per_minute=_in_range(_get(data, "reads_per_minute", int, where), 1, 100000,
+                                   f"reads_per_minute in {where}") or 60,
+        writes_per_minute=_in_range(_get(data, "writes_per_minute", int, where), 1, 100000,
+                                    f"writes_per_minute in {where}") or 60,
+        google_workers=_in_range(_get(data, "google_workers", int, where), 1, 32,
+                                 f"google_workers in {where}") or 4,
         sheets_connect_timeout=_get(data, "sheets_connect_timeout", float, where),
         sheets_read_timeout=_get(data, "sheets_read_timeout", float, where),
         sheets_retry_budget=_get(data, "sheets_retry_budget", float, where),

@@ -20,6 +20,7 @@ from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
 from sheetsync.host import places
 from sheetsync.host.config import Config
+from sheetsync.host.pacing import Limits, Pacer
 from sheetsync.model import Assessment, Project, RawWorkbook
 
 T = TypeVar("T")
@@ -35,7 +36,9 @@ def access(config: Config) -> Access:
                   lock_dir=places.host_lock_dir(),
                   connect_timeout=config.sheets_connect_timeout,
                   read_timeout=config.sheets_read_timeout,
-                  retry_budget=config.sheets_retry_budget)
+                  retry_budget=config.sheets_retry_budget,
+                  pace=Pacer(config.state_dir, Limits(config.reads_per_minute,
+                                                      config.writes_per_minute)).take)
 
 
 def opener(config: Config) -> Opener:
