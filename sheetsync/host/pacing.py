@@ -64,7 +64,7 @@ class Pacer:
     def _try(self, name: str, kind: str) -> float:
         """Take a token now (0), or how long until one is there."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(self.root / "pacing.lock", "a+") as lock:
+        with (self.root / "pacing.lock").open("a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 state = self._load()
@@ -94,4 +94,4 @@ class Pacer:
         path = self.root / "pacing.json"
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, path)
+        tmp.replace(path)
