@@ -361,7 +361,8 @@ def test_two_spellings_of_one_file_share_one_ledger(env: dict[str, str], book: P
 def test_run_json_shape(env: dict[str, str], book: Path, smtp_server: LoopbackSmtpServer) -> None:
     code, data, _ = run(str(book), now="2026-11-27T16:05+00:00")
     assert code == 0
-    assert set(data) == {"now", "projects"}
+    assert {"now", "projects"} <= set(data)  # and the quota figures (issue 16)
+    assert set(data) - {"now", "projects"} == {"api_requests", "drive_requests", "waited_s"}
     assert data["now"] == "2026-11-27T16:05:00+00:00"
     (project,) = data["projects"]
     assert project["project"] == "Acme website rollout"

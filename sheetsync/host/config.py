@@ -77,6 +77,9 @@ class Config:
         data["digest"] = {**data["digest"], "to": list(self.digest.to),
                           "day": DAY_NAMES[self.digest.day].title(),
                           "time": self.digest.time.strftime("%H:%M")}
+        for attr in TIMEOUT_SETTINGS.values():
+            if data[attr] is None:
+                data[attr] = "(default)"
         return data
 
 

@@ -183,7 +183,7 @@ def _idle(source: str, backend: Backend, run: Context,
     """The project's outcome without reading it, or None when it must be read."""
     assert run.facts is not None
     remembered = run.facts.get(source)
-    if remembered is None:
+    if remembered is None or run.ledger.pending_logs(source):  # kept Log rows to write
         return None
     for job in jobs:
         due = job.due(remembered.settings, run.now)
