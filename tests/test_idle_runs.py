@@ -95,6 +95,8 @@ def test_without_the_drive_api_runs_read_as_before(idle_env: SheetsEmulator) -> 
 
 def test_a_remembered_report_day_makes_the_report_read(idle_env: SheetsEmulator) -> None:
     run("2026-11-27T07:00+00:00")  # Friday, the example's report day: the check
+    team = run("2026-11-27T09:05+00:00")  # the nudge time: read once for the team jobs
+    assert team["read"] and team["actions"] == []
     mid = run("2026-11-27T15:45+00:00")
     assert not mid["read"], mid
     report = run("2026-11-27T16:05+00:00")  # its Report time: 16:00 London

@@ -96,3 +96,16 @@ def print_sent(done: Iterable[Sent], as_json: bool, job: str,
             projects.append(data)
         click.echo(json.dumps({"projects": projects}, ensure_ascii=False, indent=2))
     return results
+
+
+def shard(value: str | None) -> tuple[int, int] | None:
+    """``I/N`` with 1 <= I <= N, else a usage error that says how to write it."""
+    if value is None:
+        return None
+    first, _, second = value.partition("/")
+    if first.strip().isdigit() and second.strip().isdigit():
+        i, n = int(first), int(second)
+        if 1 <= i <= n:
+            return i, n
+    raise click.BadParameter(f"{value!r} is not a shard; write I/N with 1 <= I <= N, e.g. "
+                             "2/3 for the second of three hosts.", param_hint="--shard")

@@ -252,19 +252,6 @@ def _run_once(cfg: config.Config, sources: list[str], now: datetime, *, progress
     return results
 
 
-def _run_json(now: datetime, results: list[ProjectRun]) -> dict[str, Any]:
-    return {"now": now.isoformat(), "api_requests": sum(r.api_requests for r in results),
-            "drive_requests": sum(r.drive_requests for r in results),
-            "waited_s": round(sum(r.waited_s for r in results), 1), "projects": [
-        {"project": r.project, "source": r.source,
-         "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
-                     for a in r.actions], "api_requests": r.api_requests,
-         "drive_requests": r.drive_requests, "read": not r.idle,
-         "waited_s": round(r.waited_s, 1),
-         **({"error": r.error} if r.error else {})}
-        for r in results]}
-
-
 @main.command("run")
 @click.argument("sources", nargs=-1, metavar="[SOURCE...]")
 @click.option("--now", "now_text", metavar="YYYY-MM-DDTHH:MM±HH:MM",
@@ -278,7 +265,7 @@ def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, 
             log_json: bool, shard_text: str | None) -> None:
     """Do whatever is due for each project, and nothing twice (for cron, every 15 minutes)."""
     now = _now(now_text)
-    shard = _shard(shard_text)
+    shard = lines.shard(shard_text)
     cfg = _config(ctx)
     todo = _sources(sources, cfg)
     if shard is not None:
@@ -289,26 +276,13 @@ def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, 
     results = _run_once(cfg, todo, now, log_json=log_json,
                         progress=len(todo) > 1 and sys.stderr.isatty() and not as_json)
     if as_json:
-        click.echo(json.dumps(_run_json(now, results), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(views.run_json(now, results), ensure_ascii=False, indent=2))
     elif log_json:
         click.echo(json.dumps(_summary_event(now, views.summarise_run(results)),
                               ensure_ascii=False))
     else:
         click.echo(views.summarise_run(results).line())
     _finish(any(r.failed for r in results))
-
-
-def _shard(value: str | None) -> tuple[int, int] | None:
-    """``I/N`` with 1 <= I <= N, else a usage error that says how to write it."""
-    if value is None:
-        return None
-    first, _, second = value.partition("/")
-    if first.strip().isdigit() and second.strip().isdigit():
-        i, n = int(first), int(second)
-        if 1 <= i <= n:
-            return i, n
-    raise click.BadParameter(f"{value!r} is not a shard; write I/N with 1 <= I <= N, e.g. "
-                             "2/3 for the second of three hosts.", param_hint="--shard")
 
 
 def _summary_event(now: datetime, summary: views.RunSummary) -> dict[str, Any]:

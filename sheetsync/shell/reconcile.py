@@ -185,8 +185,13 @@ def _idle(source: str, backend: Backend, run: Context,
     remembered = run.facts.get(source)
     if remembered is None or run.ledger.pending_logs(source):  # kept Log rows to write
         return None
+    settings = remembered.settings
+    if settings.report_every_weeks > 1:  # a fortnight counts from the Log tab: read it
+        return None
+    if run.agency_reads is not None and run.agency_reads.needed(source, settings):
+        return None  # the team nudges or the digest want this project as read today
     for job in jobs:
-        due = job.due(remembered.settings, run.now)
+        due = job.due(Project(source, settings), run.now)
         if due is None:
             continue
         status = run.ledger.status(source, job.name, due.period.isoformat())

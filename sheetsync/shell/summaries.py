@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sheetsync.core import impact
@@ -145,3 +145,17 @@ def summarise_run(results: Sequence[ProjectRun],
         unknown=sum(1 for r in results for a in r.actions if a.unknown),
         lines=tuple(lines),
     )
+
+
+def run_json(now: datetime, results: Sequence[ProjectRun]) -> dict[str, Any]:
+    """``run --json``: each project's actions, and the quota it cost (Sheets, Drive, waits)."""
+    return {"now": now.isoformat(), "api_requests": sum(r.api_requests for r in results),
+            "drive_requests": sum(r.drive_requests for r in results),
+            "waited_s": round(sum(r.waited_s for r in results), 1), "projects": [
+        {"project": r.project, "source": r.source,
+         "actions": [{"job": a.job, "result": a.result, "detail": a.detail}
+                     for a in r.actions], "api_requests": r.api_requests,
+         "drive_requests": r.drive_requests, "read": not r.idle,
+         "waited_s": round(r.waited_s, 1),
+         **({"error": r.error} if r.error else {})}
+        for r in results]}
