@@ -22,6 +22,7 @@ from sheetsync import __version__
 from sheetsync.cli import followthrough, inbox_cmd, lines
 from sheetsync.cli import loop as service
 from sheetsync.core import days
+from sheetsync.core import sources as sources_mod
 from sheetsync.errors import ConfigError, SheetsyncError
 from sheetsync.host import config
 from sheetsync.lang.catalog import LANGUAGES
@@ -269,9 +270,7 @@ def run_cmd(ctx: click.Context, sources: tuple[str, ...], now_text: str | None, 
     cfg = _config(ctx)
     todo = _sources(sources, cfg)
     if shard is not None:
-        from sheetsync.core.sources import shard_of
-
-        todo = [s for s in todo if shard_of(s, shard[1]) == shard[0]]
+        todo = [s for s in todo if sources_mod.shard_of(s, shard[1]) == shard[0]]
     log_json = log_json or cfg.json_logs
     results = _run_once(cfg, todo, now, log_json=log_json,
                         progress=len(todo) > 1 and sys.stderr.isatty() and not as_json)

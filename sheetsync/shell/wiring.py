@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sheetsync.errors import ConfigError
 from sheetsync.host.config import Config
-from sheetsync.host.inbox_config import inbox_settings, signing_key
 from sheetsync.host.facts import Facts
+from sheetsync.host.inbox_config import inbox_settings, signing_key
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail import transport as mail
 from sheetsync.mail.transport import Transport
@@ -47,4 +47,5 @@ def context_for(cfg: Config, now: datetime) -> Context:
                    transport=transport_for(cfg), now=now, sender=sender, digest=cfg.digest,
                    reply_key=key.key if key else b"",
                    reply_address=(box.address or cfg.inbox_address or sender) if box else "",
-                   facts=Facts(cfg.state_dir) if cfg.skip_unchanged else None)
+                   facts=Facts(cfg.state_dir) if cfg.skip_unchanged else None,
+                   agency_reads=TeamReads(ledger, now, cfg.digest))
