@@ -5,7 +5,8 @@ A real, non-editable build of the wheel (pip, build isolation, setuptools as
 warn (it once printed 40 lines of "Package 'sheetsync.templates' is absent from the
 ``packages`` configuration" because data folders were not declared), and the wheel must
 hold every file of the source package: the email templates, the language catalogs,
-``py.typed``, the job modules. A new data file that ``pyproject.toml`` does not declare
+``py.typed``, the job modules (as ``sheetsync.jobs``: installed, ``import jobs`` finds
+nothing). A new data file that ``pyproject.toml`` does not declare
 fails here rather than on an admin's server.
 """
 
@@ -55,3 +56,17 @@ def test_a_real_install_builds_without_setuptools_warnings(tmp_path: Path) -> No
     missing = sorted(_source_files() - held)
     assert not missing, f"not in the wheel: {missing}"
     assert any(n.endswith(".j2") for n in held) and "sheetsync/lang/en.toml" in held
+    assert not any(n.startswith("jobs/") for n in held), "jobs/ must install as sheetsync.jobs"
+
+    # Installed (not from the source tree): the jobs are sheetsync.jobs, and no top-level
+    # package named "jobs" lands in site-packages for another project to collide with.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+                   check=True, capture_output=True)
+    probe = ("import importlib.util as u; print(u.find_spec('jobs') is None, "
+             "u.find_spec('sheetsync.jobs.registry') is not None)")
+    found = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,
+                           text=True, check=True)
+    assert found.stdout.split() == ["True", "True"], found.stdout + found.stderr
