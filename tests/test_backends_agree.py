@@ -219,10 +219,11 @@ def test_report_sends_once_and_logs_in_the_sheet(world: SheetsEmulator, tmp_path
     assert sent["recipients"] == ["maria.chen@acme.example", "ops@acme.example",  # To
                                   "sam.lee@studio.example", "accounts@studio.example"]  # CC
     assert "Acme website rollout" in sent["subject"]
-    assert sent["api_requests"] <= 5
+    assert sent["api_requests"] <= 8  # 5, and the guard across hosts: a 'sending' row, a re-read
     log = world.values(SID, "Log")
     assert log[0] == list(blueprint.example_project().tab("Log").headers)
-    (row,) = log[1:]
+    announced, row = log[1:]  # the 'sending' row before the send, then its outcome
+    assert announced[5:7] == ["sending", sent["message_id"]]
     assert row[1:3] == ["report", "Acme website rollout"]
     assert row[5:7] == ["sent", sent["message_id"]]
     message = eml(tmp_path / "outbox-google")
@@ -233,7 +234,7 @@ def test_report_sends_once_and_logs_in_the_sheet(world: SheetsEmulator, tmp_path
 
     assert again["result"] == "skipped"
     assert again["detail"] == f"already sent for {AS_OF}"
-    assert len(world.values(SID, "Log")) == 2  # no second Log row
+    assert len(world.values(SID, "Log")) == 3  # header, sending, sent: no further row
     assert [r.method for r in world.requests] == ["GET", "GET"]  # read only
     assert len(list((tmp_path / "outbox-google").glob("*.eml"))) == 1
 

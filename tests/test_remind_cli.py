@@ -94,7 +94,9 @@ def set_cells(book: Path, tab: str, key: str, values: dict[str, Any]) -> None:
 def log_rows(book: Path) -> list[dict[str, Any]]:
     ws = openpyxl.load_workbook(book)["Log"]
     rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(r)]
+    result = rows[0].index("Result")  # the outcomes: a 'sending' row only announces one
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]
+            if any(r) and r[result] != "sending"]
 
 
 @dataclass

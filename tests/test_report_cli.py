@@ -126,7 +126,9 @@ def add_rows(path: Path, tab: str, rows: list[dict[str, Any]]) -> None:
 def log_rows(path: Path) -> list[dict[str, Any]]:
     ws = openpyxl.load_workbook(path)["Log"]
     rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(r)]
+    result = rows[0].index("Result")  # the outcomes: a 'sending' row only announces one
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]
+            if any(r) and r[result] != "sending"]
 
 
 def small_project(path: Path, name: str, *, clients: str, pm: str | None,

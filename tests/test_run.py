@@ -79,7 +79,8 @@ def log_rows(path: Path) -> list[dict[str, Any]]:
     rows = read_values(path, "Log")
     header = rows[0]
     return [dict(zip(header, row, strict=False)) for row in rows[1:]
-            if any(v not in (None, "") for v in row)]
+            if any(v not in (None, "") for v in row)
+            and row[header.index("Result")] != "sending"]  # the outcomes
 
 
 def addresses(message: EmailMessage, header: str) -> list[str]:

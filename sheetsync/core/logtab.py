@@ -79,3 +79,17 @@ def logged_items(log: OwnedTab, job: str) -> tuple[tuple[date, tuple[str, ...]],
         items = detail[len(ITEMS):].split(";")[0]
         out.append((day, tuple(i.strip() for i in items.split(",") if i.strip())))
     return tuple(out)
+
+
+SENDING = "sending"  # a Log row written just before a send: the guard across hosts
+
+
+def open_sending(log: OwnedTab, job: str, period: str) -> tuple[str, ...]:
+    """Message-IDs of this job's ``sending`` rows for ``period`` that no later row of the
+    same Message-ID settles (sent, failed, unknown, skipped), in sheet order: a send in
+    progress on some host, or one that host never finished."""
+    marker = f".{job}.{period}."
+    rows = [c for c in _rows(log, job) if marker in c.get("message_id", "")]
+    settled = {c["message_id"] for c in rows if c.get("result") != SENDING}
+    return tuple(dict.fromkeys(c["message_id"] for c in rows
+                               if c.get("result") == SENDING and c["message_id"] not in settled))

@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sheetsync.core import logtab, writeplan
+from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
 from sheetsync.host.ledger import PeriodStatus
-from sheetsync.model import LogEntry
+from sheetsync.model import LogEntry, Message
 from sheetsync.shell import drafts
 from sheetsync.shell.context import Context
 from sheetsync.shell.drafts import Draft, Sent
@@ -63,6 +64,16 @@ def deliver(loaded: Loaded, draft: Draft, ctx: Context, *, force: bool = False,
             return _with(base, loaded, message_id=near_status.message_id, detail=detail)
         if not force and status.state == "unknown":
             return _unknown(base, loaded, ctx, status, draft)
+        verdict, said = claim(loaded, ctx, draft.job, period, message, force=force,
+                              announce=not _failed_today(status, ctx.now.date()))
+        if verdict == "unknown":  # another run announced it and never said how it ended
+            return _unknown(base, loaded, ctx, PeriodStatus("unknown", said), draft,
+                            why="was announced in the Log tab by another run (a 'sending' "
+                                "row) that never recorded how it ended")
+        if verdict == "skip":
+            ctx.ledger.done(source, draft.job, period, at=ctx.now, result="skipped",
+                            detail=said)
+            return _with(base, loaded, detail=said)
         ctx.ledger.intend(source, draft.job, period, at=ctx.now, message_id=message.message_id,
                           recipients=message.recipients, subject=message.subject,
                           items=draft.items, cc_sponsor=bool(draft.extra_cc))
@@ -134,6 +145,50 @@ def _unknown(base: Sent, loaded: Loaded, ctx: Context, status: PeriodStatus,
     if why:
         sent = replace(sent, detail=f"{detail}; {why}", log_pending=why)
     return _with(sent, loaded)
+
+
+# --------------------------------------------------------------------------- across hosts
+
+
+def claim(loaded: Loaded, ctx: Context, job: str, period: str, message: Message, *,
+          force: bool, announce: bool = True) -> tuple[str, str]:
+    """The sheet as the guard across hosts and state dirs: a ``sending`` Log row before the
+    send, then the Log read again. ("go", ""), ("skip", why: another run sent it or is
+    sending it first) or ("unknown", the Message-ID another run announced and never settled).
+
+    A sheet that takes no Log row (read-only, Log protected) gives no guard: "go", as before;
+    nor does a retry after a failure already logged today (``announce`` False).
+    """
+    layout = loaded.project.layout
+    if layout is None or not loaded.raw.can_write:
+        return "go", ""
+    mine = message.message_id
+    others = [m for m in logtab.open_sending(layout.log, job, period) if m != mine]
+    if others and not force:
+        return "unknown", others[0]
+    if not announce:  # a retry after today's logged failure: its outcome gets no row either
+        return "go", ""
+    if append_log(loaded, _row(loaded, ctx, job, message, logtab.SENDING,
+                               "sending: the next row of this Message-ID says how it ended")):
+        return "go", ""
+    fresh = parse_workbook(loaded.backend.read(), loaded.backend.source).layout
+    if fresh is None or force:
+        return "go", ""
+    why = ""
+    if sent := logtab.logged_sent(fresh.log, job, period):
+        why = f"already sent for {period} by another run ({sent})"
+    elif (first := logtab.open_sending(fresh.log, job, period)) and first[0] != mine:
+        why = f"another run announced it first ({first[0]}), so it was not sent twice"
+    if not why:
+        return "go", ""
+    append_log(loaded, _row(loaded, ctx, job, message, "skipped", why))  # settles ours
+    return "skip", why
+
+
+def _row(loaded: Loaded, ctx: Context, job: str, message: Message, result: str,
+         detail: str) -> LogEntry:
+    return LogEntry(ctx.now, job, loaded.project.settings.name, message.recipients,
+                    message.subject, result, message.message_id, detail)
 
 
 # --------------------------------------------------------------------------- unknown sends
