@@ -8,13 +8,11 @@ the milestone it belongs to remembers which field was unreadable so the rules ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
-from sheetsync.core import cells, graph, ids, responses, schema, workdays
-from sheetsync.core.cells import Bad
+from sheetsync.core import cells, graph, ids, responses, schema
 from sheetsync.core.rules import first_rows
+from sheetsync.core.settings_tab import read_settings
 from sheetsync.core.tables import (
     LAST_COLUMN,
     Reader,
@@ -38,100 +36,11 @@ from sheetsync.model import (
     Project,
     RawTab,
     RawWorkbook,
-    Settings,
     Status,
     Update,
     blank,
     cell_text,
 )
-
-# --------------------------------------------------------------------------- Project tab
-
-
-def _settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Settings:
-    found: dict[str, tuple[int, Any]] = {}  # field key -> (row, value)
-    if sheet is not None:
-        if "field" not in sheet.columns:  # no header: Field and Value are columns A and B
-            sheet = Sheet(sheet.tab, 0, {"field": 1, "value": 2})
-        sheet.columns.setdefault("value", sheet.columns["field"] + 1)
-        for row in data_rows(sheet):
-            key = schema.field_key(sheet.value(row, "field"))
-            if key is not None and key not in found:
-                found[key] = (row, sheet.value(row, "value"))
-
-    def read(key: str, parse: Callable[[Any], Any], choices: Any = None) -> Any:
-        if key not in found:
-            return None
-        row, value = found[key]
-        result = parse(value)
-        if isinstance(result, Bad):
-            assert sheet is not None
-            reader.bad(sheet, row, "value", result, choices)
-            return None
-        return result
-
-    language = read("language", lambda v: cells.parse_word(v, schema.LANGUAGES),
-                    schema.LANGUAGES) or "en"
-
-    def addresses(key: str) -> tuple[str, ...]:
-        result = read(key, cells.parse_addresses)
-        if not result:
-            return ()
-        good, bad = result
-        assert sheet is not None
-        for text, why in bad:
-            reader.report(sheet.tab.name, found[key][0], sheet.columns["value"], text, why.code)
-        return tuple(good)
-
-    def one_address(key: str) -> str:
-        found_addresses = addresses(key)
-        return found_addresses[0] if found_addresses else ""
-
-    raw_zone = raw.time_zone if raw.time_zone and not isinstance(
-        cells.parse_time_zone(raw.time_zone), Bad) else None
-    date_order = read("date_order", cells.parse_date_order, schema.DATE_ORDERS)
-    settings = Settings(
-        name=read("name", cells.parse_text) or raw.title,
-        client=read("client", cells.parse_text) or "",
-        client_emails=addresses("client_emails"),
-        sponsor_email=one_address("sponsor_email"),
-        pm_name=read("pm_name", cells.parse_text) or "",
-        pm_email=one_address("pm_email"),
-        cc=addresses("cc"),
-        time_zone=read("time_zone", cells.parse_time_zone) or raw_zone or "UTC",
-        language=language,
-        report_day=_or(read("report_day", lambda v: cells.parse_word(v, schema.WEEKDAYS),
-                            schema.WEEKDAYS), 4),
-        report_time=read("report_time", cells.parse_time) or Settings.report_time,
-        due_soon_days=_or(read("due_soon_days", cells.parse_int), 7),
-        confirm_within_days=_or(read("confirm_within_days", cells.parse_int), 5),
-        reminder_every_days=_or(read("reminder_every_days",
-                                     lambda v: cells.parse_int(v, 1, 365)), 3),
-        help_offer=read("help_offer", cells.parse_text) or "",
-        date_order=date_order,  # as staff set it; a Google Sheet's locale fills in per cell
-        reports_paused=bool(read("reports_paused", cells.parse_yes_no, schema.YES_NO)),
-        team_emails=addresses("team_emails"),
-        report_every_weeks=_or(read("report_every_weeks", lambda v: cells.parse_int(v, 1, 2)),
-                               1),
-        holiday_calendar=read("holiday_calendar", workdays.parse_calendar) or "",
-        holidays=read("holidays", lambda v: cells.parse_dates(v, date_order)) or (),
-        working_days=read("working_days", lambda v: cells.parse_dates(v, date_order)) or (),
-    )
-    if not settings.client_emails:
-        tab = sheet.tab.name if sheet else schema.tab_title(schema.PROJECT, language)
-        if sheet and "client_emails" in found:
-            row, col = found["client_emails"][0], sheet.columns["value"]
-        elif sheet:  # the Field cell of the first row below the settings, where it goes
-            row, col = max(data_rows(sheet), default=sheet.header_row) + 1, sheet.columns["field"]
-        else:
-            row, col = 1, 1
-        reader.report(tab, row, col, found.get("client_emails", (0, None))[1], "no_recipients")
-    return settings
-
-
-def _or(value: int | None, default: int) -> int:
-    return default if value is None else value
-
 
 # --------------------------------------------------------------------------- Milestones
 
@@ -364,7 +273,7 @@ def _language(raw: RawWorkbook) -> str:
     """The project's language, read first so that every problem is said in it."""
     quiet = Reader()
     sheet = sheet_of(find_tabs(raw, quiet), schema.PROJECT, quiet, required=False)
-    return _settings(sheet, raw, quiet).language
+    return read_settings(sheet, raw, quiet).language
 
 
 def parse_workbook(raw: RawWorkbook, source: str) -> Project:
@@ -372,7 +281,7 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     reader = Reader(language=_language(raw))
     tabs = find_tabs(raw, reader)
     project_sheet = sheet_of(tabs, schema.PROJECT, reader, required=True)
-    settings = _settings(project_sheet, raw, reader)
+    settings = read_settings(project_sheet, raw, reader)
     reader.date_order = settings.date_order
     if raw.locale and not settings.date_order:  # a Google Sheet: its locale settles the rest
         reader.locale, reader.locale_order = raw.locale, cells.locale_date_order(raw.locale)
