@@ -33,11 +33,20 @@ def own_state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / ".state-home"))
 
 
-@pytest.fixture
-def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No SHEETSYNC_* from the outside, and ``tmp_path`` as the working folder."""
+def scrub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keep: tuple[str, ...] = ()) -> Path:
+    """This process without SHEETSYNC_* (but ``keep``, e.g. what ``gsheets_env`` set), in
+    ``tmp_path`` as the working folder: ``clean_env``, for fixtures that need more."""
     for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
+        if name.startswith("SHEETSYNC_") and name not in keep:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+GOOGLE = ("SHEETSYNC_CREDENTIALS", "SHEETSYNC_SHEETS_ENDPOINT")  # set by gsheets_env
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No SHEETSYNC_* from the outside, and ``tmp_path`` as the working folder."""
+    return scrub(monkeypatch, tmp_path)

@@ -22,7 +22,6 @@ real date cell would show the date as each backend gives it; the example has non
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -38,6 +37,7 @@ from sheetsync.backends.xlsx_template import write_template
 from sheetsync.blueprint import layout as blueprint
 from sheetsync.cli.main import main
 from sheetsync.model import a1
+from tests.fixtures_env import GOOGLE, scrub
 from tests.sheets_emulator import Fmt, SheetsEmulator
 from tests.xlsx_factory import read_values
 
@@ -87,11 +87,7 @@ def google_copy(emulator: SheetsEmulator, layout: str, key: Path) -> None:
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gsheets_env: SheetsEmulator,
           service_account_key: Path, request: pytest.FixtureRequest) -> SheetsEmulator:
     """acme.xlsx and the Google copy; outbox and state in tmp_path; no SMTP, no config."""
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_") and name not in ("SHEETSYNC_CREDENTIALS",
-                                                           "SHEETSYNC_SHEETS_ENDPOINT"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     write_template(tmp_path / "acme.xlsx", blueprint.example_project())
     google_copy(gsheets_env, request.param, service_account_key)

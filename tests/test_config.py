@@ -8,7 +8,6 @@ subprocess.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 from sheetsync.cli import main as cli
 from sheetsync.errors import ConfigError
 from sheetsync.host import config
-from tests.fixtures_env import SHEETSYNC
+from tests.fixtures_env import SHEETSYNC, child_environ
 
 SECRET = "s3cret-app-password"
 
@@ -217,7 +216,7 @@ def test_config_with_an_outbox_says_where_email_goes(tmp_path: Path,
 @pytest.mark.parametrize("command", [["config"], ["run", "x.xlsx"], ["schedule", "x.xlsx"]])
 def test_bad_settings_exit_2_with_one_sentence(tmp_path: Path, env: dict[str, str], words: str,
                                                command: list[str]) -> None:
-    child = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")} | env
+    child = child_environ() | env
     proc = subprocess.run([*SHEETSYNC, *command], cwd=tmp_path, env=child,
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2

@@ -9,12 +9,13 @@ as a table, and says so.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.fixtures_env import child_environ
 
 ROOT = Path(__file__).resolve().parents[1]
 # an outbox file name holds the clock and a random Message-ID
@@ -24,7 +25,7 @@ VARIES = re.compile(r"\d{8}-\d{6}-[\w.-]+?-[0-9a-f]{8}\.eml")
 def _demo(folder: Path) -> str:
     (folder / "examples").mkdir()
     shutil.copy2(ROOT / "examples" / "acme-rollout.xlsx", folder / "examples")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env = child_environ()
     env |= {"COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
     done = subprocess.run([sys.executable, "-m", "sheetsync.cli.demo"], cwd=folder, env=env,
                           capture_output=True, text=True, check=False, timeout=300)
@@ -61,7 +62,7 @@ def test_each_printed_command_gives_what_the_demo_shows_under_it(tmp_path: Path)
     shutil.copy2(ROOT / "examples" / "acme-rollout.xlsx", replay / "demo-output")
     script = "\n".join([*exports, *(c for c, _ in commands)])
     for command, shown in commands:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+        env = child_environ()
         done = subprocess.run(["bash", "-c", "\n".join([*exports, command])], cwd=replay,
                               env=env, capture_output=True, text=True, check=False,
                               timeout=300)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -11,15 +10,13 @@ import pytest
 from sheetsync.host import config
 from sheetsync.host.inbox_config import signing_key
 from sheetsync.shell.doctor_inbox import check_inbox
+from tests.fixtures_env import scrub
 from tests.fixtures_imap import ImapServer
 
 
 @pytest.fixture
 def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> config.Config:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path)
     return config.Config(state_dir=str(tmp_path / "state"), sender="p@studio.example")
 
 

@@ -8,7 +8,6 @@ real loopback SMTP server, a state dir in tmp_path, headless Chromium for the dr
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from email.message import EmailMessage
@@ -19,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import main as cli
+from tests.fixtures_env import scrub
 from tests.fixtures_smtp import LoopbackSmtpServer
 from tests.xlsx_factory import make_workbook
 
@@ -31,10 +31,7 @@ MS_HEADER = ["ID", "Milestone", "Owner", "Owner email", "Start", "Due", "Status"
 @pytest.fixture
 def env(tmp_path: Path, smtp_server: LoopbackSmtpServer,
         monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
+    scrub(monkeypatch, tmp_path)
     for name, value in {"SHEETSYNC_SMTP_HOST": smtp_server.host,
                         "SHEETSYNC_SMTP_PORT": str(smtp_server.port),
                         "SHEETSYNC_SMTP_SECURITY": "none", "SHEETSYNC_FROM": SENDER,

@@ -10,7 +10,6 @@ against the loopback emulator, ``sheetsync`` processes and the click command lin
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.cli.main import main
 from sheetsync.host.ledger import Ledger
 from sheetsync.model import WritePlan
+from tests.fixtures_env import GOOGLE, child_environ, scrub
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import AS_OF, GSHEET, SID, google_copy
 
@@ -35,11 +35,7 @@ Opener = Callable[..., GoogleSheet]
 
 @pytest.fixture
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_") and name not in ("SHEETSYNC_CREDENTIALS",
-                                                           "SHEETSYNC_SHEETS_ENDPOINT"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     return tmp_path
@@ -106,7 +102,7 @@ def test_two_runs_at_once_keep_every_log_row(tmp_path: Path, gsheets_env: Sheets
     both_read = threading.Barrier(2, timeout=60)  # each reads before either writes
     gsheets_env.before(lambda e: both_read.wait(), method="GET",
                        path_contains="values:batchGet", times=2)
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    base = child_environ()
     procs = []
     for n in (1, 2):
         env = {**base, "SHEETSYNC_CREDENTIALS": str(service_account_key),

@@ -11,7 +11,6 @@ flags beside the right IDs, and no hang.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.blueprint import layout as blueprint
 from sheetsync.cli.main import main
 from sheetsync.errors import BackendError
+from tests.fixtures_env import GOOGLE, child_environ, scrub
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import AS_OF, GSHEET, SID, google_copy
 
@@ -41,11 +41,8 @@ Opener = Callable[..., GoogleSheet]
 
 @pytest.fixture
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_") and name not in ("SHEETSYNC_CREDENTIALS",
-                                                           "SHEETSYNC_SHEETS_ENDPOINT"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    """The one clean environment, keeping the emulator's address and key."""
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     return tmp_path
@@ -198,7 +195,7 @@ def test_a_sheets_api_that_never_answers_fails_the_project_in_bounded_time(
         tmp_path: Path, hung_endpoint: str, service_account_key: Path) -> None:
     book = tmp_path / "acme.xlsx"
     shutil.copyfile(EXAMPLE, book)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env = child_environ()
     env.update({"SHEETSYNC_CREDENTIALS": str(service_account_key),
                 "SHEETSYNC_SHEETS_ENDPOINT": hung_endpoint,
                 "SHEETSYNC_SHEETS_CONNECT_TIMEOUT": "1", "SHEETSYNC_SHEETS_READ_TIMEOUT": "1",

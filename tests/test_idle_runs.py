@@ -8,7 +8,6 @@ the loopback emulator, whose Drive ``files.get`` answers ``modifiedTime`` as Goo
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from google.oauth2.service_account import Credentials
 from sheetsync.cli.main import main
 from sheetsync.host.facts import Facts, settings_from_json, settings_to_json
 from sheetsync.model import Settings
+from tests.fixtures_env import GOOGLE, scrub
 from tests.sheets_emulator import SPREADSHEETS_SCOPE, SheetsEmulator
 from tests.test_backends_agree import GSHEET, SID, google_copy
 
@@ -31,11 +31,7 @@ STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 @pytest.fixture
 def idle_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gsheets_env: SheetsEmulator,
              service_account_key: Path) -> SheetsEmulator:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_") and name not in ("SHEETSYNC_CREDENTIALS",
-                                                           "SHEETSYNC_SHEETS_ENDPOINT"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     google_copy(gsheets_env, "en_GB", service_account_key)

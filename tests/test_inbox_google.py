@@ -4,7 +4,6 @@ Chinese: report with buttons -> reply APPENDed -> inbox -> check -> next report 
 from __future__ import annotations
 
 import json
-import os
 import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 
 from sheetsync.blueprint import layout as blueprint
 from sheetsync.cli.main import main
+from tests.fixtures_env import GOOGLE, scrub
 from tests.fixtures_imap import ImapServer, client_reply
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import seed_rows
@@ -49,11 +49,7 @@ def text_of(msg: EmailMessage) -> str:
 def test_google_report_reply_inbox_check_report_ack(
         language: str, label: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         gsheets_env: SheetsEmulator, imap_server: ImapServer) -> None:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_") and name not in ("SHEETSYNC_CREDENTIALS",
-                                                           "SHEETSYNC_SHEETS_ENDPOINT"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
     for key, value in {**imap_server.env(), "SHEETSYNC_STATE_DIR": str(tmp_path / "state"),
                        "SHEETSYNC_OUTBOX": str(tmp_path / "outbox"),
                        "SHEETSYNC_FROM": "projects@studio.example",

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli import main as cli
+from tests.fixtures_env import scrub
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
@@ -30,10 +31,7 @@ AS_OF = "2026-11-27"
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three copies of one template (all called "Acme website rollout" in their Project tab),
     two of them named in sheetsync.toml."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
+    scrub(monkeypatch, tmp_path)
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("SHEETSYNC_FROM", "pm@studio.example")

@@ -19,7 +19,6 @@ here.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -34,6 +33,7 @@ from click.testing import CliRunner
 from sheetsync import errors
 from sheetsync.cli import main as cli
 from sheetsync.host import config
+from tests.fixtures_env import child_environ
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
@@ -153,7 +153,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     shutil.copy2(ROOT / "examples" / "acme-rollout.xlsx", tmp / "acme.xlsx")
     (tmp / "sheetsync.toml").write_text(
         '[[projects]]\nname = "Acme website rollout"\nsource = "acme.xlsx"\n', encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env = child_environ()
     env |= {"SHEETSYNC_OUTBOX": str(tmp / "outbox"), "SHEETSYNC_STATE_DIR": str(tmp / "state"),
             "SHEETSYNC_FROM": "Studio Projects <projects@studio.example>"}
     runs = {"check": ["check", "--as-of", "2026-11-27", "--json"],

@@ -5,7 +5,6 @@ PDF in headless Chromium whose pages are looked at as images."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ from sheetsync.cli.main import main
 from sheetsync.core import retro
 from sheetsync.model import Milestone, Settings, Status
 from sheetsync.render.retro import render_retro
+from tests.fixtures_env import scrub
 
 AS_OF = "2026-11-27"
 CHROMIUM = "/usr/bin/chromium"
@@ -32,10 +32,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture
 def acme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path)
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     path = tmp_path / "acme.xlsx"

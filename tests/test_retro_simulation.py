@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -35,6 +34,7 @@ from sheetsync.blueprint import layout as blueprint
 from sheetsync.blueprint.example import Content
 from sheetsync.cli.main import main
 from sheetsync.model import ChangeStatus, Owner, Status, a1
+from tests.fixtures_env import GOOGLE, scrub
 from tests.sheets_emulator import Fmt, SheetsEmulator
 from tests.test_backends_agree import seed_rows
 
@@ -238,11 +238,7 @@ def check_outcome(sheet: Sheet) -> None:
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("SHEETSYNC_") and name not in ("SHEETSYNC_CREDENTIALS",
-                                                           "SHEETSYNC_SHEETS_ENDPOINT"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
     monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("SHEETSYNC_FROM", "Studio <projects@studio.example>")
