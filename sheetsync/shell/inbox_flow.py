@@ -12,15 +12,17 @@ sends two.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sheetsync.core import replies, responses, schema
+from sheetsync.core import logtab, replies, responses, schema
 from sheetsync.core.replies import Reply
 from sheetsync.errors import SheetsyncError
 from sheetsync.host.inbox_config import InboxSettings, signing_key
+from sheetsync.host.ledger import project_key
 from sheetsync.lang import catalog
 from sheetsync.mail import inbound
 from sheetsync.mail.imap import Fetched, ImapInbox, ImapSettings
@@ -101,7 +103,11 @@ def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
         if status.state in ("sent", "unknown"):
             return status.state
         subject, text, html = render(loaded, row)
-        mid = f"<ack.{ctx.nonce()}.{abs(hash(period)) % 10**8}@{ctx.sender.split('@')[-1]}>"
+        # One Message-ID rule for every kind (a From with a display name has a ">" after
+        # the domain); the reply's own Message-ID goes in as a stable digest.
+        reply = hashlib.sha256(period.encode()).hexdigest()[:10]
+        mid = logtab.message_id("ack", reply, project_key(source)[-10:], ctx.nonce(),
+                                ctx.sender)
         to = responses.address_of(row)
         msg = Message(project=s.name, sender=ctx.sender, to=(to,),
                       cc=tuple(a for a in (s.pm_email,) if a and a != to),
