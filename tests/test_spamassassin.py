@@ -2,8 +2,11 @@
 
 A client report that lands in spam is a report never read. This makes each kind of email
 the way cron would (the real ``sheetsync`` command, emails to the outbox): the weekly
-report, the reminder and the team's preview in English and in Chinese, the agency digest
-and the admin's alert (a new kind of email belongs in this list); then scores each
+report, the reminder and the team's preview in English and in Chinese, the agency digest,
+the admin's alert, the team nudge (an Owner email's overdue milestone, sent by ``run``),
+the acknowledgement of a client's reply (``inbox``, the reply read from a loopback IMAP
+server) and the retrospective (``retro --send``) (a new kind of email belongs in this
+list); then scores each
 with the Debian SpamAssassin and its shipped rules, local tests only (``spamassassin -L
 -t``: no DNS, no network). No rule may fire except the ones that only say what a file in an
 outbox is: it has not travelled (NO_RECEIVED, NO_RELAYS) and it has an HTML part
@@ -31,6 +34,8 @@ from typing import cast
 import pytest
 
 from tests.fixtures_env import child_environ
+from tests.fixtures_imap import ImapServer, client_reply
+from tests.xlsx_factory import make_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPAMASSASSIN = shutil.which("spamassassin")
@@ -47,9 +52,49 @@ def _sheetsync(env: dict[str, str], cwd: Path, *args: str) -> None:
                    capture_output=True, text=True, check=False)
 
 
+def _nudged_project(path: Path) -> Path:
+    """A project whose team milestone, with an Owner email, is four days overdue."""
+    settings = {"Project": "Late project", "Client": "Acme Ltd",
+                "Client emails": "ann@acme.example", "Project manager": "Sam Lee",
+                "PM email": "pm@studio.example", "Time zone": "Europe/London",
+                "Report day": "Friday", "Report time": "16:00"}
+    return make_workbook(path, {
+        "Project": [["Field", "Value"], *([k, v] for k, v in settings.items())],
+        "Milestones": [["ID", "Milestone", "Owner", "Owner email", "Start", "Due", "Status",
+                        "Acceptance criteria"],
+                       ["M1", "CMS build", "Team", "dev@studio.example", "", "2026-11-20",
+                        "In progress", "Editors can publish a page"]],
+        "Updates": [["Date", "Type", "Update", "Milestone"],
+                    ["2026-11-23", "Next", "Build goes on", "M1"]],
+    })
+
+
+def _acknowledgement(tmp: Path, env: dict[str, str], imap: ImapServer) -> Path:
+    """The ack of a client's Confirm: the report with buttons, the client's reply in a
+    loopback IMAP folder, then ``inbox`` applies it and writes the ack."""
+    imap.new_folder()
+    env = env | imap.env() | {"SHEETSYNC_OUTBOX": str(tmp / "acks"),
+                              "SHEETSYNC_STATE_DIR": str(tmp / "ack-state"),
+                              "SHEETSYNC_INBOX_ADDRESS": "replies@studio.example",
+                              "SHEETSYNC_SECRET": "test-secret-0123456789abcdef"}
+    shutil.copy2(BOOKS["en"], tmp / "acked.xlsx")
+    _sheetsync(env, tmp, "report", "acked.xlsx", "--as-of", "2026-11-27")
+    (report,) = (tmp / "acks").glob("*.eml")
+    part = _parsed(report).get_body(preferencelist=("plain",))
+    assert part is not None
+    (button,) = [url for label, url in re.findall(r"\[([^\]]+)\] (mailto:\S+)",
+                                                  str(part.get_content()))
+                 if label == "Confirm" and "%20M4%20" in url]
+    imap.append(client_reply(button, "maria.chen@acme.example", "Looks great, thanks!"))
+    _sheetsync(env, tmp, "inbox", "acked.xlsx", "--now", "2026-11-28T10:00+00:00")
+    (ack,) = [p for p in (tmp / "acks").glob("*.eml") if _parsed(p)["X-Sheetsync-Job"] == "ack"]
+    return ack
+
+
 @pytest.fixture(scope="module")
-def outbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every kind of email, by a name: report-en, remind-en, report-zh, remind-zh, alert."""
+def outbox(tmp_path_factory: pytest.TempPathFactory,
+           imap_server_process: ImapServer) -> dict[str, Path]:
+    """Every kind of email, by a name (``KINDS``)."""
     tmp = tmp_path_factory.mktemp("emails")
     env = child_environ(SHEETSYNC_OUTBOX=str(tmp / "outbox"),
                         SHEETSYNC_STATE_DIR=str(tmp / "state"), SHEETSYNC_FROM=SENDER,
@@ -76,11 +121,22 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     _sheetsync(env, tmp, "run", "gone.xlsx", "--now", "2026-11-26T07:00+00:00")
     (new,) = set((tmp / "outbox").glob("*.eml")) - before
     found["alert"] = new
+    _nudged_project(tmp / "late.xlsx")  # Tuesday 09:00 London: the owner's nudge
+    before = set((tmp / "outbox").glob("*.eml"))
+    _sheetsync(env, tmp, "run", "late.xlsx", "--now", "2026-11-24T09:00+00:00")
+    (new,) = [p for p in set((tmp / "outbox").glob("*.eml")) - before
+              if _parsed(p)["X-Sheetsync-Job"] == "nudge"]
+    found["nudge"] = new
+    before = set((tmp / "outbox").glob("*.eml"))  # the retrospective, to the Team emails
+    _sheetsync(env, tmp, "retro", "en.xlsx", "--as-of", "2026-11-27", "--send")
+    (new,) = set((tmp / "outbox").glob("*.eml")) - before
+    found["retro"] = new
+    found["ack"] = _acknowledgement(tmp, env, imap_server_process)
     return found
 
 
 KINDS = ("report-en", "remind-en", "preview-en", "report-zh", "remind-zh", "preview-zh",
-         "digest", "alert")
+         "digest", "alert", "nudge", "ack", "retro")
 
 
 def _parsed(path: Path) -> EmailMessage:
