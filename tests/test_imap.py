@@ -7,7 +7,8 @@ import pytest
 from sheetsync.core import tokens
 from sheetsync.errors import InboxError
 from sheetsync.mail import inbound
-from sheetsync.mail.imap import ImapInbox, ImapSettings
+from sheetsync.mail.imap import ImapInbox
+from sheetsync.mailboxes import ImapSettings
 from tests.fixtures_imap import client_reply, dkim_signer
 
 TAG = tokens.sign(b"x", "Acme", "M1", "confirm", tokens.EPOCH).tag

@@ -17,24 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.errors import ConfigError
+from sheetsync.mailboxes import ImapSettings
 
 KEY_FILE = "reply-key"
 SECURITIES = ("ssl", "starttls", "none")
 
 
-@dataclass(frozen=True)
-class InboxSettings:
-    host: str
-    port: int | None = None
-    security: str = "ssl"
-    user: str = ""
-    password: str = ""
-    folder: str = "INBOX"
-    address: str = ""  # where the buttons' replies go; "" = the From address
-    oauth2_file: str = ""  # Gmail: a yagmail OAuth2 file instead of a password
-
-
-def inbox_settings(env: Mapping[str, str] | None = None) -> InboxSettings | None:
+def inbox_settings(env: Mapping[str, str] | None = None) -> ImapSettings | None:
     """The sheetsync mailbox, or None when ``SHEETSYNC_IMAP_HOST`` is not set."""
     env = os.environ if env is None else env
     host = env.get("SHEETSYNC_IMAP_HOST", "").strip()
@@ -52,7 +41,7 @@ def inbox_settings(env: Mapping[str, str] | None = None) -> InboxSettings | None
     if not user:
         raise ConfigError("SHEETSYNC_IMAP_HOST is set but SHEETSYNC_IMAP_USER is not; set it "
                           "to the sheetsync mailbox's login.")
-    return InboxSettings(host=host, port=int(port) if port else None, security=security,
+    return ImapSettings(host=host, port=int(port) if port else None, security=security,
                          user=user, password=env.get("SHEETSYNC_IMAP_PASSWORD", ""),
                          folder=env.get("SHEETSYNC_IMAP_FOLDER", "").strip() or "INBOX",
                          address=env.get("SHEETSYNC_INBOX_ADDRESS", "").strip(),

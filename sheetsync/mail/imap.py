@@ -25,29 +25,10 @@ from imap_tools.message import MailMessage
 from sheetsync.core import tokens
 from sheetsync.errors import InboxError
 from sheetsync.mail.inbound import MAX_BYTES, subject_of
+from sheetsync.mailboxes import ImapSettings
 
 SECURITIES = ("ssl", "starttls", "none")
 FETCH_CHUNK = 100  # messages a FETCH asks for at once
-
-
-@dataclass(frozen=True)
-class ImapSettings:
-    host: str
-    port: int | None = None
-    security: str = "ssl"
-    user: str = ""
-    password: str = ""
-    folder: str = "INBOX"
-    timeout: float = 30.0
-    oauth2_file: str = ""  # a yagmail OAuth2 file (Gmail): XOAUTH2 instead of a password
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port or self.default_port} ({self.security})"
-
-    @property
-    def default_port(self) -> int:
-        return 993 if self.security == "ssl" else 143
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sheetsync.core.findings import Finding
 from sheetsync.errors import SheetsyncError
 from sheetsync.host import config
@@ -33,18 +35,15 @@ def check_inbox(cfg: config.Config) -> list[Finding]:
         out.append(Finding(True, f"Replies: the buttons are signed with the key file "
                                  f"{key.where}; back it up: losing it makes every button "
                                  "already sent stop working (their replies are ignored)."))
-    from sheetsync.mail.imap import ImapInbox, ImapSettings
+    from sheetsync.mail.imap import ImapInbox
 
-    settings = ImapSettings(host=box.host, port=box.port, security=box.security,
-                            user=box.user, password=box.password, folder=box.folder,
-                            oauth2_file=box.oauth2_file, timeout=15)
     try:
-        with ImapInbox(settings):
+        with ImapInbox(replace(box, timeout=15)):
             pass
     except SheetsyncError as exc:
         out.append(Finding(False, f"Replies: {exc}"))
     else:
-        out.append(Finding(True, f"Replies: logged in to {settings.where} as {box.user} and "
+        out.append(Finding(True, f"Replies: logged in to {box.where} as {box.user} and "
                                  f"opened {box.folder}; replies go to "
                                  f"{box.address or cfg.inbox_address or cfg.sender or box.user}."))
     return out

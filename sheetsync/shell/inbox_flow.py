@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 from sheetsync.core import logtab, replies, responses, schema
 from sheetsync.core.replies import Reply
 from sheetsync.errors import SheetsyncError
-from sheetsync.host.inbox_config import InboxSettings, signing_key
+from sheetsync.host.inbox_config import signing_key
 from sheetsync.host.ledger import project_key
 from sheetsync.lang import catalog
 from sheetsync.mail import inbound
-from sheetsync.mail.imap import Fetched, ImapInbox, ImapSettings
+from sheetsync.mail.imap import Fetched, ImapInbox
+from sheetsync.mailboxes import ImapSettings
 from sheetsync.model import Message, TabWrite, WritePlan
 from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import Loaded, load
@@ -56,11 +57,6 @@ class InboxRun:
     @property
     def failed(self) -> bool:
         return bool(self.error) or any(p.error for p in self.projects)
-
-
-def imap_settings(s: InboxSettings) -> ImapSettings:
-    return ImapSettings(host=s.host, port=s.port, security=s.security, user=s.user,
-                        password=s.password, folder=s.folder, oauth2_file=s.oauth2_file)
 
 
 def prompts() -> tuple[str, ...]:
@@ -121,7 +117,7 @@ def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
         return sent.result
 
 
-def handle(sources: Sequence[str], ctx: Context, settings: InboxSettings, state_dir: str, *,
+def handle(sources: Sequence[str], ctx: Context, settings: ImapSettings, state_dir: str, *,
            dry_run: bool = False, dns: Callable[..., bytes | None] | None = None,
            render_ack: Callable[[Loaded, responses.Response], tuple[str, str, str]],
            ) -> InboxRun:
@@ -142,7 +138,7 @@ def handle(sources: Sequence[str], ctx: Context, settings: InboxSettings, state_
     rows: dict[int, list[tuple[str, responses.Response | None]]] = {}
     unrouted: list[str] = []
     lines = prompts()
-    with ImapInbox(imap_settings(settings)) as box:
+    with ImapInbox(settings) as box:
         found = box.unseen()
         for f in (f for f in found if f.tokened):
             reply = _reply_of(f, dns)
