@@ -95,7 +95,7 @@ def main() -> int:
     console.print(table)
     for p in project["problems"]:
         console.print(f"[yellow]Problem[/yellow] {escape(p['tab'])}!{p['cell']} "
-                      f"({escape(repr(p['value']))}): {escape(p['problem'])}. "
+                      f"({escape(repr(p['value']))}): {escape(p['problem'].rstrip('.'))}. "
                       f"{escape(p['how_to_fix'])}")
 
     sent = _sheetsync(console, "report", str(workbook), "--as-of", AS_OF, env=env)
