@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 HEAVY = ("jinja2", "yagmail", "premailer", "sheetsync.mail", "sheetsync.render", "openpyxl")
-PROBE = (
+PROBE = (  # each loaded module as its package (sheetsync.mail, jinja2), compared to HEAVY
     "import sys\n"
     "from sheetsync.cli.main import main\n"
     "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
-    f"print(sorted({{m.split('.')[0] + ('.' + m.split('.')[1] if m.startswith('sheetsync') "
-    f"else '') for m in sys.modules if m.startswith({HEAVY!r})}}))\n"
+    "units = {'.'.join(m.split('.')[:2 if m.startswith('sheetsync.') else 1]) "
+    "for m in sys.modules}\n"
+    f"print(sorted(units & set({HEAVY!r})))\n"
 )
 
 
