@@ -256,3 +256,35 @@ def test_run_reads_the_replies_first(setup, imap_server):
                              "--dry-run")
     m4 = next(m for m in json.loads(out)["projects"][0]["milestones"] if m["id"] == "M4")
     assert m4["flags"] == []
+
+
+def test_runs_inbox_step_reads_no_sheet_while_no_reply_waits(setup, imap_server, monkeypatch):
+    """``run`` reads the mailbox on every run; with nothing tokened in it no sheet is opened
+    (so an idle run stays free of Sheets requests), while ``inbox`` itself lists them all."""
+    from dataclasses import replace
+    from datetime import datetime
+    from typing import cast
+
+    from sheetsync.cli import inbox_cmd
+    from sheetsync.host import config
+    from sheetsync.shell import wiring
+
+    book, env = setup
+    for key, value in env.items():
+        if key.startswith("SHEETSYNC_"):
+            monkeypatch.setenv(key, value)
+    cfg = config.load(None)
+    ctx = wiring.context_for(cfg, datetime.fromisoformat("2026-11-28T10:00+00:00"))
+    opened: list[str] = []
+    real = ctx.open_source
+
+    def counting(source: str) -> Any:
+        opened.append(source)
+        return cast(Any, real)(source)
+
+    ctx = replace(ctx, open_source=counting)
+    with ctx.transport:
+        assert inbox_cmd.inbox_step(cfg, ctx, [str(book)]) == ({}, "")
+        assert opened == []
+        listed = inbox_cmd.run_inbox(cfg, ctx, [str(book)])
+    assert opened == [str(book)] and [p.source for p in listed.projects] == [str(book)]

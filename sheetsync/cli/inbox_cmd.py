@@ -16,8 +16,10 @@ from sheetsync.shell.context import Context
 
 
 def run_inbox(cfg: Config, ctx: Context, sources: Sequence[str], *, dry_run: bool = False,
-              dns: Callable[..., bytes | None] | None = None) -> Any:
-    """Read the sheetsync mailbox once for these projects; None when IMAP is not set."""
+              dns: Callable[..., bytes | None] | None = None,
+              every_project: bool = True) -> Any:
+    """Read the sheetsync mailbox once for these projects; None when IMAP is not set.
+    ``every_project`` False reads no sheet when no reply waits (``run``'s step)."""
     from sheetsync.render import actions
     from sheetsync.shell import inbox_flow
 
@@ -32,7 +34,7 @@ def run_inbox(cfg: Config, ctx: Context, sources: Sequence[str], *, dry_run: boo
         return actions.acknowledgement(row, p.settings.name, title, p.settings.language)
 
     return inbox_flow.handle(sources, ctx, settings, cfg.state_dir, dry_run=dry_run, dns=dns,
-                             render_ack=ack)
+                             render_ack=ack, every_project=every_project)
 
 
 def inbox_json(result: Any) -> dict[str, Any]:
@@ -93,7 +95,7 @@ def inbox_step(cfg: Config, ctx: Context, sources: Sequence[str]) -> tuple[dict[
     """The inbox part of a run: per source, one line for its ``inbox`` action; and a
     sentence when the mailbox could not be read (the run goes on without it)."""
     try:
-        result = run_inbox(cfg, ctx, sources)
+        result = run_inbox(cfg, ctx, sources, every_project=False)
     except SheetsyncError as exc:
         return {}, str(exc)
     if result is None:

@@ -120,26 +120,30 @@ def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
 def handle(sources: Sequence[str], ctx: Context, settings: ImapSettings, state_dir: str, *,
            dry_run: bool = False, dns: Callable[..., bytes | None] | None = None,
            render_ack: Callable[[Loaded, responses.Response], tuple[str, str, str]],
-           ) -> InboxRun:
-    """Read the mailbox once and record every tokened reply in the project it names."""
+           every_project: bool = True) -> InboxRun:
+    """Read the mailbox once and record every tokened reply in the project it names.
+
+    The mailbox is read first: with ``every_project`` False (the step every ``run`` takes)
+    and no tokened reply waiting, no sheet is read at all, so an idle run stays free."""
     secret = signing_key(state_dir)
     assert secret is not None
     loaded: list[Loaded] = []
     failed: list[ProjectReplies] = []
-    for source in sources:
-        try:
-            loaded.append(load(source, ctx.open_source))
-        except SheetsyncError as exc:
-            failed.append(ProjectReplies(source, source, error=str(exc)))
-    projects = [ld.project for ld in loaded]
-    others = tuple((p.settings.name, tuple(m.id for m in p.milestones)
-                    + tuple(c.id for c in p.changes)) for p in projects)
-    current = list(projects)  # each project with this run's applied rows laid over it
     rows: dict[int, list[tuple[str, responses.Response | None]]] = {}
     unrouted: list[str] = []
     lines = prompts()
     with ImapInbox(settings) as box:
         found = box.unseen()
+        if every_project or any(f.tokened for f in found):
+            for source in sources:
+                try:
+                    loaded.append(load(source, ctx.open_source))
+                except SheetsyncError as exc:
+                    failed.append(ProjectReplies(source, source, error=str(exc)))
+        projects = [ld.project for ld in loaded]
+        others = tuple((p.settings.name, tuple(m.id for m in p.milestones)
+                        + tuple(c.id for c in p.changes)) for p in projects)
+        current = list(projects)  # each project with this run's applied rows laid over it
         for f in (f for f in found if f.tokened):
             reply = _reply_of(f, dns)
             parsed = replies.parse(reply, lines)
