@@ -50,3 +50,13 @@ GOOGLE = ("SHEETSYNC_CREDENTIALS", "SHEETSYNC_SHEETS_ENDPOINT")  # set by gsheet
 def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No SHEETSYNC_* from the outside, and ``tmp_path`` as the working folder."""
     return scrub(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def clean_google_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``clean_env`` keeping the emulator's address and key (``gsheets_env``), with the state
+    dir and the outbox in ``tmp_path``."""
+    scrub(monkeypatch, tmp_path, keep=GOOGLE)
+    monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
+    return tmp_path

@@ -24,21 +24,13 @@ from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.cli.main import main
 from sheetsync.host.ledger import Ledger
 from sheetsync.model import WritePlan
-from tests.fixtures_env import GOOGLE, child_environ, scrub
+from tests.fixtures_env import child_environ
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import AS_OF, GSHEET, SID, google_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
 Opener = Callable[..., GoogleSheet]
-
-
-@pytest.fixture
-def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    scrub(monkeypatch, tmp_path, keep=GOOGLE)
-    monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
-    return tmp_path
 
 
 # =========================================================================== tabs and Log
@@ -136,7 +128,7 @@ def sent_rows(emulator: SheetsEmulator) -> list[list[Any]]:
 
 
 def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
-        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+        clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
     gsheets_env.fail_always(403, path_contains=":append", message=(
         "You are trying to edit a protected cell or object. Please contact the spreadsheet "
@@ -147,7 +139,7 @@ def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
     assert code == 1  # the email went out, but its record is not in the sheet yet
     (project,) = data["projects"]
     assert ("report", "sent") in [(a["job"], a["result"]) for a in project["actions"]]
-    assert len(list((clean_env / "outbox").glob("*.eml"))) == 1
+    assert len(list((clean_google_env / "outbox").glob("*.eml"))) == 1
     assert sent_rows(gsheets_env) == []
     line = next(x for x in err.splitlines() if "LOG ROW KEPT" in x)
     assert "the tab 'Log'" in line and "protected" in line and "next run" in line
@@ -156,7 +148,7 @@ def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
     code, data, err = run_json("2026-11-27T16:20+00:00")
 
     assert code == 0, err
-    assert len(list((clean_env / "outbox").glob("*.eml"))) == 1  # not sent again
+    assert len(list((clean_google_env / "outbox").glob("*.eml"))) == 1  # not sent again
     (row,) = sent_rows(gsheets_env)
     assert row[0].startswith("2026-11-27T16:05")  # the row as it would have been
     code, data, err = run_json("2026-11-27T16:35+00:00")
@@ -164,7 +156,7 @@ def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
 
 
 def test_report_exits_1_when_its_log_row_is_kept(
-        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path,
+        clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path,
         service_account_email: str) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
     gsheets_env.fail_always(403, path_contains=":append")  # as a Viewer share answers
@@ -190,7 +182,7 @@ def test_the_ledger_keeps_each_pending_row_once_until_logged(tmp_path: Path) -> 
 
 
 def test_a_log_renamed_during_a_run_keeps_one_row_per_send(
-        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+        clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
     gsheets_env.set_values(SID, "Log", "A2", [["2026-11-20T16:05:00+00:00", "check"]])
     gsheets_env.before(lambda e: e.rename_tab(SID, "Log", "Log 2025"), method="POST",
@@ -200,11 +192,12 @@ def test_a_log_renamed_during_a_run_keeps_one_row_per_send(
 
     assert code == 0, err
     assert gsheets_env.values(SID, "Log 2025")[1][:2] == ["2026-11-20T16:05:00+00:00", "check"]
-    assert len(sent_rows(gsheets_env)) == 1 == len(list((clean_env / "outbox").glob("*.eml")))
+    outbox = clean_google_env / "outbox"
+    assert len(sent_rows(gsheets_env)) == 1 == len(list(outbox.glob("*.eml")))
 
 
 def test_a_problems_tab_added_during_a_check_is_read_again(
-        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+        clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
     google_copy(gsheets_env, "bare", service_account_key)  # no Problems tab at the read
     gsheets_env.before(lambda e: e.add_tab(SID, "Problems", [
         ["Tab", "Cell", "Value", "Problem", "How to fix", "PM"], ["", "", "", "", "", "mine"]]),

@@ -26,7 +26,7 @@ from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.blueprint import layout as blueprint
 from sheetsync.cli.main import main
 from sheetsync.errors import BackendError
-from tests.fixtures_env import GOOGLE, child_environ, scrub
+from tests.fixtures_env import child_environ
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import AS_OF, GSHEET, SID, google_copy
 
@@ -37,15 +37,6 @@ SHEETSYNC = ROOT / ".venv" / "bin" / "sheetsync"
 EXAMPLE = ROOT / "examples" / "acme-rollout.xlsx"
 JOB_COLUMNS = ("Flag", "Flag detail")
 Opener = Callable[..., GoogleSheet]
-
-
-@pytest.fixture
-def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The one clean environment, keeping the emulator's address and key."""
-    scrub(monkeypatch, tmp_path, keep=GOOGLE)
-    monkeypatch.setenv("SHEETSYNC_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("SHEETSYNC_OUTBOX", str(tmp_path / "outbox"))
-    return tmp_path
 
 
 def check_json(*sources: str) -> tuple[int, dict[str, Any], str]:
@@ -116,7 +107,7 @@ def between_read_and_write(emulator: SheetsEmulator,
 @pytest.mark.parametrize("edit", ["insert_left_of_flag", "swap_id_and_depends_on",
                                   "delete_a_staff_column", "insert_rows_and_columns"])
 def test_flags_land_beside_their_ids_under_their_headers(
-        edit: str, clean_env: Path, gsheets_env: SheetsEmulator,
+        edit: str, clean_google_env: Path, gsheets_env: SheetsEmulator,
         service_account_key: Path) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
     with_pm_notes(gsheets_env)
@@ -142,7 +133,7 @@ def test_flags_land_beside_their_ids_under_their_headers(
 
 
 def test_a_deleted_flag_column_writes_no_flag_and_says_so(
-        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+        clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
     with_pm_notes(gsheets_env)
     snapshot = between_read_and_write(
@@ -169,7 +160,7 @@ def test_a_deleted_flag_column_writes_no_flag_and_says_so(
 
 
 def test_a_staff_column_where_flag_was_to_go_is_never_written(
-        clean_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
+        clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
     google_copy(gsheets_env, "bare", service_account_key)  # no Flag columns yet
     width = len(gsheets_env.values(SID, "Milestones")[0])
 
