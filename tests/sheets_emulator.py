@@ -133,8 +133,27 @@ class Cell:
 
     def effective_value(self) -> dict[str, Any] | None:
         if isinstance(self.value, SheetError):
-            return {"errorValue": {"type": "ERROR", "message": str(self.value)}}
+            kind = ERROR_TYPES.get(str(self.value), "ERROR")
+            return {"errorValue": {"type": kind, "message": error_message(str(self.value))}}
         return _typed_value(self.value)
+
+
+# ErrorValue.type of the Sheets API v4 (ExtendedValue.errorValue) by the text the cell shows;
+# what Google shows some other way (none known) is typed ERROR.
+ERROR_TYPES: dict[str, str] = {
+    "#ERROR!": "ERROR", "#NULL!": "NULL_VALUE", "#DIV/0!": "DIVIDE_BY_ZERO",
+    "#VALUE!": "VALUE", "#REF!": "REF", "#NAME?": "NAME", "#NUM!": "NUM", "#N/A": "N_A",
+    "Loading...": "LOADING",
+}
+_ERROR_MESSAGES = {"#DIV/0!": "Function DIVIDE parameter 2 cannot be zero.",
+                   "#N/A": "Did not find value in lookup evaluation.",
+                   "#REF!": "Reference does not exist.",
+                   "Loading...": "Loading data..."}
+
+
+def error_message(shown: str) -> str:
+    """The ``errorValue.message`` of an error cell (the note its cell shows on hover)."""
+    return _ERROR_MESSAGES.get(shown, f"Formula error: {shown}")
 
 
 def _typed_value(value: Any) -> dict[str, Any] | None:
@@ -178,6 +197,8 @@ def seed_cell(value: Any) -> Cell | None:
         cached = seed_cell(value.cached)
         cell = cached or Cell()
         cell.formula = value.formula
+        if isinstance(cell.value, str) and cell.value in ERROR_TYPES:
+            cell.value = SheetError(cell.value)  # a formula's "#N/A" is an error, not text
         return cell
     if isinstance(value, Fmt):
         cell = seed_cell(value.value) or Cell()
@@ -1876,8 +1897,7 @@ def spreadsheet_get(book: Spreadsheet, query: Mapping[str, list[str]]) -> dict[s
     """Metadata; grid data for ``ranges`` when asked (``includeGridData`` or ``fields``)."""
     meta = book.metadata()
     fields = _option(query, "fields", "")
-    include = _option(query, "includeGridData", "false").lower() == "true"
-    if include or "sheets.data" in fields or "sheets(data" in fields:
+    if wants_grid_data(query):
         ranges = query.get("ranges") or []
         wanted = [book.resolve(t) for t in ranges] or [
             book.resolve(sheet_ref(s.title)) for s in book.sheets]
@@ -1892,7 +1912,28 @@ def spreadsheet_get(book: Spreadsheet, query: Mapping[str, list[str]]) -> dict[s
     return meta
 
 
+def wants_grid_data(query: Mapping[str, list[str]]) -> bool:
+    """Whether a ``spreadsheets.get`` answers with grid data (``Sheet.data``).
+
+    Google: "If a field mask is set, the includeGridData parameter is ignored": with a mask,
+    grid data comes when the mask selects ``sheets.data`` (or all of ``sheets``, or ``*``);
+    without one, when ``includeGridData=true``.
+    """
+    fields = _option(query, "fields", "")
+    if not fields:
+        return _option(query, "includeGridData", "false").lower() == "true"
+    tree = parse_fields(fields)
+    if "*" in tree or tree.get("sheets") == {}:
+        return True
+    sheets = tree.get("sheets") or {}
+    return "data" in sheets or "*" in sheets
+
+
 def grid_data(book: Spreadsheet, bounds: Bounds) -> dict[str, Any]:
+    """One GridData: a ``rowData`` entry per row from ``startRow`` (zero-based; left out
+    when 0, as protobuf JSON leaves out defaults), an empty row as ``{}``, each row's cells
+    up to its last one with a value or a format, rows after the last such row left out,
+    and no ``rowData`` at all for a range without any."""
     rows = []
     for r in range(bounds.r1, min(bounds.r2, len(bounds.sheet.grid)) + 1):
         values = []
@@ -1901,7 +1942,9 @@ def grid_data(book: Spreadsheet, bounds: Bounds) -> dict[str, Any]:
         while values and not values[-1]:
             values.pop()
         rows.append({"values": values} if values else {})
-    out: dict[str, Any] = {"rowData": rows}
+    while rows and not rows[-1]:
+        rows.pop()
+    out: dict[str, Any] = {"rowData": rows} if rows else {}
     if bounds.r1 > 1:
         out["startRow"] = bounds.r1 - 1
     if bounds.c1 > 1:
@@ -1915,14 +1958,37 @@ def cell_data(book: Spreadsheet, cell: Cell | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if not cell.empty:
         out["userEnteredValue"] = cell.user_entered_value()
-        out["effectiveValue"] = cell.effective_value()
-        out["formattedValue"] = render(cell, "FORMATTED_VALUE", "FORMATTED_STRING",
-                                       book.locale)
+        effective = cell.effective_value()
+        if effective is not None:  # a formula without a value yet has none
+            out["effectiveValue"] = effective
+        shown = render(cell, "FORMATTED_VALUE", "FORMATTED_STRING", book.locale)
+        if shown != "" or isinstance(cell.value, SheetError):
+            out["formattedValue"] = str(shown)
     if cell.fmt:
         out["userEnteredFormat"] = _with_styles(copy.deepcopy(cell.fmt))
+        out["effectiveFormat"] = effective_format(book, cell)
     if cell.note:
         out["note"] = cell.note
     return out
+
+
+def effective_format(book: Spreadsheet, cell: Cell) -> dict[str, Any]:
+    """``CellData.effectiveFormat``: the spreadsheet's default format under the cell's own,
+    a date's number format with the pattern it is shown with (the locale's when the cell
+    has none). Google leaves it out when it is the default format; so does ``cell_data``
+    (it is asked only for a cell with a format of its own)."""
+    fmt = copy.deepcopy(DEFAULT_FORMAT)
+    for key, value in cell.fmt.items():
+        if key in ("textFormat", "padding") and isinstance(value, dict):  # field by field
+            fmt[key] = {**fmt[key], **copy.deepcopy(value)}
+        else:
+            fmt[key] = copy.deepcopy(value)
+    kind, pattern = cell.number_format
+    if kind is not None:
+        if pattern is None and kind in DATE_TYPES:
+            pattern = locale_pattern(kind, book.locale)
+        fmt["numberFormat"] = {"type": kind, **({"pattern": pattern} if pattern else {})}
+    return _with_styles(fmt)
 
 
 def _with_styles(fmt: dict[str, Any]) -> dict[str, Any]:
