@@ -48,6 +48,17 @@ class Backend(Protocol):
         ...
 
 
+class KeyMemory(Protocol):
+    """Which service account opened each Google Sheet last (``host.keychoice`` keeps it in
+    the state dir), so a run with several key files goes straight to the right one."""
+
+    def recall(self, sheet_id: str) -> str | None:
+        """The service-account email that last opened the sheet, or None."""
+        ...
+
+    def remember(self, sheet_id: str, email: str, key_file: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class Access:
     """How this run reaches its sources (from the config): the key, the endpoint, the locks."""
@@ -61,6 +72,10 @@ class Access:
     retry_budget: float | None = None
     # pace(service account, "read" | "write") -> seconds waited: the host's quota buckets
     pace: Callable[[str, str], float] | None = None
+    # every key file, in the order a new sheet tries them (``credentials`` is the first);
+    # empty: just ``credentials``. ``key_memory`` remembers each sheet's choice.
+    keys: tuple[Path, ...] = ()
+    key_memory: KeyMemory | None = None
 
 
 class SourceKind(Protocol):

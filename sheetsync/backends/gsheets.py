@@ -28,12 +28,12 @@ from typing import Any, TypeVar, cast
 
 import gspread
 
+from sheetsync.backends import KeyMemory
 from sheetsync.backends.gsheets_errors import Explainer
 from sheetsync.backends.gsheets_http import (
     RetryPolicy,
     SheetsHTTPClient,
     key_path,
-    load_credentials,
     sheets_endpoint,
 )
 from sheetsync.backends.gsheets_values import META_FIELDS, RENDER, quote_sheet, raw_rows
@@ -93,21 +93,29 @@ class GoogleSheet:
     def open(cls, source: str, credentials: Path | None = None, endpoint: str | None = None,
              *, retry: RetryPolicy | None = None,
              sleep: Callable[[float], None] | None = None,
-             pace: Callable[[str, str], float] | None = None) -> GoogleSheet:
-        """Check the source and the key file; no request is sent yet."""
+             pace: Callable[[str, str], float] | None = None,
+             keys: Sequence[Path] = (), memory: KeyMemory | None = None) -> GoogleSheet:
+        """Check the source and the key file; no request is sent yet.
+
+        ``keys``: several key files, tried in order where a sheet is not shared with one
+        (``gsheets_keys``); ``memory`` remembers each sheet's. Without it, ``credentials``.
+        """
+        from sheetsync.backends.gsheets_keys import KeyRing
+
         key = spreadsheet_id(source)
-        path = key_path(credentials)
-        creds = load_credentials(path)
+        ring = KeyRing(key, tuple(keys) or (key_path(credentials),), memory)
+        path, creds = ring.first()
         client = gspread.Client(auth=creds, http_client=SheetsHTTPClient)
         http = cast(SheetsHTTPClient, client.http_client)
         http.endpoint = sheets_endpoint(endpoint)
         http.retry = retry or RetryPolicy()  # timeouts: host.config, via source_kinds
         if sleep is not None:
             http.sleep = sleep
-        if pace is not None:  # the host's quota bucket of this service account
-            email = creds.service_account_email
-            http.pace = lambda kind: pace(email, kind)
-        return cls(source, key, client, creds.service_account_email, path, http.endpoint)
+        sheet = cls(source, key, client, creds.service_account_email, path, http.endpoint)
+        ring.attach(sheet)
+        if pace is not None:  # the host's quota bucket of the service account in use
+            http.pace = lambda kind: pace(sheet.email, kind)
+        return sheet
 
     @property
     def api_requests(self) -> int:

@@ -9,7 +9,7 @@ A range Google cannot parse (a tab renamed or deleted while sheetsync ran) is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +35,22 @@ class TabMoved(SourceError):
     """A tab a request named is not there now: renamed, deleted, or added by another run."""
 
 
+def not_shared(response: requests.Response) -> bool:
+    """A 403 or 404 that means "this sheet is not shared with this service account" (or is
+    not there at all): Sheets' PERMISSION_DENIED "The caller does not have permission" (also
+    a Viewer's write), Sheets' "Requested entity was not found", Drive's "File not found".
+    A protected range, a missing scope, a disabled API or a proxy's page is something else."""
+    if response.status_code not in (403, 404):
+        return False
+    try:
+        message = str(response.json()["error"]["message"]).lower()
+    except (ValueError, KeyError, TypeError):
+        return False
+    if response.status_code == 403:
+        return "does not have permission" in message
+    return "not found" in message and "method not found" not in message
+
+
 _CLOCK_WORDS = ("reasonable timeframe", "iat", "exp values", "token must be a short-lived")
 
 
@@ -46,6 +62,9 @@ class Explainer:
     key_file: Path
     endpoint: str
     http: SheetsHTTPClient
+    # every configured service account (their emails, or a key file that cannot be
+    # loaded), when there are several: a sheet none of them may open says so in one go
+    accounts: Callable[[], Sequence[str]] | None = None
 
     def call(self, send: Callable[[], T], doing: str = "") -> T:
         """Send through gspread; turn what retries could not fix into a sheetsync error.
@@ -87,6 +106,14 @@ class Explainer:
                 f"API answer ({_page_title(message)}): a proxy or firewall between this host "
                 "and Google is in the way; check it, or SHEETSYNC_SHEETS_ENDPOINT, and run "
                 "again.")
+        if self.accounts is not None and not_shared(err.response):
+            names = self.accounts()
+            if len(names) > 1:
+                check = " (or check the URL, if it is no sheet at all)" if status == 404 else ""
+                return AccessDenied(
+                    f"None of the {len(names)} service accounts may open or edit "
+                    f"{self.source} ({', '.join(names)}): share the sheet with one of them "
+                    f"as an Editor{check}, and run again.")
         if status == 400 and "unable to parse range" in message.lower():
             return TabMoved(f"A tab of {self.source} was renamed or deleted while sheetsync "
                             f"wrote to it ({_short(message)}): run again.")

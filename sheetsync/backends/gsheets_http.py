@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import requests
 from google.auth.credentials import Credentials as BaseCredentials
@@ -69,6 +69,19 @@ class RetryPolicy:
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+class KeySwitch(Protocol):
+    """Several service accounts for one sheet (``gsheets_keys.KeyRing``)."""
+
+    def refused(self, response: requests.Response) -> bool:
+        """Shown every 403/404 answer: True when it has put another account's key in place
+        (the refused request did nothing, so it is sent again with that key)."""
+        ...
+
+    def answered(self) -> None:
+        """A request succeeded with the key in place now."""
+        ...
+
+
 class SheetsHTTPClient(HTTPClient):
     """gspread's HTTP client pointed at ``endpoint``, counting and retrying requests.
 
@@ -92,6 +105,7 @@ class SheetsHTTPClient(HTTPClient):
         # Sheets request and returns the seconds waited; None: no pacing
         self.pace: Callable[[str], float] | None = None
         self.waited_total = 0.0  # seconds waited so far, for pacing and for backoff
+        self.keys: KeySwitch | None = None  # None: one key file, nothing to switch to
         self.tries = 0
         self.waited = 0.0
         self.elapsed = 0.0
@@ -139,9 +153,14 @@ class SheetsHTTPClient(HTTPClient):
                                                 params=params, data=data, files=files,
                                                 headers=headers, timeout=timeout)
                 if response.ok:
+                    if self.keys is not None:
+                        self.keys.answered()
                     return response
                 raise APIError(response)
             except APIError as err:
+                if (err.response.status_code in (403, 404) and self.keys is not None
+                        and self.keys.refused(err.response)):
+                    continue
                 if err.response.status_code not in RETRY_STATUSES:
                     raise
                 pause = self._pause(start, _retry_after(err.response))

@@ -32,12 +32,14 @@ class GoogleSheetKind:
 
         return GoogleSheet.open(source, credentials=access.credentials,
                                 endpoint=access.endpoint, retry=retry_policy(access),
-                                pace=access.pace)
+                                pace=access.pace, keys=access.keys, memory=access.key_memory)
 
     def prepare(self, access: Access, *, needed: bool) -> Finding | None:
         """The service-account key file: present, a service-account JSON key, its client_email."""
         from sheetsync.backends.gsheets_http import load_credentials
 
+        if len(access.keys) > 1:
+            return _several_keys(access.keys, needed)
         if access.credentials is None:
             return Finding(not needed, "Key file: none is configured; set SHEETSYNC_CREDENTIALS "
                                        "to a service-account JSON key for Google Sheet sources.")
@@ -62,7 +64,8 @@ class GoogleSheetKind:
             sheet = GoogleSheet.open(source, credentials=access.credentials,
                                      endpoint=access.endpoint,
                                      retry=replace(retry_policy(access), max_tries=2,
-                                                   max_total_wait=5))
+                                                   max_total_wait=5),
+                                     keys=access.keys, memory=access.key_memory)
             titles = list(sheet.tabs)
         except SheetsyncError as err:
             return [Finding(False, f"{source}: {err}", err.detail)]
@@ -74,11 +77,30 @@ class GoogleSheetKind:
         from sheetsync.backends.gsheets_template import init_sheet
 
         sheet = GoogleSheet.open(source, credentials=access.credentials,
-                                 endpoint=access.endpoint, retry=retry_policy(access))
+                                 endpoint=access.endpoint, retry=retry_policy(access),
+                                 keys=access.keys, memory=access.key_memory)
         return init_sheet(sheet, blueprint).lines()
 
     def canonical(self, source: str) -> str:
         return sources.canonical(source)
+
+
+def _several_keys(keys: tuple[Path, ...], needed: bool) -> Finding:
+    """Several key files: OK when each loads (each one's line comes with the key section)."""
+    from sheetsync.backends.gsheets_http import load_credentials
+
+    emails, broken = [], []
+    for path in keys:
+        try:
+            emails.append(str(load_credentials(path).service_account_email))
+        except ConfigError:
+            broken.append(str(path))
+    said = (f"Key files: {len(emails)} of {len(keys)} load"
+            f"{' (' + ', '.join(emails) + ')' if emails else ''}")
+    if broken:  # each broken one gets its own line in the key section
+        return Finding(bool(emails) or not needed,
+                       f"{said}; {', '.join(broken)} cannot be loaded (see below).")
+    return Finding(True, f"{said}; share each Google Sheet with one of them as an Editor.")
 
 
 def retry_policy(access: Access) -> RetryPolicy:

@@ -41,7 +41,7 @@ class Config:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     sender: str = ""
     outbox: str = ""
-    credentials: str = "credentials.json"
+    credentials: str = "credentials.json"  # the (first) service-account key file
     sheets_endpoint: str = ""
     state_dir: str = field(default_factory=default_state_dir)  # absolute, one per user
     admin_email: str = ""
@@ -59,6 +59,14 @@ class Config:
     path: str = ""  # the file it came from, "" when none
     digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
     inbox_address: str = ""  # [inbox] address: where reply buttons send (default: from)
+    # every service-account key file, in the order a new sheet tries them (``credentials``
+    # is the first); empty: just ``credentials`` (docs/google-sheets.md, "Several keys")
+    key_files: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key file, in order: ``key_files``, else the one ``credentials``."""
+        return self.key_files or (self.credentials,)
 
     @property
     def uses_outbox(self) -> bool:
@@ -74,6 +82,7 @@ class Config:
         data = asdict(self)
         data["smtp"]["password"] = "(set)" if self.smtp.password else "(not set)"
         data["projects"] = [asdict(p) for p in self.projects]
+        data["key_files"] = list(self.keys)
         data["digest"] = {**data["digest"], "to": list(self.digest.to),
                           "day": DAY_NAMES[self.digest.day].title(),
                           "time": self.digest.time.strftime("%H:%M")}
@@ -119,7 +128,8 @@ def _in_range(value: int | None, low: int, high: int, what: str) -> int | None:
 # The keys a config file may hold, from the settings they fill: a new setting is known here
 # as soon as it is a field (the file spells ``sender`` as ``from``; ``path`` is not a key).
 _FILE_NAMES = {"sender": "from", "inbox_address": "inbox"}
-TOP_KEYS = tuple(_FILE_NAMES.get(f.name, f.name) for f in fields(Config) if f.name != "path")
+TOP_KEYS = tuple(_FILE_NAMES.get(f.name, f.name) for f in fields(Config)
+                 if f.name not in ("path", "key_files"))
 SMTP_KEYS = tuple(f.name for f in fields(SmtpSettings) if f.name != "password")
 PROJECT_KEYS = tuple(f.name for f in fields(ProjectRef))
 
@@ -182,7 +192,7 @@ def _from_file(path: Path) -> Config:
         smtp=smtp,
         sender=_get(data, "from", str, where) or "",
         outbox=_get(data, "outbox", str, where) or "",
-        credentials=_get(data, "credentials", str, where) or "credentials.json",
+        **_credentials(data.get("credentials"), where),
         sheets_endpoint=_get(data, "sheets_endpoint", str, where) or "",
         state_dir=_beside(path, _get(data, "state_dir", str, where)) or default_state_dir(),
         admin_email=_get(data, "admin_email", str, where) or "",
@@ -203,6 +213,25 @@ def _from_file(path: Path) -> Config:
         digest=_digest(data.get("digest", {}), where),
         inbox_address=_inbox(data.get("inbox", {}), where),
     )
+
+
+def _credentials(value: Any, where: str) -> dict[str, Any]:
+    """``credentials``: one key file, or a list of them tried in order (several accounts)."""
+    listed = value if isinstance(value, list) else [] if value in (None, "") else [value]
+    if (value not in (None, "") and not listed) or not all(
+            isinstance(v, str) and v.strip() for v in listed):
+        raise ConfigError(f"credentials in {where} must be the path of a service-account key "
+                          "file in quotes, or a list of them, e.g. credentials = "
+                          "[\"/etc/sheetsync/key-a.json\", \"/etc/sheetsync/key-b.json\"].")
+    return _key_list([_plain(v, f"credentials in {where}") for v in listed]) if listed else {}
+
+
+def _key_list(paths: Sequence[str]) -> dict[str, Any]:
+    """Several key files, duplicates dropped; SHEETSYNC_CREDENTIALS separates them with
+    ``os.pathsep`` (``:``), a single path being as before."""
+    unique = tuple(dict.fromkeys(p.strip() for p in paths if p.strip()))
+    return {"credentials": unique[0], "key_files": unique} if unique else {
+        "credentials": "".join(paths), "key_files": ()}
 
 
 def _inbox(table: Any, where: str) -> str:
@@ -321,7 +350,8 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
         smtp=smtp,
         sender=env.get("SHEETSYNC_FROM", config.sender),
         outbox=env.get("SHEETSYNC_OUTBOX", config.outbox),
-        credentials=env.get("SHEETSYNC_CREDENTIALS", config.credentials),
+        **(_key_list(env["SHEETSYNC_CREDENTIALS"].split(os.pathsep))
+           if "SHEETSYNC_CREDENTIALS" in env else {}),
         sheets_endpoint=env.get("SHEETSYNC_SHEETS_ENDPOINT", config.sheets_endpoint),
         state_dir=str(Path(env.get("SHEETSYNC_STATE_DIR") or config.state_dir)
                       .expanduser().absolute()),

@@ -20,6 +20,7 @@ from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
 from sheetsync.host import places
 from sheetsync.host.config import Config
+from sheetsync.host.keychoice import KeyChoices
 from sheetsync.host.pacing import Limits, Pacer
 from sheetsync.model import Assessment, Project, RawWorkbook
 
@@ -31,14 +32,18 @@ Opener = Callable[[str], Backend]
 def access(config: Config) -> Access:
     """How this run reaches its sources: the configured key and endpoint, and the host-wide
     folder of .xlsx write locks (``places.host_lock_dir``: not in the state dir, so two runs
-    with different state dirs still take one lock per workbook)."""
-    return Access(credentials=Path(config.credentials), endpoint=config.sheets_endpoint or None,
+    with different state dirs still take one lock per workbook). With several key files,
+    each sheet's choice is remembered in the state dir (``host.keychoice``)."""
+    keys = tuple(Path(k) for k in config.keys)
+    return Access(credentials=keys[0], endpoint=config.sheets_endpoint or None,
                   lock_dir=places.host_lock_dir(),
                   connect_timeout=config.sheets_connect_timeout,
                   read_timeout=config.sheets_read_timeout,
                   retry_budget=config.sheets_retry_budget,
                   pace=Pacer(config.state_dir, Limits(config.reads_per_minute,
-                                                      config.writes_per_minute)).take)
+                                                      config.writes_per_minute)).take,
+                  keys=keys if len(keys) > 1 else (),
+                  key_memory=KeyChoices(config.state_dir) if len(keys) > 1 else None)
 
 
 def opener(config: Config) -> Opener:
