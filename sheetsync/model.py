@@ -299,6 +299,9 @@ class WritePlan:
     language: str = "en"
     problems_now: tuple[tuple[str, ...], ...] = ()  # the job's columns of Problems as read
     tabs: tuple[TabWrite, ...] = ()  # History appended, Board and Timeline rewritten
+    # answer with the Log tab as it stands just after this write (the send guard reads it
+    # there, so it costs no read of its own); ``Backend.apply`` returns it
+    echo_log: bool = False
 
     @property
     def empty(self) -> bool:

@@ -15,7 +15,9 @@ What it serves:
   account must be in the spreadsheet's share list (403), and the ID must exist (404).
 - Metadata GET (``fields`` honoured as a field mask), values get / batchGet / update /
   append / clear / batchUpdate / batchClear, and ``:batchUpdate`` with the structural and
-  formatting requests a client is likely to send.
+  formatting requests a client is likely to send, ``appendCells`` among them; its answer
+  carries ``updatedSpreadsheet`` as asked (``includeSpreadsheetInResponse``,
+  ``responseRanges``, ``responseIncludeGridData``, a ``fields`` mask).
 
 Cells are typed (string, number, bool, error, a number with a DATE/DATE_TIME/TIME format,
 a formula with its cached value) and rendered per ``valueRenderOption`` /
@@ -826,6 +828,7 @@ class Spreadsheet:
         self.sheets: list[Sheet] = []
         self.formatting: list[dict[str, Any]] = []  # every non-data batchUpdate request
         self._rng = rng
+        self.protected: set[int] = set()  # sheetIds whose cells no API write may change
 
     def allows(self, email: str) -> bool:
         return email not in self.revoked and (self.shared is None or email in self.shared)
@@ -1312,6 +1315,15 @@ class SheetsEmulator:
             else:
                 book.readers.discard(email)
 
+    def protect(self, spreadsheet_id: str, tab: str, on: bool = True) -> None:
+        """A protected range over the whole tab that the service account may not edit:
+        every API write of its cells gets Google's 403 (the batchUpdate it is in applies
+        nothing)."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            book = self.spreadsheets[spreadsheet_id]
+            (book.protected.add if on else book.protected.discard)(sheet.sheet_id)
+
     def unshare(self, spreadsheet_id: str, email: str) -> None:
         with self._lock:
             book = self.spreadsheets[spreadsheet_id]
@@ -1595,7 +1607,7 @@ class SheetsEmulator:
         elif m := _SHEET_PATH.fullmatch(path):
             book = self._book(m[1], user, write)
             if m[2] and method == "POST":
-                return batch_update(book, body or {})
+                return batch_update(book, body or {}, query)
             if not m[2] and method == "GET":
                 return spreadsheet_get(book, query)
         raise ApiError(404, "Method not found.", "NOT_FOUND")
@@ -1776,6 +1788,7 @@ def write_values(book: Spreadsheet, text: str, values: list[list[Any]], option: 
         values = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
     bounds = book.resolve(text, allow_beyond_rows=start_row is not None)
     sheet = bounds.sheet
+    _check_protected(book, sheet)
     r1 = start_row or bounds.r1
     height = len(values)
     width = max((len(r) for r in values), default=0)
@@ -2001,8 +2014,10 @@ def _with_styles(fmt: dict[str, Any]) -> dict[str, Any]:
     return fmt
 
 
-def batch_update(book: Spreadsheet, body: Mapping[str, Any]) -> dict[str, Any]:
-    """``spreadsheets:batchUpdate``: every request applies, or none (atomic)."""
+def batch_update(book: Spreadsheet, body: Mapping[str, Any],
+                 query: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+    """``spreadsheets:batchUpdate``: every request applies, or none (atomic); the answer
+    carries the spreadsheet after it when asked (``updated_spreadsheet``)."""
     snapshot = copy.deepcopy((book.sheets, book.formatting, book.title, book.locale,
                               book.time_zone))
     replies = []
@@ -2024,7 +2039,68 @@ def batch_update(book: Spreadsheet, body: Mapping[str, Any]) -> dict[str, Any]:
     except ApiError:
         (book.sheets, book.formatting, book.title, book.locale, book.time_zone) = snapshot
         raise
-    return {"spreadsheetId": book.id, "replies": replies}
+    return updated_spreadsheet(book, body, query or {},
+                               {"spreadsheetId": book.id, "replies": replies})
+
+
+def updated_spreadsheet(book: Spreadsheet, body: Mapping[str, Any],
+                        query: Mapping[str, list[str]], out: dict[str, Any]) -> dict[str, Any]:
+    """A batchUpdate's answer as Google shapes it (BatchUpdateSpreadsheetRequest):
+    ``includeSpreadsheetInResponse`` adds ``updatedSpreadsheet``, the spreadsheet as after
+    the update, as ``spreadsheets.get`` gives it; ``responseRanges`` limits it to those
+    ranges (and their tabs); ``responseIncludeGridData`` adds their cells, and is ignored
+    when a field mask (``fields``) is set: then the mask says what comes, grid data too.
+    The mask applies to the whole answer (``replies``, ``updatedSpreadsheet(...)``)."""
+    fields = _option(query, "fields", "")
+    tree = parse_fields(fields) if fields else {}
+    if body.get("includeSpreadsheetInResponse") is True:
+        ranges = [str(r) for r in body.get("responseRanges") or []]
+        if fields:
+            wanted = tree.get("updatedSpreadsheet") or {}
+            sheets = wanted.get("sheets") or {}
+            grid = not wanted or "*" in wanted or not sheets or "data" in sheets
+        else:
+            grid = body.get("responseIncludeGridData") is True
+        inner: dict[str, list[str]] = {"includeGridData": ["true" if grid else "false"]}
+        if ranges:
+            inner["ranges"] = ranges
+        updated = spreadsheet_get(book, inner)
+        if ranges and not grid:  # the tabs of the ranges, without their cells
+            ids = {book.resolve(r).sheet.sheet_id for r in ranges}
+            updated["sheets"] = [e for e in updated["sheets"]
+                                 if e["properties"]["sheetId"] in ids]
+        out["updatedSpreadsheet"] = updated
+    return apply_fields(out, tree) if tree else out
+
+
+def _check_protected(book: Spreadsheet, sheet: Sheet) -> None:
+    if sheet.sheet_id in book.protected:
+        raise ApiError(403, "You are trying to edit a protected cell or object. Please contact "
+                       "the spreadsheet owner to remove protection if you need to edit.",
+                       "PERMISSION_DENIED")
+
+
+def _append_cells(book: Spreadsheet, spec: dict[str, Any]) -> dict[str, Any]:
+    """AppendCellsRequest: "Appends new cells after the last row with data in a sheet,
+    inserting new rows into the sheet if necessary." ``fields`` (at least one) says which
+    parts of each CellData are set; a row wider than the grid is refused."""
+    sheet = book.by_id(int(spec.get("sheetId", 0)))
+    _check_protected(book, sheet)
+    fields = str(spec.get("fields") or "")
+    if not fields:
+        raise ApiError.invalid("At least one field must be specified.")
+    last = sheet.data_height()
+    for i, row in enumerate(spec.get("rows") or []):
+        values = (row or {}).get("values") or []
+        if len(values) > sheet.col_count:
+            raise ApiError.invalid(f"Range ({sheet_ref(sheet.title)}) exceeds grid limits. "
+                                   f"Max rows: {sheet.row_count}, max columns: "
+                                   f"{sheet.col_count}")
+        r = last + i + 1
+        sheet.row_count = max(sheet.row_count, r)  # new rows at the end, as needed
+        for j, data in enumerate(values):
+            _apply_cell(book, sheet, r, j + 1, data or {}, fields)
+    return {}
 
 
 def _grid_range(book: Spreadsheet, spec: Mapping[str, Any]) -> tuple[Sheet, int, int, int, int]:
@@ -2226,6 +2302,7 @@ def _update_cells(book: Spreadsheet, spec: dict[str, Any]) -> dict[str, Any]:
         r0, c0 = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0))
     else:
         sheet, r0, _, c0, _ = _grid_range(book, spec.get("range") or {})
+    _check_protected(book, sheet)
     for i, row in enumerate(spec.get("rows") or []):
         for j, data in enumerate(row.get("values") or []):
             if r0 + i >= sheet.row_count or c0 + j >= sheet.col_count:
@@ -2306,6 +2383,7 @@ _REQUESTS: dict[str, Callable[[Spreadsheet, dict[str, Any]], dict[str, Any]]] = 
     "setDataValidation": _set_data_validation,
     "repeatCell": _repeat_cell,
     "updateCells": _update_cells,
+    "appendCells": _append_cells,
     "addConditionalFormatRule": _add_conditional_format_rule,
     "deleteConditionalFormatRule": _delete_conditional_format_rule,
     "updateBorders": _store("updateBorders"),

@@ -151,9 +151,13 @@ def test_flags_only_apply_is_one_tab_get_and_one_write(sheets_emulator: SheetsEm
     get, write = sheets_emulator.requests
     # the whole tab: its header row and its ID column come in the same answer
     assert (get.method, get.query["ranges"]) == ("GET", ["'Milestones'"])
-    assert write.path.endswith("/values:batchUpdate")
-    assert write.json == {"valueInputOption": "RAW", "data": [
-        {"range": "'Milestones'!C3:D3", "values": [["OVERDUE", "Overdue by 7 days"]]}]}
+    assert write.path == f"/v4/spreadsheets/{SID}:batchUpdate"
+    milestones = sheets_emulator._sheet(SID, "Milestones").sheet_id
+    assert write.json == {"requests": [{"updateCells": {
+        "start": {"sheetId": milestones, "rowIndex": 2, "columnIndex": 2},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": "OVERDUE"}},
+                             {"userEnteredValue": {"stringValue": "Overdue by 7 days"}}]}],
+        "fields": "userEnteredValue"}}]}  # text only: the cells keep their look and notes
     assert sheets_emulator.values(SID, "Milestones")[2] == [
         "M2", date(2026, 11, 20), "OVERDUE", "Overdue by 7 days"]
 
@@ -195,14 +199,12 @@ def test_new_problems_and_log_tabs_in_one_structural_batch(sheets_emulator: Shee
                                           ("Milestones", "D7", "31/02", "not a date", "Fix it")),
                            log_header=("Time", "Job", "Project"),
                            log_rows=(("2026-11-27T16:00:00", "report", "Acme rollout"),)))
-    structure, write, append = sheets_emulator.requests
-    assert structure.path == f"/v4/spreadsheets/{SID}:batchUpdate"
-    assert [next(iter(r)) for r in structure.json["requests"]] == [
-        "addSheet", "addSheet", "updateCells"]  # the Log comes with its header, atomically
-    assert write.json["valueInputOption"] == "RAW"
-    assert append.path.endswith("/values/'Log'!A:C:append")
-    assert append.query["insertDataOption"] == ["INSERT_ROWS"]
-    assert append.query["valueInputOption"] == ["RAW"]
+    (write,) = sheets_emulator.requests  # one write, all or nothing
+    assert write.path == f"/v4/spreadsheets/{SID}:batchUpdate"
+    assert [next(iter(r)) for r in write.json["requests"]] == [
+        "addSheet", "addSheet", "updateCells",  # the Log comes with its header, atomically
+        "updateCells", "appendCells"]  # Problems' five columns, the Log's row
+    assert write.json["requests"][-1]["appendCells"]["fields"] == "userEnteredValue"
     assert sheets_emulator.tab_titles(SID) == ["Project", "Milestones", "Staff notes",
                                                "Problems", "Log"]
     assert sheets_emulator.values(SID, "Problems")[1] == [
@@ -224,7 +226,7 @@ def test_problems_shrink_and_log_appends(sheets_emulator: SheetsEmulator,
     sheets_emulator.reset_log()
     sheet.apply(flags_plan(problems_rows=(("Tab", "Cell", "Value", "Problem", "How to fix"),),
                            problems_old_height=3, log_rows=(("t3", "remind"), ("t4", "check"))))
-    assert len(sheets_emulator.requests) == 2  # no new tab, no flag: one write, one append
+    assert len(sheets_emulator.requests) == 1  # no new tab, no flag: one write
     assert sheets_emulator.values(SID, "Problems") == [  # staff's column F stays
         ["Tab", "Cell", "Value", "Problem", "How to fix", "old extra"]]
     assert sheets_emulator.values(SID, "Log")[3:] == [["t3", "remind"], ["t4", "check"]]
@@ -245,10 +247,11 @@ def test_grids_grow_in_the_structural_batch(sheets_emulator: SheetsEmulator,
                            CellWrite(2, 3, "OVERDUE", "M1"),
                            log_rows=(("t2", "check"), ("t3", "check"))))
     structure = sheets_emulator.requests[1].json["requests"]
-    assert structure == [
-        {"appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 2}},
-    ]  # the Log grows by itself: values:append inserts its rows
-    assert len(sheets_emulator.requests) == 4  # re-read, grow, write, append
+    assert [next(iter(r)) for r in structure] == [
+        "appendDimension", "updateCells", "updateCells", "appendCells"]
+    assert structure[0] == {  # the Log grows by itself: appendCells inserts its rows
+        "appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 2}}
+    assert len(sheets_emulator.requests) == 2  # re-read, one write
     assert sheets_emulator.values(SID, "Milestones") == [
         ["ID", "Due", "Flag", "Flag detail"], ["M1", date(2026, 11, 2), "OVERDUE"]]
     assert sheets_emulator.grid_size(SID, "Log") == (4, 2)
@@ -261,7 +264,7 @@ def test_rows_appended_to_the_log_since_the_read_are_kept(sheets_emulator: Sheet
     sheet.read()
     sheets_emulator.set_values(SID, "Log", "A3", [["t2 (another run)"]])
     sheet.apply(flags_plan(CellWrite(2, 2, "OVERDUE", "M1"), log_rows=(("t3",),)))
-    assert sheet.api_requests == 5  # read (2), re-read, write, append
+    assert sheet.api_requests == 4  # read (2), re-read, one write
     assert sheets_emulator.values(SID, "Log") == [["Time"], ["t1"], ["t2 (another run)"], ["t3"]]
 
 
@@ -271,7 +274,7 @@ def test_apply_without_read_fetches_what_it_needs(sheets_emulator: SheetsEmulato
     sheet = open_sheet(SOURCE)
     sheet.apply(flags_plan(log_rows=(("t2",),)))
     assert sheets_emulator.values(SID, "Log") == [["Time"], ["t1"], ["t2"]]
-    assert sheet.api_requests == 2  # metadata, append
+    assert sheet.api_requests == 2  # metadata, one write
 
 
 def test_only_job_owned_cells_are_written(sheets_emulator: SheetsEmulator,
@@ -286,9 +289,18 @@ def test_only_job_owned_cells_are_written(sheets_emulator: SheetsEmulator,
     after = sheets_emulator.values(SID, "Milestones")
     assert [(row + [None] * 6)[:6] for row in after] == staff_columns
     assert {t: sheets_emulator.values(SID, t) for t in before} == before
-    written = [d["range"] for r in sheets_emulator.requests if r.json and "data" in r.json
-               for d in r.json["data"]]
-    assert written == ["'Milestones'!G1", "'Milestones'!G2", "'Problems'!A1:E1"]
+    written = [(kind, spec.get("start") or spec["sheetId"], len(spec["rows"][0]["values"]))
+               for r in sheets_emulator.requests if r.json and "requests" in r.json
+               for q in r.json["requests"] for kind, spec in q.items()
+               if kind in ("updateCells", "appendCells")]
+    milestones, problems, log = (sheets_emulator._sheet(SID, t).sheet_id
+                                 for t in ("Milestones", "Problems", "Log"))
+    assert written == [  # Log's header, G1, G2, Problems' five columns, the Log's row
+        ("updateCells", {"sheetId": log, "rowIndex": 0, "columnIndex": 0}, 1),
+        ("updateCells", {"sheetId": milestones, "rowIndex": 0, "columnIndex": 6}, 1),
+        ("updateCells", {"sheetId": milestones, "rowIndex": 1, "columnIndex": 6}, 1),
+        ("updateCells", {"sheetId": problems, "rowIndex": 0, "columnIndex": 0}, 5),
+        ("appendCells", log, 1)]
     assert sheets_emulator.values(SID, "Log") == [["Time"], ["t"]]
 
 
@@ -511,7 +523,7 @@ def test_a_protected_log_names_the_tab(sheets_emulator: SheetsEmulator,
     acme(sheets_emulator, Log=[["Time"], ["t1"]])
     sheet = open_sheet(SOURCE)
     sheet.read()
-    sheets_emulator.fail_next(1, 403, path_contains=":append", message=(
+    sheets_emulator.fail_next(1, 403, path_contains=":batchUpdate", message=(
         "You are trying to edit a protected cell or object. Please contact the spreadsheet "
         "owner to remove protection if you need to edit."))
     with pytest.raises(AccessDenied, match="append the send's row to the tab 'Log'.*protected"):

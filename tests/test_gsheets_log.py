@@ -1,10 +1,11 @@
 """Issue 17: no Log row is ever lost or written over on a Google Sheet.
 
-Log rows go in with ``values:append`` (``INSERT_ROWS``): two runs at once keep both rows; a
-Log renamed or created by another run meanwhile is found again; a Log row the sheet
-refuses after the email went out is kept in the ledger, the run exits 1 with a sentence
-naming the tab and the fix, and the next run writes it. Real parts: unmodified gspread
-against the loopback emulator, ``sheetsync`` processes and the click command line.
+Log rows go in with ``appendCells`` in the run's one ``spreadsheets:batchUpdate``: two
+runs at once keep both rows; a Log renamed or created by another run meanwhile gets the row
+once; a Log row the sheet refuses after the email went out is kept in the ledger, the run
+exits 1 with a sentence naming the tab and the fix, and the next run writes it. Real
+parts: unmodified gspread against the loopback emulator, ``sheetsync`` processes and the
+click command line.
 """
 
 from __future__ import annotations
@@ -58,9 +59,14 @@ def test_a_log_renamed_meanwhile_gets_the_row_once(
     sheet.read()
     sheets_emulator.rename_tab(SID, "Log", "Old log")
     sheet.apply(WritePlan(log_tab="Log", log_rows=(("t2", "report"),)))
-    assert sheets_emulator.values(SID, "Old log") == [["Time", "Job"], ["t1", "check"]]
-    log = sheets_emulator.values(SID, "Log")
-    assert log[0][:2] == ["Time", "Job"] and log[1:] == [["t2", "report"]]
+    # the write names the tab by its sheetId: the row goes to the tab read as the Log, once
+    assert sheets_emulator.values(SID, "Old log") == [
+        ["Time", "Job"], ["t1", "check"], ["t2", "report"]]
+    assert sheets_emulator.tab_titles(SID) == ["Milestones", "Old log"]
+    sheet.read()  # the next run no longer sees a Log: it starts one
+    sheet.apply(WritePlan(log_tab="Log", log_header=("Time", "Job"),
+                          log_rows=(("t3", "report"),)))
+    assert sheets_emulator.values(SID, "Log") == [["Time", "Job"], ["t3", "report"]]
 
 
 def test_a_log_tab_created_by_another_run_is_not_a_bug(
@@ -130,9 +136,7 @@ def sent_rows(emulator: SheetsEmulator) -> list[list[Any]]:
 def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
         clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
-    gsheets_env.fail_always(403, path_contains=":append", message=(
-        "You are trying to edit a protected cell or object. Please contact the spreadsheet "
-        "owner to remove protection if you need to edit."))
+    gsheets_env.protect(SID, "Log")  # the flags and Problems can be written, the Log not
 
     code, data, err = run_json("2026-11-27T16:05+00:00")
 
@@ -144,7 +148,7 @@ def test_a_log_row_the_sheet_refuses_is_kept_and_written_next_run(
     line = next(x for x in err.splitlines() if "LOG ROW KEPT" in x)
     assert "the tab 'Log'" in line and "protected" in line and "next run" in line
 
-    gsheets_env.clear_faults()
+    gsheets_env.protect(SID, "Log", on=False)
     code, data, err = run_json("2026-11-27T16:20+00:00")
 
     assert code == 0, err
@@ -159,7 +163,7 @@ def test_report_exits_1_when_its_log_row_is_kept(
         clean_google_env: Path, gsheets_env: SheetsEmulator, service_account_key: Path,
         service_account_email: str) -> None:
     google_copy(gsheets_env, "en_GB", service_account_key)
-    gsheets_env.fail_always(403, path_contains=":append")  # as a Viewer share answers
+    gsheets_env.fail_always(403, path_contains=":batchUpdate")  # as a Viewer share answers
     out = CliRunner().invoke(main, ["report", GSHEET, "--as-of", AS_OF],
                              catch_exceptions=False)
     assert out.exit_code == 1
@@ -186,7 +190,7 @@ def test_a_log_renamed_during_a_run_keeps_one_row_per_send(
     google_copy(gsheets_env, "en_GB", service_account_key)
     gsheets_env.set_values(SID, "Log", "A2", [["2026-11-20T16:05:00+00:00", "check"]])
     gsheets_env.before(lambda e: e.rename_tab(SID, "Log", "Log 2025"), method="POST",
-                       path_contains=":append")
+                       path_contains=":batchUpdate", skip=1)  # the 'sending' row's write
 
     code, _, err = run_json("2026-11-27T16:05+00:00")
 

@@ -71,7 +71,7 @@ def test_the_google_write_of_a_huge_cell_is_small(sheets_emulator: SheetsEmulato
     sheet = open_sheet(f"gsheet:{SID}")
     project = parse_workbook(sheet.read(), f"gsheet:{SID}")
     sheet.apply(writeplan.build(project, ()))
-    (write,) = [r for r in sheets_emulator.requests if r.path.endswith("values:batchUpdate")]
+    (write,) = [r for r in sheets_emulator.requests if r.path.endswith(":batchUpdate")]
     assert len(json.dumps(write.json)) < 20_000
     problems = sheets_emulator.values(SID, "Problems")
     assert problems[0][5] == "Staff" and problems[1][5] == "keep me"
@@ -90,8 +90,11 @@ def test_a_write_too_big_for_one_request_is_split(sheets_emulator: SheetsEmulato
     rows = (("Tab", "Cell", "Value", "Problem", "How to fix"),
             *(("Milestones", f"A{i}", "x" * 300, "bad", "fix") for i in range(2, 40)))
     sheet.apply(writeplan.WritePlan(problems_tab="Problems", log_tab="Log", problems_rows=rows))
-    writes = [r for r in sheets_emulator.requests if r.path.endswith("values:batchUpdate")]
-    assert len(writes) == 1  # one range (the whole tab) is never cut in two
+    writes = [r for r in sheets_emulator.requests if r.path.endswith(":batchUpdate")]
+    kinds = [[next(iter(q)) for q in w.json["requests"]] for w in writes]
+    # the new tab first; the Problems rows (the whole tab) are one request, never cut in two
+    assert kinds == [["addSheet"], ["updateCells"]]
+    assert len(json.dumps(writes[1].json)) > 2_000
     parts = gsheets_write.request_sized([{"range": f"A{i}", "values": [["y" * 500]]}
                                          for i in range(10)])
     assert [len(p) for p in parts] == [3, 3, 3, 1]

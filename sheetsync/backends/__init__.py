@@ -14,7 +14,8 @@ Both backends satisfy ``Backend``: ``read()`` returns every tab sheetsync knows 
 - ``plan.problems_rows``, when not None, is the whole content of the Problems tab (header
   first); the tab is created if missing and every older row beyond the new ones is blanked.
 - ``plan.log_rows`` are appended after the last row of the Log tab, which is created with
-  ``plan.log_header`` first when missing.
+  ``plan.log_header`` first when missing. With ``plan.echo_log``, ``apply`` returns the Log
+  tab as it stands just after the write, in the same write (the send guard reads it).
 - Everything is written as text, never as a formula; no other cell is touched.
 - An empty plan writes nothing at all.
 """
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sheetsync.core import sources
 from sheetsync.core.findings import Finding
-from sheetsync.model import RawWorkbook, WritePlan
+from sheetsync.model import RawTab, RawWorkbook, WritePlan
 
 if TYPE_CHECKING:
     from sheetsync.blueprint.layout import Blueprint
@@ -40,7 +41,10 @@ class Backend(Protocol):
 
     def read(self) -> RawWorkbook: ...
 
-    def apply(self, plan: WritePlan) -> None: ...
+    def apply(self, plan: WritePlan) -> RawTab | None:
+        """Write the plan; with ``plan.echo_log``, return the Log tab as it stands just
+        after this write (other runs' rows included), else None."""
+        ...
 
     def modified_time(self) -> str | None:
         """A stamp that moves whenever the workbook changes (a Google Sheet's Drive

@@ -5,8 +5,9 @@ Requests per job (see docs/google-sheets.md):
 - ``read()``: one metadata GET (title, time zone, locale, tabs and grid sizes) and one
   ``values:batchGet`` of every tab ``schema.canonical_tab`` knows.
 - ``apply(plan)``: nothing for an empty plan; else what ``gsheets_write`` says: a re-read
-  of the flags tab (only with flag cells), at most one structural ``batchUpdate``, one RAW
-  ``values:batchUpdate`` and one ``values:append`` of the Log rows.
+  of the flags tab (only with flag cells) and one ``spreadsheets:batchUpdate`` holding
+  every write (new tabs, grown grids, flags, Problems, Board, Timeline, and History and
+  Log rows appended), whose answer can carry the Log tab after it (``echo_log``).
 - ``sheetsync init`` (``gsheets_template``): one metadata GET with grid data
   (``grid_metadata``), one ``spreadsheets:batchUpdate`` (``batch_update``) and one RAW
   ``values:batchUpdate`` (``write_raw``).
@@ -74,7 +75,7 @@ class _Tab:
 
 
 class GoogleSheet:
-    """One Google Sheet: ``read()`` in two requests, ``apply(plan)`` in at most three."""
+    """One Google Sheet: ``read()`` in two requests, ``apply(plan)`` in at most two."""
 
     def __init__(self, source: str, key: str, client: gspread.Client, email: str,
                  key_file: Path, endpoint: str) -> None:
@@ -201,14 +202,15 @@ class GoogleSheet:
         self._metadata()
 
     # ------------------------------------------------------------------ apply
-    def apply(self, plan: WritePlan) -> None:
-        """Write a plan (``gsheets_write``); an empty plan sends nothing."""
+    def apply(self, plan: WritePlan) -> RawTab | None:
+        """Write a plan (``gsheets_write``); an empty plan sends nothing. Returns the Log
+        tab as it stands after the write when the plan asks (``echo_log``)."""
         if plan.empty:
-            return
+            return None
         from sheetsync.backends.gsheets_write import apply_plan
 
         try:
-            apply_plan(self, plan)
+            return apply_plan(self, plan)
         except BaseException:
             self._tabs = None  # what is on the sheet now is unsure: ask again next time
             raise

@@ -114,7 +114,8 @@ class Explainer:
                     f"None of the {len(names)} service accounts may open or edit "
                     f"{self.source} ({', '.join(names)}): share the sheet with one of them "
                     f"as an Editor{check}, and run again.")
-        if status == 400 and "unable to parse range" in message.lower():
+        if status == 400 and ("unable to parse range" in message.lower()
+                              or "no grid with id" in message.lower()):
             return TabMoved(f"A tab of {self.source} was renamed or deleted while sheetsync "
                             f"wrote to it ({_short(message)}): run again.")
         if status == 400 and "already exists" in message.lower():

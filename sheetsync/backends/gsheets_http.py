@@ -131,10 +131,7 @@ class SheetsHTTPClient(HTTPClient):
         drive = endpoint.startswith(DRIVE_URL)
         start = self.clock()
         self.tries, self.waited, self.elapsed = 0, 0.0, 0.0
-        # a write that may have reached Google is sent again only when sending it twice
-        # does no harm (values:batchUpdate writes the same cells); an append or a
-        # structural batchUpdate is retried only when it surely never arrived
-        idempotent = method.upper() == "GET" or url.endswith("values:batchUpdate")
+        idempotent = resendable(method, url, json)
         while True:
             if self.pace is not None and not drive:
                 paced = self.pace("read" if method.upper() == "GET" else "write")
@@ -187,6 +184,27 @@ class SheetsHTTPClient(HTTPClient):
         if self.elapsed + pause >= self.retry.budget:
             return None
         return pause
+
+
+# the requests of a spreadsheets:batchUpdate that write the same cells when sent twice
+SAME_TWICE = frozenset({"updateCells", "repeatCell"})
+
+
+def resendable(method: str, url: str, body: Mapping[str, Any] | None) -> bool:
+    """Whether a request that may have reached Google can be sent again after a timeout.
+
+    Only when sending it twice does no harm: a GET, a ``values:batchUpdate``, and a
+    ``spreadsheets:batchUpdate`` that only writes given cells (``updateCells``). One that
+    appends (``appendCells``: twice would be two rows), adds a tab or grows a grid, and a
+    ``values:append``, is tried again only when it surely never arrived (connecting failed).
+    """
+    if method.upper() == "GET" or url.endswith("values:batchUpdate"):
+        return True
+    if url.endswith(":batchUpdate") and body is not None:
+        requests_ = body.get("requests") or []
+        return bool(requests_) and all(
+            isinstance(r, Mapping) and set(r) <= SAME_TWICE for r in requests_)
+    return False
 
 
 def _retry_after(response: requests.Response) -> float:

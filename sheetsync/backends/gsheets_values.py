@@ -1,8 +1,9 @@
-"""Google Sheets values as sheetsync's raw cells, and A1 ranges of what sheetsync writes.
+"""Google Sheets values as sheetsync's raw cells, and the cells sheetsync writes.
 
 Pure helpers of the Google backend: how values are asked for (``RENDER``), how an answer's
 ``ValueRange`` becomes rows (Google leaves out trailing blanks and the ``values`` key of an
-empty range), how a tab name is quoted, and how flag cells become value ranges.
+empty range), how a tab name is quoted, how text becomes the cells of an ``updateCells`` or
+``appendCells`` (text stays text), and how grid data in a write's answer becomes rows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sheetsync.model import CellValue, CellWrite, Unreadable
-from sheetsync.model import a1 as cell_a1
 
 # How values are read, everywhere (the re-read before a write included): numbers as
 # numbers, and a date cell as its serial number (days since 1899-12-30), never as the text
@@ -50,8 +50,54 @@ def raw_rows(value_range: Mapping[str, Any]) -> tuple[tuple[CellValue, ...], ...
     return tuple(tuple(raw_value(v) for v in row) for row in value_range.get("values") or [])
 
 
-def flag_ranges(title: str, cells: Iterable[CellWrite]) -> list[dict[str, Any]]:
-    """Flag cells as value ranges, side-by-side cells of one row merged into one range."""
+def flag_requests(sheet_id: int, cells: Iterable[CellWrite]) -> list[dict[str, Any]]:
+    """Flag cells as ``updateCells`` of their text only (format and notes stay), one per
+    run of side-by-side cells of one row."""
+    return [{"updateCells": {
+        "start": {"sheetId": sheet_id, "rowIndex": run[0].row - 1,
+                  "columnIndex": run[0].col - 1},
+        "rows": [{"values": [text_cell(c.value) for c in run]}],
+        "fields": TEXT_FIELDS}} for run in _runs(cells)]
+
+
+TEXT_FIELDS = "userEnteredValue"  # what RAW wrote: the value, never the look
+
+
+def text_cell(text: str) -> dict[str, Any]:
+    """A CellData holding ``text`` as text (as ``valueInputOption=RAW`` stored it: ``=1+1``,
+    ``007`` or ``2026-11-27`` stay text); "" empties the cell."""
+    return {"userEnteredValue": {"stringValue": text}} if text else {}
+
+
+def text_rows(rows: Iterable[Sequence[str]]) -> list[dict[str, Any]]:
+    """Rows of text as RowData."""
+    return [{"values": [text_cell(v) for v in row]} for row in rows]
+
+
+def grid_rows(data: Iterable[Mapping[str, Any]]) -> tuple[tuple[CellValue, ...], ...]:
+    """GridData (``rowData`` of ``effectiveValue``s) as raw rows, as ``raw_rows`` reads a
+    ValueRange: a number stays a number, a blank is None, trailing blanks dropped."""
+    rows: list[tuple[CellValue, ...]] = []
+    for block in data:
+        rows.extend(() for _ in range(int(block.get("startRow", 0)) - len(rows)))
+        for row in block.get("rowData") or []:
+            cells = [raw_value(_effective(v)) for v in row.get("values") or []]
+            while cells and cells[-1] is None:
+                cells.pop()
+            rows.append(tuple(cells))
+    while rows and not rows[-1]:
+        rows.pop()
+    return tuple(rows)
+
+
+def _effective(cell: Mapping[str, Any]) -> Any:
+    value = cell.get("effectiveValue") or {}
+    if "errorValue" in value:
+        return "#ERROR!"
+    return next(iter(value.values()), None)
+
+
+def _runs(cells: Iterable[CellWrite]) -> list[list[CellWrite]]:
     ordered = sorted({(c.row, c.col): c for c in cells}.values(), key=lambda c: (c.row, c.col))
     runs: list[list[CellWrite]] = []
     for cell in ordered:
@@ -60,12 +106,4 @@ def flag_ranges(title: str, cells: Iterable[CellWrite]) -> list[dict[str, Any]]:
             runs[-1].append(cell)
         else:
             runs.append([cell])
-    return [_run_range(title, run) for run in runs]
-
-
-def _run_range(title: str, run: Sequence[CellWrite]) -> dict[str, Any]:
-    first, last = run[0], run[-1]
-    where = cell_a1(first.row, first.col)
-    if len(run) > 1:
-        where += ":" + cell_a1(last.row, last.col)
-    return {"range": f"{quote_sheet(title)}!{where}", "values": [[c.value for c in run]]}
+    return runs

@@ -2,24 +2,25 @@
 
 Requests of one apply (see docs/google-sheets.md), in this order:
 
-1. one ``values:batchGet`` of the whole flags tab, only when the plan has flag cells: the
-   header row and the ID column come in that same answer, and ``placement.place`` puts
-   each cell beside its ID under its header as they are now. When Flag or Flag detail
-   vanished or has another column in its place, no flag is written and the Problems tab
-   says so (``placement.with_note``); the next run writes them;
-2. at most one ``spreadsheets:batchUpdate``: a missing Problems or Log tab is added (the
-   Log with its header row in the same atomic request), a grid too small is grown;
-   the Board and Timeline tabs ride in it, each one ``updateCells`` of its text and look
-   (``gsheets_tabs``);
-3. one ``values:batchUpdate`` (``RAW``): the flag cells, the job's five columns of the
-   Problems tab (what staff type to their right stays), and History's new rows after the
-   last row the read saw; split in several only if one would pass ``MAX_REQUEST_BYTES``,
-   Google's 10 MB with room to spare;
-4. one ``values:append`` (``RAW``, ``INSERT_ROWS``) of the Log rows: Google inserts them
-   after the last row, so two runs at once never write over each other's row.
+1. one ``values:batchGet`` of the whole flags tab, only when the plan has flag cells
+   (``_reread``): the header row and the ID column come in that same answer, and
+   ``placement.place`` puts each cell beside its ID under its header as they are now. When
+   Flag or Flag detail vanished or has another column in its place, no flag is written and
+   the Problems tab says so (``placement.with_note``); the next run writes them;
+2. one ``spreadsheets:batchUpdate`` holding every write, applied by Google all or nothing:
+   a missing Problems or Log tab added (the Log with its header row), grids too small
+   grown, the Board and Timeline tabs (one ``updateCells`` each of their text and look,
+   ``gsheets_tabs``), the flag cells and the job's five columns of the Problems tab as
+   ``updateCells`` of their text only (what staff type to their right, and every cell's
+   format and note, stay), and History's and the Log's new rows as ``appendCells``: Google
+   puts them after the last row with data at that moment, so two runs at once never write
+   over each other's row. Split in several only if one would pass ``MAX_REQUEST_BYTES``,
+   Google's 10 MB with room to spare. A plan with ``echo_log`` asks for the Log tab in the
+   same answer (``includeSpreadsheetInResponse``), and ``apply_plan`` returns it.
 
-A tab renamed, deleted or created by another run meanwhile (``TabMoved``) is answered by
-reading the tab list again and sending the step once more.
+Cells are addressed by sheetId, so a tab renamed meanwhile is still the one written. A
+tab deleted or created by another run meanwhile (``TabMoved``) is answered by reading the
+tab list again and sending the write once more (it was applied not at all).
 """
 
 from __future__ import annotations
@@ -29,28 +30,34 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
+
 from sheetsync.backends import gsheets_tabs
 from sheetsync.backends.gsheets_errors import TabMoved
 from sheetsync.backends.gsheets_values import (
     NEW_TAB_COLS,
     NEW_TAB_ROWS,
     RENDER,
-    flag_ranges,
+    TEXT_FIELDS,
+    flag_requests,
+    grid_rows,
     quote_sheet,
     raw_rows,
+    text_rows,
 )
 from sheetsync.core import placement, schema
 from sheetsync.errors import SourceError
-from sheetsync.model import CellWrite, RawTab, TabWrite, WritePlan, column_letter
-from sheetsync.model import a1 as cell_a1
+from sheetsync.model import CellWrite, RawTab, TabWrite, WritePlan
 
 if TYPE_CHECKING:
     from sheetsync.backends.gsheets import GoogleSheet, _Tab
 
-APPEND: dict[str, str | int | bool | float | list[str] | None] = {
-    "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
 MAX_REQUEST_BYTES = 8_000_000  # Google refuses a request over 10 MB
 PROBLEMS_WIDTH = len(schema.COLUMNS[schema.PROBLEMS])  # the job's columns; staff's beyond
+# what a write's answer carries of the spreadsheet when the plan asks for the Log
+# (``echo_log``): each tab's name and the cells' values, no formats
+ECHO_FIELDS = ("spreadsheetId,replies,updatedSpreadsheet(sheets(properties(sheetId,title),"
+               "data(startRow,rowData(values(effectiveValue)))))")
 
 
 @dataclass
@@ -59,8 +66,9 @@ class _Structure:
     new_tabs: list[str] = field(default_factory=list)
 
 
-def apply_plan(sheet: GoogleSheet, plan: WritePlan) -> None:
-    """Write one plan (never empty) to ``sheet`` as the module docstring says."""
+def apply_plan(sheet: GoogleSheet, plan: WritePlan) -> RawTab | None:
+    """Write one plan (never empty) to ``sheet`` as the module docstring says; the Log tab
+    as it stands after the write when the plan asks for it (``echo_log``)."""
     cells: tuple[CellWrite, ...] = ()
     if plan.flag_cells:
         placed = placement.place(plan, _reread(sheet, plan.flags_tab))
@@ -69,35 +77,70 @@ def apply_plan(sheet: GoogleSheet, plan: WritePlan) -> None:
         cells = placed.cells
     for attempt in (1, 2):
         try:
-            _structure(sheet, plan, cells)
-            break
+            return _write(sheet, plan, cells)
         except TabMoved:
             if attempt == 2:
                 raise
-            sheet.forget_tabs()  # another run added a tab meanwhile: look again
-    data: list[dict[str, Any]] = []
+            sheet.forget_tabs()  # a tab deleted or added meanwhile: look again, send again
+    raise AssertionError("unreachable")
+
+
+def _write(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]) -> RawTab | None:
+    """Every write of the plan in one ``spreadsheets:batchUpdate`` (or a few, by size)."""
+    out = _Structure()
+    _structure(sheet, plan, cells, out)
     if cells:
-        data.extend(flag_ranges(_tab(sheet, plan.flags_tab).title, cells))
+        out.requests.extend(flag_requests(_tab(sheet, plan.flags_tab).sheet_id, cells))
     if plan.problems_rows is not None:
-        data.extend(_problem_ranges(_tab(sheet, plan.problems_tab), plan))
+        out.requests.extend(_problem_requests(_tab(sheet, plan.problems_tab), plan))
     for job_tab in plan.tabs:
-        if job_tab.append and job_tab.rows:  # History: no request of its own
-            tab = _tab(sheet, job_tab.title)
-            start = (tab.height or 0) + 1
-            end = cell_a1(start + len(job_tab.rows) - 1, max(len(r) for r in job_tab.rows))
-            data.append({"range": f"{quote_sheet(tab.title)}!A{start}:{end}",
-                         "values": [list(r) for r in job_tab.rows]})
-            tab.height = start + len(job_tab.rows) - 1
-    for part in request_sized(data):
-        body = {"valueInputOption": "RAW", "data": part}
-        sheet.call(lambda body=body: sheet.http.values_batch_update(  # type: ignore[misc]
-            sheet.id, body), "write the Flag columns and the Problems tab")
+        if job_tab.append and job_tab.rows:  # History: after its last row with data
+            out.requests.append(_append(_tab(sheet, job_tab.title), job_tab.rows))
     if plan.log_rows:
-        _append_log(sheet, plan)
+        out.requests.append(_append(_tab(sheet, plan.log_tab), plan.log_rows))
+    parts = request_sized(out.requests)
+    answer: dict[str, Any] = {}
+    for number, part in enumerate(parts, start=1):
+        body: dict[str, Any] = {"requests": part}
+        params = None
+        if plan.echo_log and number == len(parts):
+            body.update(includeSpreadsheetInResponse=True, responseIncludeGridData=True,
+                        responseRanges=[quote_sheet(_tab(sheet, plan.log_tab).title)])
+            params = {"fields": ECHO_FIELDS}
+        answer = sheet.call(lambda body=body, params=params: sheet.http.request(  # type: ignore[misc]
+            "post", SPREADSHEET_BATCH_UPDATE_URL % sheet.id, json=body, params=params).json(),
+            _doing(sheet, plan))
+        for reply in answer.get("replies") or []:
+            props = (reply.get("addSheet") or {}).get("properties")
+            if props and props.get("title") in sheet.tabs:
+                sheet.tabs[props["title"]].sheet_id = int(props["sheetId"])
+    return _echoed(sheet, plan, answer) if plan.echo_log and plan.log_rows else None
+
+
+def _doing(sheet: GoogleSheet, plan: WritePlan) -> str:
+    """What the write does, as a refusal names it."""
+    log = f"append the send's row to the tab {_tab(sheet, plan.log_tab).title!r}" if (
+        plan.log_rows) else ""
+    if not (plan.flag_cells or plan.problems_rows is not None or any(t.rows for t in plan.tabs)):
+        return log
+    return "write the Flag columns and the Problems tab" + (f" and {log}" if log else "")
+
+
+def _echoed(sheet: GoogleSheet, plan: WritePlan, answer: dict[str, Any]) -> RawTab | None:
+    """The Log tab as the write's answer shows it, just after the write."""
+    tab = _tab(sheet, plan.log_tab)
+    for entry in (answer.get("updatedSpreadsheet") or {}).get("sheets") or []:
+        props = entry.get("properties") or {}
+        if props.get("sheetId") == tab.sheet_id or props.get("title") == tab.title:
+            rows = grid_rows(entry.get("data") or [])
+            tab.height = len(rows)
+            return RawTab(tab.title, rows)
+    return None
 
 
 def request_sized(data: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Value ranges in as few groups as keep each request below ``MAX_REQUEST_BYTES``."""
+    """Requests (or value ranges) in as few groups as keep each request below
+    ``MAX_REQUEST_BYTES``, in their order."""
     parts: list[list[dict[str, Any]]] = []
     size = 0
     for item in data:
@@ -108,6 +151,13 @@ def request_sized(data: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         parts[-1].append(item)
         size += item_size
     return parts
+
+
+def _append(tab: _Tab, rows: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+    """Rows after the tab's last row with data, as Google finds it when it applies them."""
+    tab.height = (tab.height or 0) + len(rows)
+    return {"appendCells": {"sheetId": tab.sheet_id, "rows": text_rows(rows),
+                            "fields": TEXT_FIELDS}}
 
 
 def _tab(sheet: GoogleSheet, title: str) -> _Tab:
@@ -126,9 +176,10 @@ def _reread(sheet: GoogleSheet, title: str) -> RawTab:
     return RawTab(tab.title, raw_rows(ranges[0]))
 
 
-def _structure(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]) -> None:
-    """The one structural batchUpdate: add missing tabs, grow grids that are too small."""
-    out = _Structure()
+def _structure(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...],
+               out: _Structure) -> None:
+    """The structural requests, first in the write: add missing tabs, grow grids that are
+    too small, rewrite Board and Timeline."""
     if cells:
         flags = _tab(sheet, plan.flags_tab)
         _grow(out, flags, max(c.row for c in cells), max(c.col for c in cells))
@@ -141,26 +192,19 @@ def _structure(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]
         _ensure_tab(sheet, out, plan.log_tab, 1, width, header=header)
     for job_tab in plan.tabs:
         _job_tab(sheet, out, job_tab)
-    if not out.requests:
-        return
-    answer = sheet.call(lambda: sheet.http.batch_update(sheet.id, {"requests": out.requests}))
-    for reply in answer.get("replies") or []:
-        props = (reply.get("addSheet") or {}).get("properties")
-        if props and props.get("title") in sheet.tabs:
-            sheet.tabs[props["title"]].sheet_id = int(props["sheetId"])
 
 
 def _job_tab(sheet: GoogleSheet, out: _Structure, job_tab: TabWrite) -> None:
-    """History grown (or added with its header) for its new rows; Board and Timeline
-    rewritten, text and look, by one updateCells each."""
+    """History widened (or added with its header) for its new rows, which appendCells
+    puts after its last row; Board and Timeline rewritten, text and look, by one
+    updateCells each."""
     existing = sheet.find(job_tab.title)
     height = (existing.height or 0) if existing else 0
     width = existing.width if existing else 0
     if job_tab.append:
         if job_tab.rows:
             cols = max(len(r) for r in (job_tab.header, *job_tab.rows))
-            _ensure_tab(sheet, out, job_tab.title, max(height, 1) + len(job_tab.rows), cols,
-                        header=job_tab.header)
+            _ensure_tab(sheet, out, job_tab.title, 1, cols, header=job_tab.header)
         return
     rows, cols = gsheets_tabs.extent(job_tab, height, width)
     _ensure_tab(sheet, out, job_tab.title, rows, cols)
@@ -211,8 +255,9 @@ def _ensure_tab(sheet: GoogleSheet, out: _Structure, title: str, rows: int, cols
     sheet.tabs[title] = tab
 
 
-def _problem_ranges(tab: _Tab, plan: WritePlan) -> list[dict[str, Any]]:
-    """The job's five columns of Problems: new rows, then "" over what older rows held."""
+def _problem_requests(tab: _Tab, plan: WritePlan) -> list[dict[str, Any]]:
+    """The job's five columns of Problems: new rows, then blanks over what older rows held;
+    text only, so the staff's columns to the right and every cell's look stay."""
     assert plan.problems_rows is not None
     rows = [list(r[:PROBLEMS_WIDTH]) for r in plan.problems_rows]
     # a tab found only after the read (another run made it) is blanked over its whole grid
@@ -223,25 +268,5 @@ def _problem_ranges(tab: _Tab, plan: WritePlan) -> list[dict[str, Any]]:
         return []
     padded = [r + [""] * (PROBLEMS_WIDTH - len(r)) for r in rows]
     padded += [[""] * PROBLEMS_WIDTH for _ in range(height - len(rows))]
-    where = f"{quote_sheet(tab.title)}!A1:{cell_a1(height, PROBLEMS_WIDTH)}"
-    return [{"range": where, "values": padded}]
-
-
-def _append_log(sheet: GoogleSheet, plan: WritePlan) -> None:
-    """The Log rows appended after the last row (``INSERT_ROWS``): never over another's."""
-    rows = [list(r) for r in plan.log_rows]
-    width = max(len(r) for r in (plan.log_header, *plan.log_rows))
-    for attempt in (1, 2):
-        tab = _tab(sheet, plan.log_tab)
-        where = f"{quote_sheet(tab.title)}!A:{column_letter(max(width, 1))}"
-        try:
-            sheet.call(lambda where=where: sheet.http.values_append(  # type: ignore[misc]
-                sheet.id, where, dict(APPEND), {"values": rows}),
-                f"append the send's row to the tab {tab.title!r}")
-            tab.height = (tab.height or 0) + len(rows)
-            return
-        except TabMoved:
-            if attempt == 2:
-                raise
-            sheet.forget_tabs()  # renamed or deleted meanwhile: find the Log again
-            _structure(sheet, plan, ())
+    return [{"updateCells": {"start": {"sheetId": tab.sheet_id, "rowIndex": 0, "columnIndex": 0},
+                             "rows": text_rows(padded), "fields": TEXT_FIELDS}}]

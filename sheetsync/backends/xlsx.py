@@ -95,13 +95,14 @@ class XlsxFile:
 
     # ------------------------------------------------------------------ write
 
-    def apply(self, plan: WritePlan) -> None:
+    def apply(self, plan: WritePlan) -> RawTab | None:
+        """Patch the plan in (one file replace); with ``echo_log``, the Log tab after it."""
         if plan.empty:
-            return
+            return None
         lock = FileLock(str(self._lock_path()), mode=0o666)  # every user of the host
         try:
             with lock.acquire(timeout=LOCK_TIMEOUT):
-                self._apply_locked(plan)
+                return self._apply_locked(plan)
         except Timeout as exc:
             raise LockBusy(f"another sheetsync process has been writing {self.path} for over "
                            f"{LOCK_TIMEOUT:.0f} s; try again when it has finished.") from exc
@@ -110,7 +111,7 @@ class XlsxFile:
                               "sure its folder is writable and has free space, then run "
                               "check again.") from exc
 
-    def _apply_locked(self, plan: WritePlan) -> None:
+    def _apply_locked(self, plan: WritePlan) -> RawTab | None:
         self._remove_leftovers(locked=True)
         for _ in range(ATTEMPTS):
             package, tabs = self._current(plan)
@@ -118,8 +119,9 @@ class XlsxFile:
             refusal = owner_lock(self.path)
             if refusal:
                 raise WriteRefused(f"sheetsync did not write to {self.path}: {refusal}.")
+            log = tabs.get(plan.log_tab)  # as it is in the file being patched, under the lock
             if self._write(package, plan_edits(plan, tabs, package.sheets)):
-                return
+                return _log_after(plan, log) if plan.echo_log and plan.log_rows else None
         raise WriteRefused(
             f"{self.path} was saved again each of the {ATTEMPTS} times sheetsync was about to "
             "write it, so sheetsync wrote nothing, to lose none of those saves; the next run "
@@ -228,6 +230,17 @@ class XlsxFile:
                 FileLock(str(self._lock_path()), mode=0o666).acquire(timeout=0):
             for leftover in found:
                 leftover.unlink(missing_ok=True)
+
+
+def _log_after(plan: WritePlan, log: RawTab | None) -> RawTab:
+    """The Log tab as the write left it: its rows up to the last one holding anything (the
+    header first on a new tab), then the plan's rows (``xlsx_edits.append``)."""
+    rows = list(log.rows) if log is not None else []
+    while rows and not any(v not in (None, "") for v in rows[-1]):
+        rows.pop()
+    if not rows and plan.log_header:
+        rows.append(plan.log_header)
+    return RawTab(plan.log_tab, (*rows, *plan.log_rows))
 
 
 def owner_lock(path: Path) -> str:
