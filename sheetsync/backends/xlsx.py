@@ -146,21 +146,11 @@ class XlsxFile:
         archive = package.zip
         parts: dict[str, bytes] = {}
         pieces: dict[str, list[bytes | memoryview]] = {}  # big sheets: written as they come
-        new_parts: dict[str, bytes] = {}
+        new_parts: dict[str, xlsx_zip.Content] = {}  # made while written, then let go
         found = self._styles(package)
         styles = found[1] if found else None
-        for edit in edits:
-            resolve = edit.resolve(styles)
-            part = package.sheets.get(edit.title)
-            if part is None:
-                for name in (package.workbook, pkg.rels_path(package.workbook),
-                             "[Content_Types].xml"):
-                    parts.setdefault(name, archive.read(name))
-                part = patch.register_sheet(parts, package.workbook, edit.title,
-                                            lambda n: n in archive.NameToInfo or n in new_parts)
-                new_parts[part] = patch.patch_sheet(patch.new_sheet(), edit.cells, resolve)
-            else:
-                pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
+        while edits:  # each edit is let go once its part is written
+            self._stage(package, edits.pop(0), styles, parts, pieces, new_parts)
         if found is not None and found[1].changed:
             parts[found[0]] = found[1].xml
         if not parts and not pieces and not new_parts:
@@ -188,6 +178,25 @@ class XlsxFile:
                                          hashlib.sha256(data).hexdigest()))
         self._tabs = {}  # what was written is read again from memory when needed
         return True
+
+    @staticmethod
+    def _stage(package: pkg.Package, edit: TabEdit, styles: patch.Styles | None,
+               parts: dict[str, bytes], pieces: dict[str, list[bytes | memoryview]],
+               new_parts: dict[str, xlsx_zip.Content]) -> None:
+        """One tab's edit as the content of its part: an existing part patched now (the
+        formats it needs are found as it is read), a new tab's part made as it is written."""
+        archive = package.zip
+        resolve = edit.resolve(styles)
+        part = package.sheets.get(edit.title)
+        if part is None:
+            for name in (package.workbook, pkg.rels_path(package.workbook),
+                         "[Content_Types].xml"):
+                parts.setdefault(name, archive.read(name))
+            part = patch.register_sheet(parts, package.workbook, edit.title,
+                                        lambda n: n in archive.NameToInfo or n in new_parts)
+            new_parts[part] = patch.new_sheet_pieces(edit.cells, resolve)
+        else:
+            pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
 
     def _styles(self, package: pkg.Package) -> tuple[str, patch.Styles] | None:
         name = package._related("styles")

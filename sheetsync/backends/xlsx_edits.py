@@ -11,7 +11,7 @@ written; header cells get the grey job style.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sheetsync.backends import xlsx_patch as patch
@@ -71,7 +71,8 @@ def plan_edits(plan: WritePlan, tabs: Mapping[str, RawTab],
     for job_tab in plan.tabs:  # History appended; Board and Timeline rewritten, coloured
         edits.append(append(job_tab.title, job_tab.rows, tabs.get(job_tab.title),
                             header=job_tab.header) if job_tab.append
-                     else styled(job_tab, tabs.get(job_tab.title)))
+                     else styled(job_tab, tabs.get(job_tab.title),
+                                 new=job_tab.title not in sheets))
     return [e for e in edits if e.cells]
 
 
@@ -124,20 +125,33 @@ def style_name(style: CellStyle | None) -> str:
     return JOB_STYLE if style.fill == palette.JOB_FILL else f"fill:{style.fill}"
 
 
-def styled(job_tab: TabWrite, tab: RawTab | None) -> TabEdit:
+def styled(job_tab: TabWrite, tab: RawTab | None, *, new: bool = False) -> TabEdit:
     """A whole tab rewritten with the job's own look: every cell of the old and new extent
     gets its text ("" empties it) and its fill (plain where it has none), so no colour
-    of an earlier board is left behind."""
+    of an earlier board is left behind. In a ``new`` tab (no part yet) a blank plain cell
+    is the look it has anyway and is left out (each row is still written)."""
     edit = TabEdit(job_tab.title)
     styles = {(r, c): s for r, c, s in job_tab.styles}
     current = tab.rows if tab is not None else ()
     height = max(len(job_tab.rows), job_tab.old_height, len(current))
     width = max([len(r) for r in (*job_tab.rows, *current)] + [job_tab.old_width, 1])
+    styled_cols: dict[int, list[int]] = {}  # row -> its styled columns
+    if new:
+        for r, c in styles:
+            styled_cols.setdefault(r, []).append(c)
     for r in range(1, height + 1):
         values = job_tab.rows[r - 1] if r <= len(job_tab.rows) else ()
-        for c in range(1, width + 1):
+        cells = edit.cells.setdefault(r, {})
+        cols: Iterable[int] = range(1, width + 1)
+        if new:  # only the cells with text or a style, never the whole extent
+            wanted = {c for c, text in enumerate(values[:width], start=1) if text}
+            wanted.update(c for c in styled_cols.get(r, ()) if c <= width)
+            cols = sorted(wanted)
+        for c in cols:
             text = values[c - 1] if c <= len(values) else ""
-            edit.set(r, c, text, style_name(styles.get((r, c))))
+            name = style_name(styles.get((r, c)))
+            if text or name != PLAIN_STYLE or not new:
+                cells[c] = (text, name)
     return edit
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from sheetsync.backends.xlsx_package import DOC_REL, MAIN, WORKSHEET
 from sheetsync.blueprint import layout as blueprint
@@ -78,6 +78,29 @@ def _cell(p: bytes, row: int, col: int, text: str, style: bytes | None) -> bytes
     return (b"<" + p + b'c r="' + ref + b'"' + s + b' t="inlineStr"><' + p + b"is><" + p
             + b"t" + space + b">" + escape(text).encode() + b"</" + p + b"t></" + p
             + b"is></" + p + b"c>")
+
+
+def _new_row(p: bytes, row: int, cols: Mapping[int, tuple[str, str]],
+             resolve: Resolver) -> bytes:
+    """A ``<row>`` that is not in the part yet, with the cells of ``cols``: what
+    ``_patch_row`` makes of an empty row, built as text in one pass (a new tab's rows)."""
+    ps = p.decode()
+    number = str(row)
+    out = [f'<{ps}row r="{number}">']
+    for col in sorted(cols):
+        text, name = cols[col]
+        style = resolve(name, None, None) if name else None
+        s = f' s="{style}"' if style is not None and style != 0 else ""
+        if not text:
+            if s:
+                out.append(f'<{ps}c r="{letters(col)}{number}"{s}/>')
+            continue
+        text = _ILLEGAL.sub("", text)
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        out.append(f'<{ps}c r="{letters(col)}{number}"{s} t="inlineStr"><{ps}is><{ps}t{space}>'
+                   f'{escape(text)}</{ps}t></{ps}is></{ps}c>')
+    out.append(f"</{ps}row>")
+    return "".join(out).encode()
 
 
 def _patch_row(p: bytes, row: int, xml: bytes, cols: Mapping[int, tuple[str, str]],
@@ -188,6 +211,25 @@ def patch_sheet_chunks(xml: bytes, edits: Edits,
                        ) -> list[bytes | memoryview]:
     """``patch_sheet`` as pieces to write one after the other: the untouched stretches are
     views of ``xml``, never copied, so a large sheet is held once while it is written."""
+    return list(iter_patched(xml, edits, resolve))
+
+
+def new_sheet_pieces(edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:
+    """A new tab's part with the cells of ``edits``, made row by row while it is written
+    (a first History holds some 300,000 rows: never all of them at once as XML).
+
+    Every style is resolved here, first, in the order the rows would ask for them: the
+    formats ``styles.xml`` gains are settled before any part is written."""
+    for _, cols in sorted(edits.items()):
+        for col in sorted(cols):
+            name = cols[col][1]
+            if name:
+                resolve(name, None, None)
+    return iter_patched(new_sheet(), edits, resolve)
+
+
+def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:
+    """The pieces of ``patch_sheet``, each made when it is asked for."""
     found = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", xml)
     if found is None:
         raise ValueError("the worksheet has no sheetData")
@@ -204,7 +246,7 @@ def patch_sheet_chunks(xml: bytes, edits: Edits,
         close = xml.index(b"</" + p + b"sheetData>", start)
     row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
     end_tag = b"</" + p + b"row>"
-    out: list[bytes | memoryview] = [_grow_dimension(xml[:start], edits)]
+    yield _grow_dimension(xml[:start], edits)
     pos, number, prev_end = start, 0, start
     todo = sorted(edits.items())
     i = 0
@@ -214,27 +256,24 @@ def patch_sheet_chunks(xml: bytes, edits: Edits,
         number = int(ref[1]) if ref else number + 1
         end = search.end() if search[2] else xml.index(end_tag, search.end()) + len(end_tag)
         while i < len(todo) and todo[i][0] < number:  # a new row before this one
-            out.append(view[pos:search.start()])
+            yield view[pos:search.start()]
             pos = search.start()
-            out.append(_patch_row(p, todo[i][0], b"<" + p + f'row r="{todo[i][0]}"/>'.encode(),
-                                  todo[i][1], resolve))
+            yield _new_row(p, todo[i][0], todo[i][1], resolve)
             i += 1
         if i < len(todo) and todo[i][0] == number:
-            out.append(view[pos:search.start()])
-            out.append(_patch_row(p, number, xml[search.start():end], todo[i][1], resolve))
+            yield view[pos:search.start()]
+            yield _patch_row(p, number, xml[search.start():end], todo[i][1], resolve)
             pos = end
             i += 1
         prev_end = end
         search = row_re.search(xml, end, close)
     if i < len(todo):  # new rows after the last one (every row was seen)
         cut = max(pos, prev_end)
-        out.append(view[pos:cut])
+        yield view[pos:cut]
         pos = cut
         for number, cols in todo[i:]:
-            out.append(_patch_row(p, number, b"<" + p + f'row r="{number}"/>'.encode(), cols,
-                                  resolve))
-    out.append(view[pos:])
-    return out
+            yield _new_row(p, number, cols, resolve)
+    yield view[pos:]
 
 
 def _grow_dimension(head: bytes, edits: Edits) -> bytes:
@@ -312,6 +351,7 @@ class Styles:
     def __init__(self, xml: bytes) -> None:
         self.xml = xml
         self.changed = False
+        self._found: dict[tuple[int, str, str | None], int] = {}
         found = re.search(rb"<(\w+:)?styleSheet\b", xml)
         self.p = (found[1] or b"") if found else b""
 
@@ -344,14 +384,21 @@ class Styles:
 
     def index(self, base: int, fill: str, font: str | None) -> int:
         """The index of the format ``base`` with a solid ``fill`` (ARGB) and, when
-        ``font`` is given, a bold italic font of that colour."""
+        ``font`` is given, a bold italic font of that colour.
+
+        Asked once per styled cell (a Timeline has thousands), so each answer is kept: what
+        is appended later never moves a format found before."""
+        kept = self._found.get((base, fill, font))
+        if kept is not None:
+            return kept
         p = self.p
         fill_id = self._index_of(b"fills", (
             f'<~fill><~patternFill patternType="solid"><~fgColor rgb="{fill}"/>'
             '<~bgColor indexed="64"/></~patternFill></~fill>').encode().replace(b"<~", b"<" + p)
             .replace(b"</~", b"</" + p))
         _, _, xfs = self._section(b"cellXfs")
-        xf = xfs[base][0] if base < len(xfs) else xfs[0][0]
+        known = base < len(xfs)  # else the answer may change as formats are appended
+        xf = xfs[base][0] if known else xfs[0][0]
         attrs = {b"fillId": str(fill_id).encode(), b"applyFill": b"1"}
         if font is not None:
             attrs[b"fontId"] = str(self._index_of(b"fonts", (
@@ -367,4 +414,7 @@ class Styles:
             else:
                 cut = len(p) + 3  # after "<xf"
                 xf = xf[:cut] + new + xf[cut:]
-        return self._index_of(b"cellXfs", xf)
+        index = self._index_of(b"cellXfs", xf)
+        if known:
+            self._found[(base, fill, font)] = index
+        return index

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO
 
-Content = bytes | Sequence[bytes | memoryview]  # a part, whole or as pieces
+Content = bytes | Iterable[bytes | memoryview]  # a part, whole or as pieces
 
 
 def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mapping[str, Content],
-              new_parts: Mapping[str, bytes], between: Callable[[], None] = lambda: None) -> None:
+              new_parts: Mapping[str, Content], between: Callable[[], None] = lambda: None
+              ) -> None:
     """A zip with every part of ``source`` copied as stored, but those in ``parts`` replaced
     and ``new_parts`` appended. ``raw`` is the bytes ``source`` was opened from; a part
     given as pieces is compressed as it is written, never joined in memory."""
@@ -27,19 +28,22 @@ def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mappin
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
-                content = parts[info.filename]
-                if isinstance(content, bytes):
-                    dst.writestr(copy, content)
-                else:
-                    with dst.open(copy, "w") as entry:
-                        for piece in content:
-                            entry.write(piece)
+                _write_part(dst, copy, parts[info.filename])
                 continue
             _copy_stored(dst, info, raw)
         for name, data in new_parts.items():
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, data)
+            _write_part(dst, info, data)
+
+
+def _write_part(dst: zipfile.ZipFile, info: zipfile.ZipInfo, content: Content) -> None:
+    if isinstance(content, bytes):
+        dst.writestr(info, content)
+        return
+    with dst.open(info, "w") as entry:
+        for piece in content:
+            entry.write(piece)
 
 
 def _copy_stored(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:

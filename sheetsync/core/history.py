@@ -13,6 +13,7 @@ does not look changed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,12 @@ _STATUS = schema.word_index(schema.STATUSES)
 _OWNER = schema.word_index(schema.OWNERS)
 _CONFIRMED = schema.word_index(schema.CONFIRMATIONS)
 _DATES = frozenset({BASELINE, "due", "done_on"})
+
+
+@functools.lru_cache(maxsize=4096)  # a tab of 300,000 rows holds a few hundred dates
+def _ymd(text: str) -> cells.Read[date]:
+    """A recorded date (ISO text, as History writes it)."""
+    return cells.parse_date(text, "YMD")
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ def canonical(key: str, text: str) -> str:
     if not text:
         return ""
     if key in _DATES:
-        day = cells.parse_date(text, "YMD")
+        day = _ymd(text)
         return day.isoformat() if isinstance(day, date) else text
     tables: dict[str, Mapping[str, object]] = {"status": _STATUS, "owner": _OWNER,
                                                "client_confirmed": _CONFIRMED}
@@ -127,13 +134,13 @@ def read(tab: OwnedTab | None) -> Recorded:
 
     for row in tab.rows[1:]:
         ident, key = cell(row, "id"), _FIELD_INDEX.get(schema.norm(cell(row, "field")))
-        day = cells.parse_date(cell(row, "date"), "YMD")
+        day = _ymd(cell(row, "date"))
         if not ident or key is None:
             continue  # a row nobody can read (a staff note, a blank line) is not history
         new = cell(row, "to")
         last[(ident, key)] = new
         if key == BASELINE:
-            base = cells.parse_date(new, "YMD")
+            base = _ymd(new)
             if isinstance(base, date):
                 baselines.setdefault(ident, base)
         if isinstance(day, date):
@@ -171,7 +178,7 @@ def changes(assessments: Iterable[Assessment], recorded: Recorded, day: date,
             old = _previous(recorded, ident, key)
             if old is None and key == "due" and now["due"]:
                 continue  # the baseline just written is the first recorded Due
-            if canonical(key, old or "") != canonical(key, now[key]):
+            if (old or "") != now[key] and canonical(key, old or "") != canonical(key, now[key]):
                 out.append(Entry(day, ident, key, old or "", now[key]))
     return tuple(out)
 

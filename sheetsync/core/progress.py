@@ -62,8 +62,12 @@ def slip_problems(project: Project, assessments: tuple[Assessment, ...],
 
 
 def _clean(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
-    out = [tuple(c.strip() for c in r) for r in rows]
-    out = [r[: max((i + 1 for i, c in enumerate(r) if c), default=0)] for r in out]
+    out = []
+    for r in rows:  # blank cells at the end first (a Timeline row is mostly blank weeks)
+        end = len(r)
+        while end and (not r[end - 1] or r[end - 1].isspace()):
+            end -= 1
+        out.append(tuple(c.strip() for c in r[:end]))
     while out and not out[-1]:
         out.pop()
     return out

@@ -151,8 +151,15 @@ def shown(table: Mapping[K, tuple[str, ...]], key: K, language: str) -> str:
     ``language``. Languages are shown by their own names (English, 中文) in every language."""
     if table is LANGUAGES:
         return catalog.get(str(key)).name
-    name, catalog_key = _CATALOG_KEYS[id(table)]
-    return catalog.get(language).value(name, catalog_key(key))
+    words = catalog.get(language)
+    found = _SHOWN.get((id(table), type(key), key, words))
+    if found is None:  # asked per milestone by History and the Timeline: looked up once
+        name, catalog_key = _CATALOG_KEYS[id(table)]
+        found = _SHOWN[(id(table), type(key), key, words)] = words.value(name, catalog_key(key))
+    return found
+
+
+_SHOWN: dict[tuple[int, type, object, catalog.Catalog], str] = {}
 
 
 def choices(table: Mapping[K, tuple[str, ...]], language: str) -> str:
