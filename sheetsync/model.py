@@ -19,7 +19,7 @@ from sheetsync.owned import (  # the job-owned places, re-exported for every cal
 __all__ = ["CellStyle", "FlagCells", "Layout", "OwnedTab", "TabWrite"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unreadable:
     """A cell whose value cannot be known, e.g. a formula with no cached result."""
 
@@ -140,7 +140,7 @@ class Flag(enum.StrEnum):
     CHANGES_REQUESTED = "CHANGES_REQUESTED"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing staff must fix, shown in the Problems tab and in ``check --json``."""
 
@@ -184,7 +184,7 @@ class Settings:
         return self.team_emails or ((self.pm_email,) if self.pm_email else ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Milestone:
     id: str
     row: int
@@ -211,7 +211,7 @@ class Milestone:
         return self.status in (Status.DONE, Status.CANCELLED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     row: int
     date: dt.date
@@ -222,7 +222,7 @@ class Update:
     internal: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     id: str
     row: int
@@ -249,7 +249,7 @@ class Project:
     layout: Layout | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """What the rules concluded about one milestone on the as-of date."""
 
@@ -264,7 +264,7 @@ class Assessment:
 # --------------------------------------------------------------------------- write side
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     """One value for a job-owned cell; ``key`` is the milestone ID expected on that row.
 

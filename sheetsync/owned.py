@@ -44,7 +44,7 @@ class Layout:
     delay_col: int = 0  # the Milestones tab's Delay reason column; 0 when it has none
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellStyle:
     """The job's own look for a cell of a tab it owns: colours as ``RRGGBB`` ("" = none)."""
 

@@ -131,6 +131,7 @@ def scan_sheet(data: bytes, strings: Any, dates: frozenset[int], durations: froz
     body_end = end if end >= 0 else len(data)
     rows: list[list[Any]] = []
     shared: list[str] | None = None
+    pool: dict[bytes, str] = {}  # each distinct inline text made once (History repeats them)
     row_no = 0
     for row in _ROW.finditer(data, start, body_end):
         found = _ROW_R.search(row[1])
@@ -155,7 +156,10 @@ def scan_sheet(data: bytes, strings: Any, dates: frozenset[int], durations: froz
             if kind == b"inlineStr":
                 if content.startswith(b"<is><t>") and content.endswith(b"</t></is>") and \
                         content.count(b"<") == 4:  # one plain run, as most writers save it
-                    value = _text(content[7:-9])
+                    raw = content[7:-9]
+                    value = pool.get(raw)
+                    if value is None:
+                        value = pool[raw] = _text(raw)
                 else:
                     body = _PHONETIC.sub(b"", content) if b"<rPh" in content else content
                     texts = _TEXT.findall(body)

@@ -228,10 +228,10 @@ def _cell(value: Any, table: Mapping[Any, tuple[str, ...]] | None, language: str
 
 # What a blank cell of a dropdown column means: the model's own defaults.
 _DEFAULT_WORD: dict[tuple[str, str], Any] = {
-    (schema.MILESTONES, "owner"): Milestone.owner,
-    (schema.MILESTONES, "status"): Milestone.status,
-    (schema.CHANGES, "status"): Change.status,
-}
+    (schema.MILESTONES, "owner"): Milestone.__dataclass_fields__["owner"].default,
+    (schema.MILESTONES, "status"): Milestone.__dataclass_fields__["status"].default,
+    (schema.CHANGES, "status"): Change.__dataclass_fields__["status"].default,
+}  # (the classes have slots: a field's default is in its Field, not on the class)
 
 
 def _column(tab: str, key: str, language: str) -> Column:

@@ -40,7 +40,7 @@ WAITING_FLAGS = frozenset({Flag.AWAITING_CONFIRMATION, Flag.UNCONFIRMED})
 CHANGES_REQUESTED = "CHANGES_REQUESTED"  # the inbox's flag: the client sent the work back
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     id: str
     title: str

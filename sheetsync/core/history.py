@@ -44,7 +44,7 @@ def _ymd(text: str) -> cells.Read[date]:
     return cells.parse_date(text, "YMD")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One row of the History tab: on ``day``, ``field`` of milestone ``id`` went ``old`` ->
     ``new`` (texts as written; a blank ``old`` on a milestone's first rows)."""
