@@ -520,3 +520,35 @@ def test_catch_up_after_30_days_logs_each_missed_week_in_one_write(
     again_code, again, _ = run(str(book), now="2026-12-24T10:30+00:00")
     assert again_code == 0 and ("report", "skipped") not in actions(again)
     assert len([r for r in log_rows(book) if r["Result"] == "skipped"]) == 4
+
+
+def test_a_report_day_run_replaces_the_file_once_before_the_send(
+        env: dict[str, str], book: Path, smtp_server: LoopbackSmtpServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The day's flags and the report's 'sending' row are one patch of the .xlsx (one file
+    replace), and the guard reads the Log from that patch: no second read of the file."""
+    from sheetsync.backends.xlsx import XlsxFile
+
+    stages: list[str] = []
+    real_write, real_read = XlsxFile._write, XlsxFile.read
+
+    def write(self: XlsxFile, *args: Any) -> bool:
+        stages.append("write")
+        return real_write(self, *args)
+
+    def read(self: XlsxFile) -> Any:
+        stages.append("read")
+        return real_read(self)
+
+    monkeypatch.setattr(XlsxFile, "_write", write)
+    monkeypatch.setattr(XlsxFile, "read", read)
+
+    code, data, err = run(str(book), now=LAST_FRIDAY)
+
+    assert code == 0, err
+    assert actions(data)[:2] == [("check", "done"), ("report", "sent")]
+    assert stages == ["read", "write", "write"]  # flags + 'sending', then the outcome
+    rows = read_values(book, "Log")
+    result = rows[0].index("Result")
+    assert [r[result] for r in rows[1:] if any(r)][-2:] == ["sending", "sent"]
+    assert len(smtp_server.messages) == 1

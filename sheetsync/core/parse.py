@@ -202,6 +202,11 @@ def _changes(sheet: Sheet | None, milestones: tuple[Milestone, ...],
 # --------------------------------------------------------------------------- job-owned places
 
 
+def owned_tab(tab: RawTab | None, kind: str, language: str) -> OwnedTab:
+    """A job-owned tab (``schema.LOG``, ...) as read, or as a write's answer shows it."""
+    return _owned(tab, kind, language)
+
+
 def _owned(tab: RawTab | None, kind: str, language: str) -> OwnedTab:
     if tab is None:
         return OwnedTab(schema.tab_title(kind, language), exists=False)

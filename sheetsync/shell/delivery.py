@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sheetsync.core import logtab, writeplan
+from sheetsync.core import logtab, parse, schema, writeplan
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import SheetsyncError
 from sheetsync.host.ledger import PeriodStatus
-from sheetsync.model import LogEntry, Message
+from sheetsync.model import LogEntry, Message, OwnedTab
 from sheetsync.shell import drafts
 from sheetsync.shell.context import Context
 from sheetsync.shell.drafts import Draft, Sent
@@ -153,8 +153,10 @@ def _unknown(base: Sent, loaded: Loaded, ctx: Context, status: PeriodStatus,
 def claim(loaded: Loaded, ctx: Context, job: str, period: str, message: Message, *,
           force: bool, announce: bool = True) -> tuple[str, str]:
     """The sheet as the guard across hosts and state dirs: a ``sending`` Log row before the
-    send, then the Log read again. ("go", ""), ("skip", why: another run sent it or is
-    sending it first) or ("unknown", the Message-ID another run announced and never settled).
+    send, in a write whose answer carries the Log as it stands just after it (one request
+    on Google; in ``run`` the same write as the day's flags, see ``shell.batching``). ("go",
+    ""), ("skip", why: another run sent it or announced it first) or ("unknown", the
+    Message-ID another run announced and never settled).
 
     A sheet that takes no Log row (read-only, Log protected) gives no guard: "go", as before;
     nor does a retry after a failure already logged today (``announce`` False).
@@ -168,21 +170,35 @@ def claim(loaded: Loaded, ctx: Context, job: str, period: str, message: Message,
         return "unknown", others[0]
     if not announce:  # a retry after today's logged failure: its outcome gets no row either
         return "go", ""
-    if append_log(loaded, _row(loaded, ctx, job, message, logtab.SENDING,
-                               "sending: the next row of this Message-ID says how it ended")):
-        return "go", ""
-    fresh = parse_workbook(loaded.backend.read(), loaded.backend.source).layout
-    if fresh is None or force:
+    log, refused = _announce(loaded, _row(loaded, ctx, job, message, logtab.SENDING,
+                                          "sending: the next row of this Message-ID says how "
+                                          "it ended"))
+    if refused or log is None or force:
         return "go", ""
     why = ""
-    if sent := logtab.logged_sent(fresh.log, job, period):
+    if sent := logtab.logged_sent(log, job, period):
         why = f"already sent for {period} by another run ({sent})"
-    elif (first := logtab.open_sending(fresh.log, job, period)) and first[0] != mine:
+    elif (first := logtab.open_sending(log, job, period)) and first[0] != mine:
         why = f"another run announced it first ({first[0]}), so it was not sent twice"
     if not why:
         return "go", ""
     append_log(loaded, _row(loaded, ctx, job, message, "skipped", why))  # settles ours
     return "skip", why
+
+
+def _announce(loaded: Loaded, entry: LogEntry) -> tuple[OwnedTab | None, str]:
+    """Append the ``sending`` row and see the Log just after it: (the Log, "") or (None, why
+    the sheet refused the row). A backend whose write cannot answer with the Log is read."""
+    plan = replace(writeplan.build(loaded.project, problems=False, log=(entry,)),
+                   echo_log=True)
+    try:
+        tab = loaded.backend.apply(plan)
+    except SheetsyncError as exc:
+        return None, str(exc)
+    if tab is not None:
+        return parse.owned_tab(tab, schema.LOG, loaded.project.settings.language), ""
+    fresh = parse_workbook(loaded.backend.read(), loaded.backend.source).layout
+    return (fresh.log if fresh is not None else None), ""
 
 
 def _row(loaded: Loaded, ctx: Context, job: str, message: Message, result: str,

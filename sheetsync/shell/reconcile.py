@@ -16,6 +16,11 @@ remembered settings make due is settled in the ledger, the backend's change stam
 (a Google Sheet's Drive ``modifiedTime``: no Sheets request) and, if it has not moved since
 sheetsync's own last read or write, the project is not read at all. After a read the stamp is
 taken again, after sheetsync's own writes, so they do not count as edits.
+
+One write per project (``batching``): the jobs' writes go through ``Batched``, which holds
+the check's flags and Problems until the next write (the ``sending`` row of a due email,
+whose answer carries the Log for the guard) or the end of the project's jobs. A job that
+records itself as done is recorded only once its write went out.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from sheetsync.core import logtab
 from sheetsync.errors import LockBusy, SheetsyncError
 from sheetsync.model import Delivery, LogEntry, Message, Project
 from sheetsync.shell import catchup
+from sheetsync.shell.batching import Batched
 from sheetsync.shell.context import Context
 from sheetsync.shell.delivery import append_log, settle_unknown, told, write_pending_logs
 from sheetsync.shell.pipeline import Loaded, load
@@ -119,13 +125,15 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
             idle = _idle(source, backend, run, jobs) if run.facts is not None else None
             if idle is not None:
                 return idle
-            loaded = load(source, lambda _: backend)
+            batched = Batched(backend)  # the check's write waits to take the 'sending' row
+            loaded = load(source, lambda _: batched)
             name = loaded.project.settings.name
             actions: list[Action] = []
             if why := write_pending_logs(loaded, run):  # earlier runs' rows, before anything
                 actions.append(Action("log", "failed", why))
-            checks = 0
+            done: list[tuple[str, str, str]] = []  # recorded once their writes went out
             for job in jobs:
+                batched.owner = job.name
                 due = job.due(loaded.project, run.now)
                 if due is None:
                     continue
@@ -156,10 +164,15 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                 except Exception as exc:  # a bug in one job must not stop the others
                     action = Action(job.name, "failed", unexpected(exc))
                 if job.records_done and action.result == "done":
-                    run.ledger.done(source, job.name, period, at=run.now, detail=action.detail)
-                if job.counted and action.result == "done":
-                    checks += 1
+                    done.append((job.name, period, action.detail))
                 actions.append(action)
+            batched.flush()
+            actions = [_unwritten(a, batched.failures) for a in actions]
+            for job_name, period, detail in done:
+                if job_name not in batched.failures:
+                    run.ledger.done(source, job_name, period, at=run.now, detail=detail)
+            counted = {job.name for job in jobs if job.counted}
+            checks = sum(1 for a in actions if a.job in counted and a.result == "done")
             if run.facts is not None:  # after our own writes: they are no staff edit
                 run.facts.put(source, loaded.project.settings, backend.modified_time(), run.now)
                 if run.agency_reads is not None:
@@ -176,6 +189,13 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
         return ProjectRun(source, source, error=str(exc))
     except Exception as exc:  # nor a bug in one project the other projects
         return ProjectRun(source, source, error=unexpected(exc))
+
+
+def _unwritten(action: Action, failures: dict[str, str]) -> Action:
+    """A job whose write, held to go with a later one (``batching``), failed: failed."""
+    if action.job in failures and action.result == "done":
+        return Action(action.job, "failed", failures[action.job])
+    return action
 
 
 def _idle(source: str, backend: Backend, run: Context,
