@@ -71,7 +71,8 @@ def test_a_report_day_run_writes_once_before_the_send(acme: SheetsEmulator,
     assert code == 0, data
     assert [(a["job"], a["result"]) for a in project["actions"]] == [("check", "done"),
                                                                      ("report", "sent")]
-    # was 8: read (2), flags re-read, flags write, 'sending' row, read again (2), outcome
+    # was 9: read (2), flags re-read, grid growth, flags write, 'sending' row, read again
+    # (2), outcome
     assert project["api_requests"] == 5
     assert shape(acme.requests) == [
         ("GET", ""), ("GET", "values:batchGet"),  # the read

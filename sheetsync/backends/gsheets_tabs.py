@@ -1,13 +1,14 @@
 """The job-owned tabs of a plan (History, Board, Timeline) as Google Sheets requests.
 
-Pure: a ``TabWrite`` and what is known of its tab in, request bodies out; ``gsheets`` sends
-them inside the requests an apply sends anyway, never in one of their own:
+Pure: a ``TabWrite`` and what is known of its tab in, request bodies out; ``gsheets_write``
+sends them inside the one ``spreadsheets:batchUpdate`` of an apply, never in one of their
+own:
 
-- a rewritten tab (Board, Timeline) is one ``updateCells`` in the structural batchUpdate:
-  every cell of the old and new extent gets its text (``stringValue``: text stays text) and
-  its look (the job's fill and font, or none), so nothing stale is left;
-- an appended tab (History) is one range of the RAW ``values:batchUpdate``, after the last
-  row the read saw, its header first on a new tab.
+- a rewritten tab (Board, Timeline) is one ``updateCells``: every cell of the old and new
+  extent gets its text (``stringValue``: text stays text) and its look (the job's fill and
+  font, or none), so nothing stale is left;
+- an appended tab (History) is one ``appendCells`` after its last row with data (written
+  by ``gsheets_write``), its header first on a new tab.
 """
 
 from __future__ import annotations
