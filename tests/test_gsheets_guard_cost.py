@@ -124,3 +124,26 @@ def test_flags_wait_for_the_send_but_not_on_a_protected_log(acme: SheetsEmulator
                                                                      ("report", "sent")]
     flags = [r for r in acme.values(SID, "Milestones")[1:] if "LATE" in r or "OVERDUE" in r]
     assert flags  # written, though the write they waited for was refused
+
+
+def test_a_held_check_write_that_fails_fails_the_check_and_it_runs_again(
+        acme: SheetsEmulator, clean_google_env: Path) -> None:
+    """The check's write waits for the 'sending' row; if that write fails, the check is
+    failed (not recorded as done), the send goes on as it did when its row was refused,
+    and the next run checks again."""
+    acme.fail_next(1, 400, path_contains=":batchUpdate", message="Internal error encountered.")
+
+    code, data = cli("run", GSHEET, "--now", REPORT_DAY, "--json")
+
+    (project,) = data["projects"]
+    check, report = project["actions"]
+    assert code == 1 and check["job"] == "check" and check["result"] == "failed", project
+    assert "Internal error" in check["detail"]
+    assert report["result"] == "sent"
+    acme.reset_log()
+
+    code, data = cli("run", GSHEET, "--now", "2026-11-27T16:20+00:00", "--json")
+
+    (project,) = data["projects"]
+    assert [(a["job"], a["result"]) for a in project["actions"]] == [("check", "done")]
+    assert code == 0 and acme.count("POST", ":batchUpdate") == 1  # the flags, written now
