@@ -16,7 +16,7 @@ import pytest
 
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_http import RetryPolicy, resendable
-from sheetsync.errors import BackendError
+from sheetsync.errors import BackendError, SourceError
 from sheetsync.model import CellWrite, RawTab, TabWrite, WritePlan
 from tests.sheets_emulator import SheetsEmulator
 
@@ -201,3 +201,29 @@ def test_which_requests_may_be_sent_twice() -> None:
     for other in ("appendCells", "addSheet", "appendDimension"):
         assert not resendable("POST", url + ":batchUpdate", {"requests": [cells, {other: {}}]})
     assert not resendable("POST", url + "/values/'Log'!A:C:append", {"values": []})
+
+
+def test_a_tab_gone_between_parts_of_a_split_write_is_not_sent_again(
+        sheets_emulator: SheetsEmulator, open_sheet: Opener,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write too big for one request goes in parts; when a later part finds its tab
+    deleted, the earlier parts are in already, so the write is not sent again whole."""
+    from sheetsync.backends import gsheets_write
+
+    monkeypatch.setattr(gsheets_write, "MAX_REQUEST_BYTES", 3_000)
+    sheet_with_log(sheets_emulator, Problems=[["Tab", "Cell", "Value", "Problem", "How to fix"]])
+    sheet = open_sheet(SOURCE)
+    sheet.read()
+    sheets_emulator.reset_log()
+
+    def delete_log(emulator: SheetsEmulator) -> None:
+        book = emulator.spreadsheets[SID]
+        book.remove_sheet(emulator._sheet(SID, "Log"))
+
+    sheets_emulator.before(delete_log, method="POST", path_contains=":batchUpdate", skip=1)
+    rows = (("Tab", "Cell", "Value", "Problem", "How to fix"),
+            *(("Milestones", f"A{i}", "x" * 100, "bad", "fix") for i in range(2, 20)))
+    with pytest.raises(SourceError, match="renamed or deleted"):
+        sheet.apply(log_plan(("t2", "report", "sent"), problems_rows=rows))
+    assert sheets_emulator.count("POST", ":batchUpdate") == 2  # the Problems part, once
+    assert len(sheets_emulator.values(SID, "Problems")) == 19

@@ -107,9 +107,14 @@ def _write(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]) ->
             body.update(includeSpreadsheetInResponse=True, responseIncludeGridData=True,
                         responseRanges=[quote_sheet(_tab(sheet, plan.log_tab).title)])
             params = {"fields": ECHO_FIELDS}
-        answer = sheet.call(lambda body=body, params=params: sheet.http.request(  # type: ignore[misc]
-            "post", SPREADSHEET_BATCH_UPDATE_URL % sheet.id, json=body, params=params).json(),
-            _doing(sheet, plan))
+        try:
+            answer = sheet.call(lambda body=body, params=params: sheet.http.request(  # type: ignore[misc]
+                "post", SPREADSHEET_BATCH_UPDATE_URL % sheet.id, json=body,
+                params=params).json(), _doing(sheet, plan))
+        except TabMoved as moved:
+            if number == 1:
+                raise  # nothing applied yet: the whole write may be sent again
+            raise SourceError(str(moved)) from None  # earlier parts are in: never twice
         for reply in answer.get("replies") or []:
             props = (reply.get("addSheet") or {}).get("properties")
             if props and props.get("title") in sheet.tabs:
