@@ -1915,8 +1915,10 @@ def spreadsheet_get(book: Spreadsheet, query: Mapping[str, list[str]]) -> dict[s
         wanted = [book.resolve(t) for t in ranges] or [
             book.resolve(sheet_ref(s.title)) for s in book.sheets]
         by_sheet: dict[int, list[dict[str, Any]]] = {}
+        cells = _cell_fields(fields)
         for bounds in wanted:
-            by_sheet.setdefault(bounds.sheet.sheet_id, []).append(grid_data(book, bounds))
+            by_sheet.setdefault(bounds.sheet.sheet_id, []).append(
+                grid_data(book, bounds, cells))
         meta["sheets"] = [dict(entry, data=by_sheet[entry["properties"]["sheetId"]])
                           for entry in meta["sheets"]
                           if entry["properties"]["sheetId"] in by_sheet]
@@ -1942,19 +1944,32 @@ def wants_grid_data(query: Mapping[str, list[str]]) -> bool:
     return "data" in sheets or "*" in sheets
 
 
-def grid_data(book: Spreadsheet, bounds: Bounds) -> dict[str, Any]:
+def _cell_fields(fields: str) -> frozenset[str] | None:
+    """The CellData fields a mask names (``sheets.data.rowData.values(...)``); None: all.
+
+    Only a shortcut: the mask is applied to the whole answer afterwards all the same."""
+    if not fields:
+        return None
+    node: Any = parse_fields(fields)
+    for key in ("sheets", "data", "rowData", "values"):
+        node = node.get(key) if isinstance(node, dict) else None
+        if not node or "*" in node:
+            return None
+    return frozenset(node)
+
+
+def grid_data(book: Spreadsheet, bounds: Bounds,
+              cells: frozenset[str] | None = None) -> dict[str, Any]:
     """One GridData: a ``rowData`` entry per row from ``startRow`` (zero-based; left out
     when 0, as protobuf JSON leaves out defaults), an empty row as ``{}``, each row's cells
     up to its last one with a value or a format, rows after the last such row left out,
     and no ``rowData`` at all for a range without any."""
     rows = []
     for r in range(bounds.r1, min(bounds.r2, len(bounds.sheet.grid)) + 1):
-        values = []
-        for c in range(bounds.c1, bounds.c2 + 1):
-            values.append(cell_data(book, bounds.sheet.get(r, c)))
-        while values and not values[-1]:
-            values.pop()
-        rows.append({"values": values} if values else {})
+        stored = [bounds.sheet.get(r, c) for c in range(bounds.c1, bounds.c2 + 1)]
+        while stored and not _holds_data(stored[-1]):
+            stored.pop()
+        rows.append({"values": [cell_data(book, c, cells) for c in stored]} if stored else {})
     while rows and not rows[-1]:
         rows.pop()
     out: dict[str, Any] = {"rowData": rows} if rows else {}
@@ -1965,22 +1980,36 @@ def grid_data(book: Spreadsheet, bounds: Bounds) -> dict[str, Any]:
     return out
 
 
-def cell_data(book: Spreadsheet, cell: Cell | None) -> dict[str, Any]:
+def _holds_data(cell: Cell | None) -> bool:
+    """Whether a stored cell is a CellData at all (a value, a format or a note)."""
+    return cell is not None and bool(not cell.empty or cell.fmt or cell.note)
+
+
+def cell_data(book: Spreadsheet, cell: Cell | None,
+              fields: frozenset[str] | None = None) -> dict[str, Any]:
+    """One CellData; ``fields`` (None: all) leaves out what a mask would drop anyway."""
     if cell is None:
         return {}
     out: dict[str, Any] = {}
+
+    def want(name: str) -> bool:
+        return fields is None or name in fields
+
     if not cell.empty:
-        out["userEnteredValue"] = cell.user_entered_value()
-        effective = cell.effective_value()
+        if want("userEnteredValue"):
+            out["userEnteredValue"] = cell.user_entered_value()
+        effective = cell.effective_value() if want("effectiveValue") else None
         if effective is not None:  # a formula without a value yet has none
             out["effectiveValue"] = effective
-        shown = render(cell, "FORMATTED_VALUE", "FORMATTED_STRING", book.locale)
-        if shown != "" or isinstance(cell.value, SheetError):
-            out["formattedValue"] = str(shown)
-    if cell.fmt:
+        if want("formattedValue"):
+            shown = render(cell, "FORMATTED_VALUE", "FORMATTED_STRING", book.locale)
+            if shown != "" or isinstance(cell.value, SheetError):
+                out["formattedValue"] = str(shown)
+    if cell.fmt and want("userEnteredFormat"):
         out["userEnteredFormat"] = _with_styles(copy.deepcopy(cell.fmt))
+    if cell.fmt and want("effectiveFormat"):
         out["effectiveFormat"] = effective_format(book, cell)
-    if cell.note:
+    if cell.note and want("note"):
         out["note"] = cell.note
     return out
 

@@ -1,7 +1,8 @@
 """GoogleSheet against the loopback emulator: real google-auth JWT signing, unmodified gspread.
 
-Request counts are part of the contract (docs/google-sheets.md): a read is 2 requests, an
-apply with nothing new is 0, a flags-only apply is the ID-column GET plus one values write.
+Request counts are part of the contract (docs/google-sheets.md): a read is 1 request, an
+apply with nothing new is 0, a flags-only apply is one values write, plus the flags-tab GET
+when the read is older than ``gsheets_write.REREAD_AFTER_S``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pytest
 from sheetsync.backends import Access, kind
 from sheetsync.backends.gsheets import GoogleSheet, quote_sheet, spreadsheet_id
 from sheetsync.backends.gsheets_http import RetryPolicy
+from sheetsync.backends.gsheets_values import GRID_FIELDS
+from sheetsync.backends.gsheets_write import REREAD_AFTER_S
 from sheetsync.core.findings import Finding
 from sheetsync.core.parse import parse_workbook
 from sheetsync.errors import (
@@ -83,7 +86,13 @@ def test_read_returns_known_tabs_as_values(sheets_emulator: SheetsEmulator,
     assert milestones[3] == ()
     assert milestones[4][:5] == ("M3", "Sign-off", "Client", 46360, None)
     assert milestones[4][5] == Unreadable("the formula has no value", "#DIV/0!")
-    assert sheet.api_requests == 2
+    assert sheet.api_requests == 1  # one spreadsheets.get with grid data
+    (grid,) = sheets_emulator.requests
+    assert (grid.method, grid.path) == ("GET", f"/v4/spreadsheets/{SID}")
+    assert grid.query["fields"] == [GRID_FIELDS] and "ranges" not in grid.query
+    # the read before it, in two requests, gives the same workbook
+    sheets_emulator.reset_log()
+    assert sheet.read_values() == raw
     meta, values = sheets_emulator.requests
     assert (meta.method, meta.path) == ("GET", f"/v4/spreadsheets/{SID}")
     assert values.path == f"/v4/spreadsheets/{SID}/values:batchGet"
@@ -135,7 +144,45 @@ def test_an_empty_plan_sends_nothing(sheets_emulator: SheetsEmulator, open_sheet
     sheet.read()
     sheet.apply(WritePlan())
     sheet.apply(flags_plan(problems_rows=None))
-    assert sheet.api_requests == 2
+    assert sheet.api_requests == 1
+
+
+class Clock:
+    """A monotonic clock the test moves: ``GoogleSheet.clock``."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fake_clock(sheet: GoogleSheet) -> Clock:
+    """The sheet's read clock, moved by the test (a read happens at its ``now``)."""
+    clock = Clock()
+    sheet.clock = clock
+    return clock
+
+
+def test_a_write_right_after_the_read_places_flags_by_the_read(
+        sheets_emulator: SheetsEmulator, open_sheet: Opener) -> None:
+    acme(sheets_emulator, Milestones=[["ID", "Flag"], ["M1"], ["M2"]])
+    sheet = open_sheet(SOURCE)
+    clock = fake_clock(sheet)
+    sheet.read()
+    clock.now += REREAD_AFTER_S - 0.1
+    sheets_emulator.reset_log()
+    sheet.apply(flags_plan(CellWrite(3, 2, "OVERDUE", "M2")))
+    (write,) = sheets_emulator.requests  # no re-read of the flags tab
+    assert write.path.endswith("/values:batchUpdate")
+    assert sheets_emulator.values(SID, "Milestones") == [["ID", "Flag"], ["M1"],
+                                                        ["M2", "OVERDUE"]]
+    # the rows read are the sheet's no more once sheetsync wrote: the next write reads again
+    sheets_emulator.reset_log()
+    sheet.apply(flags_plan(CellWrite(2, 2, "DUE_SOON", "M1")))
+    get, _ = sheets_emulator.requests
+    assert get.path.endswith("/values:batchGet") and get.query["ranges"] == ["'Milestones'"]
+    assert sheets_emulator.values(SID, "Milestones")[1] == ["M1", "DUE_SOON"]
 
 
 def test_flags_only_apply_is_one_tab_get_and_one_write(sheets_emulator: SheetsEmulator,
@@ -143,11 +190,13 @@ def test_flags_only_apply_is_one_tab_get_and_one_write(sheets_emulator: SheetsEm
     acme(sheets_emulator, Milestones=[["ID", "Due", "Flag", "Flag detail"],
                                       ["M1", date(2026, 11, 2)], ["M2", date(2026, 11, 20)]])
     sheet = open_sheet(SOURCE)
+    clock = fake_clock(sheet)
     sheet.read()
+    clock.now += REREAD_AFTER_S  # the read is this old now: the flags tab is read again
     sheets_emulator.reset_log()
     sheet.apply(flags_plan(CellWrite(3, 3, "OVERDUE", "M2"), CellWrite(3, 4, "Overdue by 7 days",
                                                                        "M2")))
-    assert sheet.api_requests == 4
+    assert sheet.api_requests == 3
     get, write = sheets_emulator.requests
     # the whole tab: its header row and its ID column come in the same answer
     assert (get.method, get.query["ranges"]) == ("GET", ["'Milestones'"])
@@ -166,7 +215,9 @@ def test_a_row_inserted_after_the_read_moves_the_flag(sheets_emulator: SheetsEmu
                                                       open_sheet: Opener) -> None:
     acme(sheets_emulator, Milestones=[["ID", "Flag"], ["M1"], ["M2"], ["M3"]])
     sheet = open_sheet(SOURCE)
+    clock = fake_clock(sheet)
     sheet.read()
+    clock.now += 60
     sheets_emulator.insert_rows(SID, "Milestones", at=2)
     sheets_emulator.set_values(SID, "Milestones", "A2", [["M0 (new)"]])
     sheets_emulator.delete_rows(SID, "Milestones", at=5)  # M3 is gone
@@ -246,12 +297,12 @@ def test_grids_grow_in_the_structural_batch(sheets_emulator: SheetsEmulator,
     sheet.apply(flags_plan(CellWrite(1, 3, "Flag"), CellWrite(1, 4, "Flag detail"),
                            CellWrite(2, 3, "OVERDUE", "M1"),
                            log_rows=(("t2", "check"), ("t3", "check"))))
-    structure = sheets_emulator.requests[1].json["requests"]
+    structure = sheets_emulator.requests[0].json["requests"]
     assert [next(iter(r)) for r in structure] == [
         "appendDimension", "updateCells", "updateCells", "appendCells"]
     assert structure[0] == {  # the Log grows by itself: appendCells inserts its rows
         "appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 2}}
-    assert len(sheets_emulator.requests) == 2  # re-read, one write
+    assert len(sheets_emulator.requests) == 1  # one write (the read is fresh: no re-read)
     assert sheets_emulator.values(SID, "Milestones") == [
         ["ID", "Due", "Flag", "Flag detail"], ["M1", date(2026, 11, 2), "OVERDUE"]]
     assert sheets_emulator.grid_size(SID, "Log") == (4, 2)
@@ -264,7 +315,7 @@ def test_rows_appended_to_the_log_since_the_read_are_kept(sheets_emulator: Sheet
     sheet.read()
     sheets_emulator.set_values(SID, "Log", "A3", [["t2 (another run)"]])
     sheet.apply(flags_plan(CellWrite(2, 2, "OVERDUE", "M1"), log_rows=(("t3",),)))
-    assert sheet.api_requests == 4  # read (2), re-read, one write
+    assert sheet.api_requests == 2  # read, one write (a fresh read: no re-read)
     assert sheets_emulator.values(SID, "Log") == [["Time"], ["t1"], ["t2 (another run)"], ["t3"]]
 
 
@@ -313,7 +364,7 @@ def test_quota_bursts_are_retried(sheets_emulator: SheetsEmulator, open_sheet: O
     sheet = open_sheet(SOURCE, sleep=waits.append)
     sheets_emulator.fail_next(3, 429)
     assert sheet.read().title == "Acme rollout"
-    assert sheet.api_requests == 5
+    assert sheet.api_requests == 4
     assert len(waits) == 3 and waits[0] < waits[1] < waits[2] <= 32
 
 

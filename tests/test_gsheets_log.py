@@ -98,8 +98,8 @@ def test_two_runs_at_once_keep_every_log_row(tmp_path: Path, gsheets_env: Sheets
     """Two hosts (two state dirs) report at once into a sheet with no Log tab yet."""
     google_copy(gsheets_env, "bare", service_account_key)
     both_read = threading.Barrier(2, timeout=60)  # each reads before either writes
-    gsheets_env.before(lambda e: both_read.wait(), method="GET",
-                       path_contains="values:batchGet", times=2)
+    gsheets_env.before(lambda e: both_read.wait(), method="GET",  # each one's first: its read
+                       path_contains=f"/v4/spreadsheets/{SID}", times=2)
     base = child_environ()
     procs = []
     for n in (1, 2):

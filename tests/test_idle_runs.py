@@ -64,7 +64,7 @@ def test_an_unchanged_sheet_with_nothing_due_is_not_read(idle_env: SheetsEmulato
 
     idle_env.set_values(SID, "Milestones", "J2", [["staff note"]])  # a staff edit
     edited = run("2026-11-25T07:30+00:00")
-    assert edited["read"] and edited["actions"] == [] and edited["api_requests"] == 2
+    assert edited["read"] and edited["actions"] == [] and edited["api_requests"] == 1
 
     again = run("2026-11-25T07:45+00:00")
     assert not again["read"] and again["api_requests"] == 0
@@ -77,7 +77,7 @@ def test_the_option_off_reads_every_time(idle_env: SheetsEmulator, tmp_path: Pat
     (tmp_path / "off.toml").write_text("skip_unchanged = false\n", encoding="utf-8")
     run("2026-11-25T07:00+00:00", "--config", "off.toml")
     again = run("2026-11-25T07:15+00:00", "--config", "off.toml")
-    assert again["read"] and again["api_requests"] == 2 and again["drive_requests"] == 0
+    assert again["read"] and again["api_requests"] == 1 and again["drive_requests"] == 0
     assert idle_env.drive_requests == []
 
 
@@ -85,7 +85,7 @@ def test_without_the_drive_api_runs_read_as_before(idle_env: SheetsEmulator) -> 
     idle_env.disable_drive()
     run("2026-11-25T07:00+00:00")
     again = run("2026-11-25T07:15+00:00")
-    assert again["read"] and again["api_requests"] == 2 and not again.get("error")
+    assert again["read"] and again["api_requests"] == 1 and not again.get("error")
     assert {r.status for r in idle_env.drive_requests} == {403}
 
 

@@ -2,8 +2,14 @@
 
 Requests per job (see docs/google-sheets.md):
 
-- ``read()``: one metadata GET (title, time zone, locale, tabs and grid sizes) and one
-  ``values:batchGet`` of every tab ``schema.canonical_tab`` knows.
+- ``read()``: one ``spreadsheets.get`` whose field mask (``gsheets_values.GRID_FIELDS``)
+  asks for the title, time zone, locale, every tab's properties and grid size, and every
+  cell's ``effectiveValue``; the tabs ``schema.canonical_tab`` does not know are dropped.
+  It gives the same ``RawWorkbook`` as ``read_values()``, the read before it (a metadata
+  GET, then one ``values:batchGet`` with ``UNFORMATTED_VALUE`` of the known tabs), kept as
+  the reference it is tested and measured against (``benchmarks/bench_gridread.py``).
+  The read's time (``read_at``, monotonic) and rows are kept, so that a write within
+  ``gsheets_write.REREAD_AFTER_S`` of it places flags by them without reading again.
 - ``apply(plan)``: nothing for an empty plan; else what ``gsheets_write`` says: a re-read
   of the flags tab (only with flag cells) and one ``spreadsheets:batchUpdate`` holding
   every write (new tabs, grown grids, flags, Problems, Board, Timeline, and History and
@@ -22,6 +28,7 @@ three requests.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +44,17 @@ from sheetsync.backends.gsheets_http import (
     key_path,
     sheets_endpoint,
 )
-from sheetsync.backends.gsheets_values import META_FIELDS, RENDER, quote_sheet, raw_rows
+from sheetsync.backends.gsheets_values import (
+    GRID_FIELDS,
+    META_FIELDS,
+    RENDER,
+    grid_rows,
+    quote_sheet,
+    raw_rows,
+)
 from sheetsync.core import schema, sources
 from sheetsync.errors import ConfigError
-from sheetsync.model import RawTab, RawWorkbook, WritePlan
+from sheetsync.model import CellValue, RawTab, RawWorkbook, WritePlan
 
 __all__ = ["GoogleSheet", "quote_sheet", "spreadsheet_id"]
 
@@ -75,7 +89,7 @@ class _Tab:
 
 
 class GoogleSheet:
-    """One Google Sheet: ``read()`` in two requests, ``apply(plan)`` in at most two."""
+    """One Google Sheet: ``read()`` in one request, ``apply(plan)`` in at most two."""
 
     def __init__(self, source: str, key: str, client: gspread.Client, email: str,
                  key_file: Path, endpoint: str) -> None:
@@ -89,6 +103,9 @@ class GoogleSheet:
         self.title = ""
         self._tabs: dict[str, _Tab] | None = None
         self.explain = Explainer(source, key, email, key_file, endpoint, self.http)
+        self.clock: Callable[[], float] = time.monotonic  # when a read happened
+        self.read_at: float | None = None  # ``clock()`` at the last read, None after a write
+        self.read_rows: dict[str, tuple[tuple[CellValue, ...], ...]] = {}  # by tab title
 
     @classmethod
     def open(cls, source: str, credentials: Path | None = None, endpoint: str | None = None,
@@ -146,7 +163,24 @@ class GoogleSheet:
 
     # ------------------------------------------------------------------ read
     def read(self) -> RawWorkbook:
-        """Every known tab as values, in two requests: metadata, then one batchGet."""
+        """Every known tab as values, in one request: ``spreadsheets.get`` with grid data
+        (``GRID_FIELDS``). Unknown tabs come too (a mask cannot name tabs) and are dropped."""
+        started = self.clock()
+        meta = self._call(lambda: self.http.fetch_sheet_metadata(
+            self.id, params={"includeGridData": "true", "fields": GRID_FIELDS}))
+        self._remember(meta)
+        tabs: list[RawTab] = []
+        for sheet in meta.get("sheets") or []:
+            title = (sheet.get("properties") or {}).get("title", "")
+            if title in self.tabs and schema.canonical_tab(title):
+                tabs.append(self._seen(title, grid_rows(sheet.get("data") or [])))
+        return self._workbook(meta, tabs, started)
+
+    def read_values(self) -> RawWorkbook:
+        """The same workbook in two requests: metadata, then one ``values:batchGet`` of the
+        known tabs only (``UNFORMATTED_VALUE``). The read before ``read``; kept as what
+        ``read`` is held to in tests and measured against in ``bench_gridread``."""
+        started = self.clock()
         meta = self._metadata()
         titles = [t for t in self._known_tabs() if t in self.tabs]
         tabs: list[RawTab] = []
@@ -154,10 +188,19 @@ class GoogleSheet:
             answer = self._call(lambda: self.http.values_batch_get(
                 self.id, [quote_sheet(t) for t in titles], params=dict(RENDER)))
             for title, value_range in zip(titles, answer.get("valueRanges") or [], strict=False):
-                rows = raw_rows(value_range)
-                self.tabs[title].height = len(rows)
-                self.tabs[title].width = max((len(r) for r in rows), default=0)
-                tabs.append(RawTab(title, rows))
+                tabs.append(self._seen(title, raw_rows(value_range)))
+        return self._workbook(meta, tabs, started)
+
+    def _seen(self, title: str, rows: tuple[tuple[CellValue, ...], ...]) -> RawTab:
+        """A tab as read; its content's size is remembered for the write after."""
+        self.tabs[title].height = len(rows)
+        self.tabs[title].width = max((len(r) for r in rows), default=0)
+        return RawTab(title, rows)
+
+    def _workbook(self, meta: Mapping[str, Any], tabs: list[RawTab],
+                  started: float) -> RawWorkbook:
+        self.read_at = started  # when the request left: the rows are at least this fresh
+        self.read_rows = {t.name: t.rows for t in tabs}
         props = meta.get("properties") or {}
         return RawWorkbook(title=self.title, tabs=tuple(tabs), time_zone=props.get("timeZone"),
                            locale=props.get("locale"))
@@ -172,6 +215,11 @@ class GoogleSheet:
     def _metadata(self) -> dict[str, Any]:
         meta = self._call(lambda: self.http.fetch_sheet_metadata(
             self.id, params={"includeGridData": "false", "fields": META_FIELDS}))
+        self._remember(meta)
+        return dict(meta)
+
+    def _remember(self, meta: Mapping[str, Any]) -> None:
+        """The title and the tab list (grid tabs: id, grid size) of a metadata answer."""
         self.title = (meta.get("properties") or {}).get("title", "")
         self._tabs = {}
         for sheet in meta.get("sheets") or []:
@@ -182,7 +230,6 @@ class GoogleSheet:
             self._tabs[props["title"]] = _Tab(props["title"], int(props.get("sheetId", 0)),
                                               int(grid.get("rowCount", 0)),
                                               int(grid.get("columnCount", 0)))
-        return dict(meta)
 
     def _known_tabs(self) -> list[str]:
         return [title for title in self.tabs if schema.canonical_tab(title)]
@@ -214,6 +261,8 @@ class GoogleSheet:
         except BaseException:
             self._tabs = None  # what is on the sheet now is unsure: ask again next time
             raise
+        finally:
+            self.read_at = None  # the rows read are not the sheet's any more
 
     def call(self, send: Callable[[], T], doing: str = "") -> T:
         """One request; what the retries could not fix becomes a sheetsync error."""
@@ -236,11 +285,13 @@ class GoogleSheet:
     def batch_update(self, requests: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """One ``spreadsheets:batchUpdate`` of structural and formatting requests."""
         self._tabs = None  # tabs may be added or renamed: ask again next time
+        self.read_at = None
         answer = self._call(lambda: self.http.batch_update(self.id, {"requests": list(requests)}))
         return dict(answer)
 
     def write_raw(self, data: Sequence[Mapping[str, Any]]) -> None:
         """One ``values:batchUpdate`` with ``valueInputOption=RAW`` (text stays text)."""
         if data:
+            self.read_at = None
             body = {"valueInputOption": "RAW", "data": list(data)}
             self._call(lambda: self.http.values_batch_update(self.id, body))

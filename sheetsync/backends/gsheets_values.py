@@ -74,29 +74,6 @@ def text_rows(rows: Iterable[Sequence[str]]) -> list[dict[str, Any]]:
     return [{"values": [text_cell(v) for v in row]} for row in rows]
 
 
-def grid_rows(data: Iterable[Mapping[str, Any]]) -> tuple[tuple[CellValue, ...], ...]:
-    """GridData (``rowData`` of ``effectiveValue``s) as raw rows, as ``raw_rows`` reads a
-    ValueRange: a number stays a number, a blank is None, trailing blanks dropped."""
-    rows: list[tuple[CellValue, ...]] = []
-    for block in data:
-        rows.extend(() for _ in range(int(block.get("startRow", 0)) - len(rows)))
-        for row in block.get("rowData") or []:
-            cells = [raw_value(_effective(v)) for v in row.get("values") or []]
-            while cells and cells[-1] is None:
-                cells.pop()
-            rows.append(tuple(cells))
-    while rows and not rows[-1]:
-        rows.pop()
-    return tuple(rows)
-
-
-def _effective(cell: Mapping[str, Any]) -> Any:
-    value = cell.get("effectiveValue") or {}
-    if "errorValue" in value:
-        return "#ERROR!"
-    return next(iter(value.values()), None)
-
-
 def _runs(cells: Iterable[CellWrite]) -> list[list[CellWrite]]:
     ordered = sorted({(c.row, c.col): c for c in cells}.values(), key=lambda c: (c.row, c.col))
     runs: list[list[CellWrite]] = []
@@ -107,3 +84,56 @@ def _runs(cells: Iterable[CellWrite]) -> list[list[CellWrite]]:
         else:
             runs.append([cell])
     return runs
+
+
+# The one read of a sheet (``GoogleSheet.read``): its title, locale and time zone, every
+# tab's properties with its grid size, and every cell's effective value (its value, or a
+# formula's last result) as grid data, in one ``spreadsheets.get``. Nothing else of a cell
+# (formats, formatted text, notes) is asked for: ``effectiveValue`` alone is what
+# ``UNFORMATTED_VALUE`` + ``SERIAL_NUMBER`` gives (a date cell's serial number included).
+GRID_FIELDS = ("properties(title,locale,timeZone),"
+               "sheets(properties(sheetId,title,index,sheetType,gridProperties),"
+               "data(startRow,startColumn,rowData(values(effectiveValue))))")
+# ErrorValue.type (Sheets API v4) as the text the values API shows for the cell.
+ERROR_TEXT: dict[str, str] = {
+    "ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!", "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A",
+    "LOADING": "Loading...",
+}
+
+
+def effective_value(cell: Mapping[str, Any]) -> CellValue:
+    """One ``CellData`` as a raw cell, as ``raw_value`` reads the values API's answer."""
+    value = cell.get("effectiveValue") or {}
+    if "errorValue" in value:
+        kind = (value.get("errorValue") or {}).get("type", "ERROR")
+        return raw_value(ERROR_TEXT.get(kind, ERROR_TEXT["ERROR"]))
+    for key in ("numberValue", "stringValue", "boolValue"):
+        if key in value:
+            return raw_value(value[key])
+    return None
+
+
+def grid_rows(data: Iterable[Mapping[str, Any]]) -> tuple[tuple[CellValue, ...], ...]:
+    """A tab's ``GridData`` as the rows ``raw_rows`` gives for the same tab: a row is cut
+    after its last value, an empty row inside is ``()``, and empty rows at the end are
+    left out (a formatted blank cell is blank, as in the values API)."""
+    grid: list[list[CellValue]] = []
+    for block in data:
+        top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
+        for i, row in enumerate(block.get("rowData") or []):
+            cells = [effective_value(c) for c in row.get("values") or []]
+            while len(grid) <= top + i:
+                grid.append([])
+            target = grid[top + i]
+            if len(target) < left + len(cells):
+                target.extend([None] * (left + len(cells) - len(target)))
+            for j, value in enumerate(cells):
+                if value is not None:
+                    target[left + j] = value
+    for cells in grid:
+        while cells and cells[-1] is None:
+            cells.pop()
+    while grid and not grid[-1]:
+        grid.pop()
+    return tuple(tuple(cells) for cells in grid)
