@@ -169,9 +169,9 @@ def test_check_stays_within_the_request_budget(world: SheetsEmulator, fresh_read
     read, write = world.requests[:1], world.requests[1:]
     assert [(r.method, r.path) for r in read] == [("GET", f"/v4/spreadsheets/{SID}")]
     assert read[0].query["fields"] == [GRID_FIELDS]  # one request: tabs and values
-    assert 1 <= len(write) <= 2  # no re-read of a fresh read; structure, values
-    assert all(r.method == "POST" for r in write)
-    assert first["api_requests"] == len(world.requests) <= 3
+    # no re-read of a fresh read: one write
+    assert [(r.method, r.path) for r in write] == [("POST", f"/v4/spreadsheets/{SID}:batchUpdate")]
+    assert first["api_requests"] == len(world.requests) == 2
     assert all(r.status == 200 for r in world.requests)
 
     world.reset_log()

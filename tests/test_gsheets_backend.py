@@ -174,7 +174,7 @@ def test_a_write_right_after_the_read_places_flags_by_the_read(
     sheets_emulator.reset_log()
     sheet.apply(flags_plan(CellWrite(3, 2, "OVERDUE", "M2")))
     (write,) = sheets_emulator.requests  # no re-read of the flags tab
-    assert write.path.endswith("/values:batchUpdate")
+    assert write.path == f"/v4/spreadsheets/{SID}:batchUpdate"
     assert sheets_emulator.values(SID, "Milestones") == [["ID", "Flag"], ["M1"],
                                                         ["M2", "OVERDUE"]]
     # the rows read are the sheet's no more once sheetsync wrote: the next write reads again
