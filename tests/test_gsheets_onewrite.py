@@ -115,8 +115,7 @@ def test_flags_problems_history_and_log_are_one_request(sheets_emulator: SheetsE
                          tabs=(TabWrite("History", (("W47", "5"),), append=True,
                                         header=("Week", "Done")),)))
     assert [(r.method, r.path.rpartition("/")[2]) for r in sheets_emulator.requests] == [
-        ("GET", "values:batchGet"),  # the flags tab, re-read before placing the flags
-        ("POST", f"{SID}:batchUpdate")]
+        ("POST", f"{SID}:batchUpdate")]  # the read is fresh: the flags tab is not read again
     assert sheets_emulator.values(SID, "Milestones")[1] == ["M1", "OVERDUE"]
     assert sheets_emulator.values(SID, "Problems") == [
         ["Tab", "Cell", "Value", "Problem", "How to fix", "PM note"],

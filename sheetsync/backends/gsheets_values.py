@@ -3,7 +3,9 @@
 Pure helpers of the Google backend: how values are asked for (``RENDER``), how an answer's
 ``ValueRange`` becomes rows (Google leaves out trailing blanks and the ``values`` key of an
 empty range), how a tab name is quoted, how text becomes the cells of an ``updateCells`` or
-``appendCells`` (text stays text), and how grid data in a write's answer becomes rows.
+``appendCells`` (text stays text), and how grid data (the read's ``GRID_FIELDS``, a
+write's answer) becomes the same rows, each cell's ``effectiveValue`` read as the values
+API's ``UNFORMATTED_VALUE`` gives it.
 """
 
 from __future__ import annotations
