@@ -154,7 +154,7 @@ def measure(emulator: SheetsEmulator, key: Path, sid: str, how: str,
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    reads = int(argv[0]) if argv else 7
+    reads = int(argv[0]) if argv and argv[0].isdigit() else 7  # `make bench` passes names
     with SheetsEmulator() as emulator, tempfile.TemporaryDirectory() as folder:
         key = Path(folder) / "service-account.json"
         emulator.make_service_account_key(key)
