@@ -15,17 +15,22 @@ process on a fresh copy of the file:
 - **floor**: ``openpyxl.load_workbook(path)`` then ``book.save(path)``, the least any
   program must do to change one cell of an .xlsx with openpyxl (and what sheetsync did);
 - **check, first run**: ``pipeline.check`` (read + parse + rules + plan + apply), which
-  writes the Flag columns and the Problems tab;
+  writes the Flag columns, the Problems tab and the History, Board and Timeline tabs;
 - **check, unchanged**: the same on the file the first run wrote: nothing to write;
 - **report's Log row**: read, then append one Log row, as ``report`` does after sending;
   it also counts the parts of the zip that changed (one: the Log tab; no whole save).
 
 Time is the wall time of that call inside the process (not interpreter start or imports);
 the figure shown is the fastest of the repeats (the least disturbed by the machine). Peak
-memory is the process's peak resident set size (VmHWM), which counts everything the process
-held, C libraries included. Then the whole ``sheetsync check`` process on a 100-row
-workbook, interpreter start and imports included, against the floor's whole process, and
-the modules ``check`` imports (it must not import the mail, rendering or Jinja stack).
+memory is shown twice: the process's peak resident set size (VmHWM), which counts everything
+the process held, interpreter, imports and C libraries included; and the work's own, the
+peak during the call above the resident set just before it (the peak is restarted there,
+Linux ``clear_refs``), measured the same way on both sides. Once per workbook, the floor
+is also measured on the file the unchanged check reads (with the tabs the first check
+added), and the unchanged check is compared with it too. Then the whole ``sheetsync
+check`` process on a 100-row workbook, interpreter start and imports included, against the
+floor's whole process, and the modules ``check`` imports (it must not import the mail,
+rendering or Jinja stack).
 """
 
 from __future__ import annotations
@@ -196,13 +201,34 @@ def _cache_results(path: Path, member: str, cached: dict[str, int]) -> None:
 # --------------------------------------------------------------------------- one measurement
 
 
-def _rss_kb() -> int:
-    """This process's peak resident set, in KiB (VmHWM starts afresh at exec)."""
+def _rss_kb(field: str = "VmHWM") -> int:
+    """This process's peak resident set (``VmHWM``, since exec or the last ``_start``)
+    or, with "VmRSS", its resident set now, in KiB."""
     try:
         status = Path("/proc/self/status").read_text()
-        return int(re.search(r"^VmHWM:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
+        return int(re.search(rf"^{field}:\s+(\d+)", status, re.M)[1])  # type: ignore[index]
     except (OSError, TypeError):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _start() -> dict[str, int]:
+    """The memory figures just before the measured call, after every import: the peak so
+    far (imports included), then the peak restarted from the resident set now (Linux:
+    ``clear_refs`` 5), so the peak after the call is the call's own."""
+    before = {"import_peak_kb": _rss_kb(), "base_kb": _rss_kb("VmRSS")}
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        before["base_kb"] = before["import_peak_kb"]  # no reset: the work is counted from it
+    return before
+
+
+def _memory(before: dict[str, int]) -> dict[str, int]:
+    """Peak memory of the whole process (imports included) and of the work alone: the peak
+    during the call above the resident set just before it."""
+    peak = _rss_kb()
+    return {"peak_kb": max(peak, before["import_peak_kb"]),
+            "work_kb": max(0, peak - before["base_kb"]), **before}
 
 
 def _parts(path: str) -> dict[str, int]:
@@ -220,11 +246,12 @@ def child(kind: str, path: str) -> None:
     if kind == "floor":
         import openpyxl
 
-        base = _rss_kb()
+        base = _start()
         started, cpu = time.perf_counter(), time.process_time()
         book = openpyxl.load_workbook(path)
         book.save(path)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        memory = _memory(base)
     elif kind == "log":
         from sheetsync.backends.xlsx import XlsxFile
         from sheetsync.core import writeplan
@@ -234,12 +261,13 @@ def child(kind: str, path: str) -> None:
         before = _parts(path)
         entry = LogEntry(NOW, "report", "Benchmark rollout", ("ann@acme.example",),
                          "Weekly report", "sent", "<bench@sheetsync>")
-        base = _rss_kb()
+        base = _start()
         started, cpu = time.perf_counter(), time.process_time()
         backend = XlsxFile(path)
         project = parse_workbook(backend.read(), path)
         backend.apply(writeplan.build(project, None, problems=False, log=(entry,)))
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        memory = _memory(base)
         after = _parts(path)
         extra = {"parts": len(after), "changed": sorted(n for n in after
                                                         if after[n] != before.get(n))}
@@ -248,17 +276,17 @@ def child(kind: str, path: str) -> None:
         from sheetsync.backends import open_backend
         from sheetsync.shell import pipeline
 
-        base = _rss_kb()
+        base = _start()
         started, cpu = time.perf_counter(), time.process_time()
         result = pipeline.check(path, open_backend, now=NOW, as_of=AS_OF)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        memory = _memory(base)
         if result.error is not None:
             raise SystemExit(f"check failed: {result.error}")
         assert result.project is not None
         extra = {"written": result.written, "problems": len(result.project.problems),
                  "flagged": sum(1 for a in result.assessments if a.flags)}
-    print(json.dumps({"seconds": seconds, "cpu": time.process_time() - cpu,
-                      "peak_kb": _rss_kb(), "base_kb": base, **extra}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, **memory, **extra}))
 
 
 def measure(kind: str, path: Path) -> dict[str, Any]:
@@ -272,7 +300,10 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"floor": "openpyxl load_workbook + save (floor)",
          "first": "check, first run (writes flags)",
          "second": "check, unchanged (nothing to write)",
-         "log": "report's Log row (read + append)"}  # to an existing Log tab
+         "log": "report's Log row (read + append)",  # to an existing Log tab
+         # the floor again, on the file the unchanged check reads (the first check added
+         # History, Board and Timeline to it); once per workbook, as it is the slowest
+         "floor_checked": "openpyxl load + save, checked file"}
 
 
 def run(milestones: int, updates: int, changes: int, repeat: int) -> dict[str, Any]:
@@ -284,13 +315,17 @@ def run(milestones: int, updates: int, changes: int, repeat: int) -> dict[str, A
               f"{original.stat().st_size / 1e6:.1f} MB (made in "
               f"{time.perf_counter() - started:.1f} s)", flush=True)
         results: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
-        for _ in range(repeat):
+        for n in range(repeat):
             copy = Path(folder) / "floor.xlsx"
             shutil.copy(original, copy)
             results["floor"].append(measure("floor", copy))
             copy = Path(folder) / "check.xlsx"
             shutil.copy(original, copy)
             results["first"].append(measure("check", copy))
+            if n == 0:
+                checked = Path(folder) / "floor_checked.xlsx"
+                shutil.copy(copy, checked)
+                results["floor_checked"].append(measure("floor", checked))
             results["second"].append(measure("check", copy))
             measure("log", copy)  # the first report makes the Log tab; the next ones append
             results["log"].append(measure("log", copy))
@@ -302,13 +337,19 @@ def report(results: dict[str, Any]) -> None:
         return min(r[field] for r in results[key])
 
     floor, floor_cpu = best("floor", "seconds"), best("floor", "cpu")
-    floor_mb = best("floor", "peak_kb") / 1024
+    floor_mb, floor_work = best("floor", "peak_kb") / 1024, best("floor", "work_kb") / 1024
     print(f"{'':40} {'time':>7} {'x floor':>7} {'CPU':>7} {'x floor':>7} {'peak RSS':>9} "
-          f"{'x floor':>7}")
+          f"{'x floor':>7} {'work':>7} {'x floor':>7}")
     for key, label in KINDS.items():
         seconds, cpu, peak = best(key, "seconds"), best(key, "cpu"), best(key, "peak_kb") / 1024
+        work = best(key, "work_kb") / 1024
         print(f"{label:40} {seconds:6.2f}s {seconds / floor:6.2f}x {cpu:6.2f}s "
-              f"{cpu / floor_cpu:6.2f}x {peak:7.0f}MB {peak / floor_mb:6.2f}x")
+              f"{cpu / floor_cpu:6.2f}x {peak:7.0f}MB {peak / floor_mb:6.2f}x "
+              f"{work:5.0f}MB {work / max(floor_work, 1e-9):6.2f}x")
+    checked_cpu, checked_work = best("floor_checked", "cpu"), best("floor_checked", "work_kb")
+    print(f"check, unchanged against the floor of the file it reads: CPU "
+          f"{best('second', 'cpu') / checked_cpu:.2f}x, work memory "
+          f"{best('second', 'work_kb') / max(checked_work, 1e-9):.2f}x")
     first, second, log = results["first"][0], results["second"][0], results["log"][0]
     print(f"first run wrote: {first['written']}, second run wrote: {second['written']}; "
           f"{first['flagged']:,} rows flagged, {first['problems']} problems; a Log row "
