@@ -30,6 +30,7 @@ Edits = Mapping[int, Mapping[int, tuple[str, str]]]  # row -> col -> (text, styl
 # (style name, the cell's format now, the format of the cell just left of a new one) -> format
 Resolver = Callable[[str, int | None, int | None], int | None]
 
+SHORT_TEXT = 40  # texts up to this long are turned into XML once per part
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTR_R = re.compile(rb'\sr="([A-Z]*)(\d+)"')
 _ATTR_S = re.compile(rb'\ss="(\d+)"')
@@ -81,9 +82,11 @@ def _cell(p: bytes, row: int, col: int, text: str, style: bytes | None) -> bytes
 
 
 def _new_row(p: bytes, row: int, cols: Mapping[int, tuple[str, str]],
-             resolve: Resolver) -> bytes:
+             resolve: Resolver, known: dict[str, str]) -> bytes:
     """A ``<row>`` that is not in the part yet, with the cells of ``cols``: what
-    ``_patch_row`` makes of an empty row, built as text in one pass (a new tab's rows)."""
+    ``_patch_row`` makes of an empty row, built as text in one pass (a new tab's rows).
+    ``known`` keeps the XML after the reference of each short text met in this part (a
+    History repeats its dates, fields and words thousands of times)."""
     ps = p.decode()
     number = str(row)
     out = [f'<{ps}row r="{number}">']
@@ -95,10 +98,15 @@ def _new_row(p: bytes, row: int, cols: Mapping[int, tuple[str, str]],
             if s:
                 out.append(f'<{ps}c r="{letters(col)}{number}"{s}/>')
             continue
-        text = _ILLEGAL.sub("", text)
-        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-        out.append(f'<{ps}c r="{letters(col)}{number}"{s} t="inlineStr"><{ps}is><{ps}t{space}>'
-                   f'{escape(text)}</{ps}t></{ps}is></{ps}c>')
+        tail = known.get(text)
+        if tail is None:
+            clean = _ILLEGAL.sub("", text)
+            space = ' xml:space="preserve"' if clean != clean.strip() or "\n" in clean else ""
+            tail = (f' t="inlineStr"><{ps}is><{ps}t{space}>{escape(clean)}</{ps}t></{ps}is>'
+                    f"</{ps}c>")
+            if len(text) <= SHORT_TEXT:
+                known[text] = tail
+        out.append(f'<{ps}c r="{letters(col)}{number}"{s}{tail}')
     out.append(f"</{ps}row>")
     return "".join(out).encode()
 
@@ -219,13 +227,15 @@ def new_sheet_pieces(edits: Edits, resolve: Resolver) -> Iterator[bytes | memory
     (a first History holds some 300,000 rows: never all of them at once as XML).
 
     Every style is resolved here, first, in the order the rows would ask for them: the
-    formats ``styles.xml`` gains are settled before any part is written."""
-    for _, cols in sorted(edits.items()):
-        for col in sorted(cols):
-            name = cols[col][1]
-            if name:
-                resolve(name, None, None)
-    return iter_patched(new_sheet(), edits, resolve)
+    formats ``styles.xml`` gains are settled before any part is written. In a new part a
+    cell's format depends on its style name alone, so each name is resolved once."""
+    first: dict[str, tuple[int, int]] = {}  # style name -> the first cell that names it
+    for row, cols in edits.items():
+        for col, (_, name) in cols.items():
+            if name and (name not in first or (row, col) < first[name]):
+                first[name] = (row, col)
+    formats = {name: resolve(name, None, None) for name in sorted(first, key=first.__getitem__)}
+    return iter_patched(new_sheet(), edits, lambda name, now, left: formats[name])
 
 
 def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:
@@ -247,6 +257,7 @@ def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes 
     row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
     end_tag = b"</" + p + b"row>"
     yield _grow_dimension(xml[:start], edits)
+    known: dict[str, str] = {}
     pos, number, prev_end = start, 0, start
     todo = sorted(edits.items())
     i = 0
@@ -258,7 +269,7 @@ def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes 
         while i < len(todo) and todo[i][0] < number:  # a new row before this one
             yield view[pos:search.start()]
             pos = search.start()
-            yield _new_row(p, todo[i][0], todo[i][1], resolve)
+            yield _new_row(p, todo[i][0], todo[i][1], resolve, known)
             i += 1
         if i < len(todo) and todo[i][0] == number:
             yield view[pos:search.start()]
@@ -272,7 +283,7 @@ def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes 
         yield view[pos:cut]
         pos = cut
         for number, cols in todo[i:]:
-            yield _new_row(p, number, cols, resolve)
+            yield _new_row(p, number, cols, resolve, known)
     yield view[pos:]
 
 

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO
 
+BATCH = 1 << 20  # bytes handed to the compressor at once
 Content = bytes | Iterable[bytes | memoryview]  # a part, whole or as pieces
 
 
@@ -41,9 +42,17 @@ def _write_part(dst: zipfile.ZipFile, info: zipfile.ZipInfo, content: Content) -
     if isinstance(content, bytes):
         dst.writestr(info, content)
         return
+    batch: list[bytes | memoryview] = []
+    size = 0
     with dst.open(info, "w") as entry:
-        for piece in content:
-            entry.write(piece)
+        for piece in content:  # gathered into ~1 MB writes: the pieces may be single rows
+            batch.append(piece)
+            size += len(piece)
+            if size >= BATCH:
+                entry.write(b"".join(batch))
+                batch, size = [], 0
+        if batch:
+            entry.write(b"".join(batch))
 
 
 def _copy_stored(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:

@@ -210,7 +210,8 @@ def owned_tab(tab: RawTab | None, kind: str, language: str) -> OwnedTab:
 def _owned(tab: RawTab | None, kind: str, language: str) -> OwnedTab:
     if tab is None:
         return OwnedTab(schema.tab_title(kind, language), exists=False)
-    rows = tuple(_trim(tuple(cell_text(v) for v in row)) for row in tab.rows)
+    rows = tuple(_trim(tuple(v if type(v) is str else cell_text(v) for v in row))
+                 for row in tab.rows)  # text is most cells of a job's tab: as it is
     while rows and not rows[-1]:
         rows = rows[:-1]
     return OwnedTab(tab.name, exists=True, rows=rows)
@@ -218,9 +219,9 @@ def _owned(tab: RawTab | None, kind: str, language: str) -> OwnedTab:
 
 def _trim(row: tuple[str, ...]) -> tuple[str, ...]:
     end = len(row)
-    while end and not row[end - 1].strip():
+    while end and (not row[end - 1] or row[end - 1].isspace()):
         end -= 1
-    return row[:end]
+    return row[:end] if end < len(row) else row
 
 
 def _flag_cells(sheet: Sheet | None, language: str, reader: Reader) -> FlagCells | None:
