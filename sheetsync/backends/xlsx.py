@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 from sheetsync.backends import xlsx_package as pkg
 from sheetsync.backends import xlsx_patch as patch
 from sheetsync.backends import xlsx_zip
-from sheetsync.backends.xlsx_edits import TabEdit, plan_edits
+from sheetsync.backends.xlsx_edits import TabEdit, edit_makers
 from sheetsync.core import schema
 from sheetsync.errors import ConfigError, LockBusy, SourceError, WriteRefused
 from sheetsync.model import RawTab, RawWorkbook, WritePlan
@@ -120,7 +120,7 @@ class XlsxFile:
             if refusal:
                 raise WriteRefused(f"sheetsync did not write to {self.path}: {refusal}.")
             log = tabs.get(plan.log_tab)  # as it is in the file being patched, under the lock
-            if self._write(package, plan_edits(plan, tabs, package.sheets)):
+            if self._write(package, edit_makers(plan, tabs, package.sheets)):
                 return _log_after(plan, log) if plan.echo_log and plan.log_rows else None
         raise WriteRefused(
             f"{self.path} was saved again each of the {ATTEMPTS} times sheetsync was about to "
@@ -141,16 +141,19 @@ class XlsxFile:
         self._seen = seen
         return package, self._tabs
 
-    def _write(self, package: pkg.Package, edits: list[TabEdit]) -> bool:
+    def _write(self, package: pkg.Package, makers: list[Callable[[], TabEdit]]) -> bool:
         """Write the patched file and put it in place; False if the file changed meanwhile."""
         archive = package.zip
         parts: dict[str, bytes] = {}
         pieces: dict[str, list[bytes | memoryview]] = {}  # big sheets: written as they come
-        new_parts: dict[str, xlsx_zip.Content] = {}  # made while written, then let go
+        new_parts: dict[str, xlsx_zip.Staged] = {}  # compressed as soon as made
         found = self._styles(package)
         styles = found[1] if found else None
-        while edits:  # each edit is let go once its part is written
-            self._stage(package, edits.pop(0), styles, parts, pieces, new_parts)
+        for make in makers:  # one tab's edit at a time, let go once it is staged
+            edit = make()
+            if edit.cells:
+                self._stage(package, edit, styles, parts, pieces, new_parts)
+            del edit
         if found is not None and found[1].changed:
             parts[found[0]] = found[1].xml
         if not parts and not pieces and not new_parts:
@@ -182,9 +185,9 @@ class XlsxFile:
     @staticmethod
     def _stage(package: pkg.Package, edit: TabEdit, styles: patch.Styles | None,
                parts: dict[str, bytes], pieces: dict[str, list[bytes | memoryview]],
-               new_parts: dict[str, xlsx_zip.Content]) -> None:
-        """One tab's edit as the content of its part: an existing part patched now (the
-        formats it needs are found as it is read), a new tab's part made as it is written."""
+               new_parts: dict[str, xlsx_zip.Staged]) -> None:
+        """One tab's edit as the content of its part, patched now (the formats it needs
+        are found as it is made): an existing part as pieces, a new tab's part compressed."""
         archive = package.zip
         resolve = edit.resolve(styles)
         part = package.sheets.get(edit.title)
@@ -194,7 +197,7 @@ class XlsxFile:
                 parts.setdefault(name, archive.read(name))
             part = patch.register_sheet(parts, package.workbook, edit.title,
                                         lambda n: n in archive.NameToInfo or n in new_parts)
-            new_parts[part] = patch.new_sheet_pieces(edit.cells, resolve)
+            new_parts[part] = xlsx_zip.stage(part, patch.new_sheet_pieces(edit.cells, resolve))
         else:
             pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
 

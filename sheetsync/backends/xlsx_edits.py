@@ -11,8 +11,9 @@ written; header cells get the grey job style.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from sheetsync.backends import xlsx_patch as patch
 from sheetsync.backends.xlsx_package import split_ref
@@ -55,25 +56,33 @@ class TabEdit:
 def plan_edits(plan: WritePlan, tabs: Mapping[str, RawTab],
                sheets: Mapping[str, str]) -> list[TabEdit]:
     """The plan as cells, against ``tabs`` (the values of the file about to be patched)."""
-    edits = []
+    return [e for e in (make() for make in edit_makers(plan, tabs, sheets)) if e.cells]
+
+
+def edit_makers(plan: WritePlan, tabs: Mapping[str, RawTab],
+                sheets: Mapping[str, str]) -> list[Callable[[], TabEdit]]:
+    """``plan_edits`` as one function a tab, each making that tab's edit when called, so a
+    writer holds one tab's edit at a time (a first History's is the largest)."""
+    makers: list[Callable[[], TabEdit]] = []
     flags = tabs.get(plan.flags_tab)
     if plan.flag_cells and plan.flags_tab in sheets and flags is not None:
         placed = placement.place(plan, flags)  # by header and ID, as the tab is now
         if placed.refusal:  # a Flag column vanished or was taken: Problems says so
             plan = placement.with_note(plan, placed.refusal)
-        edits.append(_cells(plan.flags_tab, placed.cells, flags))
+        makers.append(partial(_cells, plan.flags_tab, placed.cells, flags))
     if plan.problems_rows is not None and plan.problems_tab:
-        edits.append(rewrite(plan.problems_tab, plan.problems_rows, tabs.get(plan.problems_tab),
-                             old_height=plan.problems_old_height, width=5))
+        makers.append(partial(rewrite, plan.problems_tab, plan.problems_rows,
+                              tabs.get(plan.problems_tab), old_height=plan.problems_old_height,
+                              width=5))
     if plan.log_rows and plan.log_tab:
-        edits.append(append(plan.log_tab, plan.log_rows, tabs.get(plan.log_tab),
-                            header=plan.log_header))
+        makers.append(partial(append, plan.log_tab, plan.log_rows, tabs.get(plan.log_tab),
+                              header=plan.log_header))
     for job_tab in plan.tabs:  # History appended; Board and Timeline rewritten, coloured
-        edits.append(append(job_tab.title, job_tab.rows, tabs.get(job_tab.title),
-                            header=job_tab.header) if job_tab.append
-                     else styled(job_tab, tabs.get(job_tab.title),
-                                 new=job_tab.title not in sheets))
-    return [e for e in edits if e.cells]
+        makers.append(partial(append, job_tab.title, job_tab.rows, tabs.get(job_tab.title),
+                              header=job_tab.header) if job_tab.append
+                      else partial(styled, job_tab, tabs.get(job_tab.title),
+                                   new=job_tab.title not in sheets))
+    return makers
 
 
 def _cells(title: str, writes: tuple[CellWrite, ...], tab: RawTab) -> TabEdit:

@@ -223,19 +223,9 @@ def patch_sheet_chunks(xml: bytes, edits: Edits,
 
 
 def new_sheet_pieces(edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:
-    """A new tab's part with the cells of ``edits``, made row by row while it is written
-    (a first History holds some 300,000 rows: never all of them at once as XML).
-
-    Every style is resolved here, first, in the order the rows would ask for them: the
-    formats ``styles.xml`` gains are settled before any part is written. In a new part a
-    cell's format depends on its style name alone, so each name is resolved once."""
-    first: dict[str, tuple[int, int]] = {}  # style name -> the first cell that names it
-    for row, cols in edits.items():
-        for col, (_, name) in cols.items():
-            if name and (name not in first or (row, col) < first[name]):
-                first[name] = (row, col)
-    formats = {name: resolve(name, None, None) for name in sorted(first, key=first.__getitem__)}
-    return iter_patched(new_sheet(), edits, lambda name, now, left: formats[name])
+    """A new tab's part with the cells of ``edits``, made row by row as it is compressed
+    (a first History holds some 300,000 rows: never all of them at once as XML)."""
+    return iter_patched(new_sheet(), edits, resolve)
 
 
 def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:

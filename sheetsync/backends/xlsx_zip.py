@@ -6,18 +6,45 @@ inflated and deflated again, so it is byte for byte what staff saved, and quick 
 
 from __future__ import annotations
 
+import io
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import IO
 
 BATCH = 1 << 20  # bytes handed to the compressor at once
 Content = bytes | Iterable[bytes | memoryview]  # a part, whole or as pieces
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A new part already compressed (``stage``): its entry, as stored in ``raw``."""
+
+    info: zipfile.ZipInfo
+    raw: bytes
+
+
+def stage(name: str, content: Content) -> Staged:
+    """A new part compressed now, exactly as ``write_zip`` would store it, so that only its
+    compressed bytes are held until the zip is written (a first History is 50 MB of XML
+    and some 3 MB stored)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as staged:
+        info = _new_info(name)
+        _write_part(staged, info, content)
+    return Staged(info, buffer.getvalue())
+
+
+def _new_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mapping[str, Content],
-              new_parts: Mapping[str, Content], between: Callable[[], None] = lambda: None
-              ) -> None:
+              new_parts: Mapping[str, Content | Staged],
+              between: Callable[[], None] = lambda: None) -> None:
     """A zip with every part of ``source`` copied as stored, but those in ``parts`` replaced
     and ``new_parts`` appended. ``raw`` is the bytes ``source`` was opened from; a part
     given as pieces is compressed as it is written, never joined in memory."""
@@ -33,9 +60,10 @@ def write_zip(source: zipfile.ZipFile, raw: bytes, out: IO[bytes], parts: Mappin
                 continue
             _copy_stored(dst, info, raw)
         for name, data in new_parts.items():
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            _write_part(dst, info, data)
+            if isinstance(data, Staged):
+                _copy_stored(dst, data.info, data.raw)
+            else:
+                _write_part(dst, _new_info(name), data)
 
 
 def _write_part(dst: zipfile.ZipFile, info: zipfile.ZipInfo, content: Content) -> None:
