@@ -2,8 +2,9 @@
 
 Requests of one apply (see docs/google-sheets.md), in this order:
 
-1. one ``values:batchGet`` of the whole flags tab, only when the plan has flag cells
-   (``_reread``): the header row and the ID column come in that same answer, and
+1. one ``values:batchGet`` of the whole flags tab, only when the plan has flag cells and
+   the read is ``REREAD_AFTER_S`` old or more (``_reread``; a fresher read's rows are used
+   as they are): the header row and the ID column come in that same answer, and
    ``placement.place`` puts each cell beside its ID under its header as they are now. When
    Flag or Flag detail vanished or has another column in its place, no flag is written and
    the Problems tab says so (``placement.with_note``); the next run writes them;
