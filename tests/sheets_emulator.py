@@ -13,7 +13,8 @@ What it serves:
   ``scope`` and the times; errors come as Google's ``{"error", "error_description"}``.
 - Every ``/v4/spreadsheets`` call needs ``Authorization: Bearer <token>`` (401), the token's
   account must be in the spreadsheet's share list (403), and the ID must exist (404).
-- Metadata GET (``fields`` honoured as a field mask), values get / batchGet / update /
+- Metadata GET (``fields`` honoured as a field mask; grid data as Google documents it,
+  ``wants_grid_data`` / ``grid_data`` / ``cell_data``), values get / batchGet / update /
   append / clear / batchUpdate / batchClear, and ``:batchUpdate`` with the structural and
   formatting requests a client is likely to send, ``appendCells`` among them; its answer
   carries ``updatedSpreadsheet`` as asked (``includeSpreadsheetInResponse``,
