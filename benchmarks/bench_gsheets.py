@@ -148,8 +148,9 @@ def many_projects(emulator: SheetsEmulator, key: Path, n: int,
     return figures
 
 
-def main(argv: list[str]) -> None:
-    n = int(argv[1]) if len(argv) > 1 else 200
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    n = int(argv[0]) if argv else 200
     with SheetsEmulator() as emulator, tempfile.TemporaryDirectory() as folder:
         key = Path(folder) / "service-account.json"
         emulator.make_service_account_key(key)
@@ -170,4 +171,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main()

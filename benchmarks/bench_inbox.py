@@ -25,9 +25,9 @@ import openpyxl
 
 from sheetsync.backends import open_backend
 from sheetsync.core import tokens
-from sheetsync.host.inbox_config import InboxSettings
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail.transport import open_transport
+from sheetsync.mailboxes import ImapSettings
 from sheetsync.render import actions
 from sheetsync.shell import inbox_flow
 from sheetsync.shell.context import Context
@@ -89,7 +89,7 @@ def main(messages: int = 200, projects: int = 50) -> None:
         ctx = Context(open_source=open_source, ledger=Ledger(root / "state"),  # type: ignore[arg-type]
                       transport=open_transport(None, root / "outbox"),
                       now=datetime(2026, 11, 28, 10, tzinfo=UTC), sender="p@studio.example")
-        settings = InboxSettings(host=server.host, port=server.port, security="none",
+        settings = ImapSettings(host=server.host, port=server.port, security="none",
                                  user=server.user, password=server.password,
                                  folder=server.folder)
         import os
