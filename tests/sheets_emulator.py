@@ -1133,6 +1133,7 @@ class SheetsEmulator:
         self._token_fault: tuple[int, str, str, int | None] | None = None
         self._quota: tuple[int, float] | None = None
         self._quota_hits: dict[str, deque[float]] = {}
+        self._quota_per_kind = False  # reads and writes counted apart (Google's 60 + 60)
         self.quota_rejections = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -1378,10 +1379,12 @@ class SheetsEmulator:
             self._token_fault = (status, error, description, times)
 
     def set_quota(self, limit: int | None, window: float = 60.0,
-                  clock: RealClock | None = None) -> None:
-        """At most ``limit`` Sheets requests per user per rolling ``window`` seconds."""
+                  clock: RealClock | None = None, *, per_kind: bool = False) -> None:
+        """At most ``limit`` Sheets requests per user per rolling ``window`` seconds; with
+        ``per_kind``, ``limit`` reads (GET) and ``limit`` writes apart, as Google counts."""
         with self._lock:
             self._quota = None if limit is None else (limit, window)
+            self._quota_per_kind = per_kind
             self._quota_hits.clear()
             if clock is not None:
                 self.clock = clock
@@ -1563,7 +1566,8 @@ class SheetsEmulator:
             return
         limit, window = self._quota
         now = self.clock.now()
-        hits = self._quota_hits.setdefault(user, deque())
+        kind = ("read" if method == "GET" else "write") if self._quota_per_kind else ""
+        hits = self._quota_hits.setdefault(f"{user} {kind}", deque())
         while hits and hits[0] <= now - window:
             hits.popleft()
         if len(hits) >= limit:

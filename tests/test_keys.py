@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,11 @@ from click.testing import CliRunner, Result
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_http import RetryPolicy
 from sheetsync.cli.main import main
+from sheetsync.core import quota
 from sheetsync.errors import AccessDenied, ConfigError
 from sheetsync.host import config
 from sheetsync.host.keychoice import KeyChoices
+from sheetsync.model import Settings
 from tests.fixtures_env import scrub
 from tests.sheets_emulator import SheetsEmulator
 
@@ -209,3 +211,96 @@ def test_one_key_remembers_nothing(three: SheetsEmulator, keys: list[Path], tmp_
     out = cli("check", "gsheet:s-b", "--as-of", "2026-11-27")  # not shared with a
     assert out.exit_code == 1
     assert f"share the sheet with {EMAILS[0]} as an Editor" in " ".join(out.stderr.split())
+
+
+# =========================================================================== doctor
+
+
+def test_doctor_lists_each_key_with_its_projects_and_headroom(
+        three: SheetsEmulator, keys: list[Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    spare = tmp_path / "key-d.json"
+    three.make_service_account_key(spare, "bot-d@agency-d.iam.gserviceaccount.com")
+    broken = tmp_path / "key-e.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_CREDENTIALS",
+                       os.pathsep.join(str(k) for k in [*keys, spare, broken]))
+    monkeypatch.setenv("SHEETSYNC_FROM", "pm@agency.example")
+    three.create_spreadsheet("s-a2", "Project a2", project("Project a2"),
+                             shared_with=[EMAILS[0]])
+    # a's two sheets were read by run on Tuesday: their settings (London) are remembered
+    assert cli("run", "gsheet:s-a", "gsheet:s-a2", "--now",
+               "2026-11-24T07:00+00:00").exit_code == 0
+    from sheetsync.shell import doctor
+
+    found = doctor.diagnose(None, [*SOURCES, "gsheet:s-a2"],
+                            now=datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    lines = {f.text.split(" (")[0]: f for f in found.findings if f.text.startswith("Key ")}
+    a = lines[f"Key {keys[0]}"]
+    assert a.ok and a.text == (
+        f"Key {keys[0]} ({EMAILS[0]}): 2 projects; about 12 Sheets requests a day (9 reads, "
+        "2 writes); busiest run Wed 00:00 UTC with 6 reads and 2 writes, 0.1 min at 60 a "
+        "minute (runs every 15 min); room for about 298 more projects.")
+    c = lines[f"Key {keys[2]}"]  # found by doctor's own opening; settings not read by run yet
+    assert c.ok and c.text.startswith(f"Key {keys[2]} ({EMAILS[2]}): 1 project; ")
+    assert "(1 not read by run yet, counted with the default settings)" in c.text
+    d = lines[f"Key {spare}"]
+    assert d.ok and d.text == (f"Key {spare} (bot-d@agency-d.iam.gserviceaccount.com): no "
+                               "project uses it yet; room for about 300 projects at the "
+                               "current schedule.")
+    e = next(f for f in found.findings if f.text.startswith(f"Key {broken}:"))
+    assert not e.ok and "is not a readable JSON key file" in e.text
+    assert found.exit_code == 1
+    summary = next(f for f in found.findings if f.text.startswith("Key files:"))
+    assert summary.ok and summary.text.startswith("Key files: 4 of 5 load")
+
+
+def test_doctor_with_one_key_counts_every_google_sheet(
+        three: SheetsEmulator, keys: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_CREDENTIALS", str(keys[1]))
+    from sheetsync.shell import doctor
+
+    found = doctor.diagnose(None, ["gsheet:s-b"], now=datetime(2026, 11, 25, tzinfo=UTC))
+    (line,) = [f for f in found.findings if f.text.startswith(f"Key {keys[1]} ")]
+    assert line.ok and line.text.startswith(f"Key {keys[1]} ({EMAILS[1]}): 1 project; about ")
+
+
+def test_the_estimate_at_the_current_schedule() -> None:
+    start = date(2026, 11, 25)  # a Wednesday
+    one = quota.estimate([Settings("p")], start=start)  # UTC, Friday 16:00
+    # a week: 7 checks (3 reads + 1 write), 5 team reads (2), 1 report (2 reads + 1 write)
+    assert (one.reads_a_day * 7, one.writes_a_day * 7) == (33, 8)
+    assert (one.busiest_reads, one.busiest_writes) == (3, 1)
+    assert one.busiest_at == datetime(2026, 11, 25, tzinfo=UTC)
+    assert one.room == 900 // 3 - 1  # the midnight run fits 300 checks in 15 minutes
+    assert quota.estimate([], start=start).room == 300
+    mixed = quota.estimate([Settings("a", time_zone="Asia/Shanghai")] * 500
+                           + [Settings("b")] * 500, start=start)
+    # Saturday 00:00 in Shanghai is Friday 16:00 UTC, the UTC projects' report time
+    assert mixed.busiest_at == datetime(2026, 11, 27, 16, tzinfo=UTC)
+    assert (mixed.busiest_reads, mixed.busiest_writes) == (500 * 3 + 500 * 2, 500 + 500)
+    assert mixed.room == 0 and mixed.busiest_minutes > 15
+    every = quota.estimate([Settings("p")], start=start, skip_unchanged=False)
+    assert every.reads_a_day == one.reads_a_day + 95 * 2  # every other run reads
+    hourly = quota.estimate([Settings("p")], start=start, every_minutes=60)
+    assert hourly.room == 3600 // 3 - 1
+
+
+def test_the_emulator_counts_reads_and_writes_apart_when_asked(
+        three: SheetsEmulator, keys: list[Path]) -> None:
+    from google.auth.transport.requests import AuthorizedSession
+
+    from sheetsync.backends.gsheets_http import load_credentials
+
+    session = AuthorizedSession(load_credentials(keys[0]))  # type: ignore[no-untyped-call]
+    three.set_quota(2, per_kind=True)
+    url = f"{three.url}/v4/spreadsheets/s-a"
+    assert [session.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    write = session.post(f"{url}/values:batchUpdate",
+                         json={"valueInputOption": "RAW", "data": [
+                             {"range": "Milestones!H1", "values": [["x"]]}]})
+    assert write.status_code == 200  # the writes' own 2 a minute
+    three.set_quota(2)  # one quota for both, as before
+    assert [session.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    assert session.post(f"{url}/values:batchUpdate", json={"valueInputOption": "RAW", "data": [
+        {"range": "Milestones!H1", "values": [["y"]]}]}).status_code == 429

@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sheetsync import backends
@@ -26,7 +27,7 @@ from sheetsync.host import config
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail import transport as mail
 from sheetsync.model import SmtpSettings
-from sheetsync.shell import doctor_inbox, wiring
+from sheetsync.shell import doctor_inbox, doctor_keys, wiring
 from sheetsync.shell.pipeline import access
 from sheetsync.shell.summaries import count
 
@@ -61,8 +62,9 @@ class Diagnosis:
 # --------------------------------------------------------------------------- the whole run
 
 
-def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
-    """Run every check: config, key file, sources, mail, state folder."""
+def diagnose(config_path: str | None, sources: Sequence[str] = (),
+             now: datetime | None = None) -> Diagnosis:
+    """Run every check: config, key file, sources, each key's load, mail, state folder."""
     result = Diagnosis()
     cfg, finding = check_config(config_path)
     result.findings.append(finding)
@@ -88,6 +90,7 @@ def diagnose(config_path: str | None, sources: Sequence[str] = ()) -> Diagnosis:
             result.findings.append(found)
         else:
             result.findings.extend(found.diagnose(source, how, ready=ready[found.name]))
+    result.findings.extend(doctor_keys.check_keys(cfg, todo, now or datetime.now(UTC)))
     result.findings.extend(check_mail(cfg))
     result.findings.extend(doctor_inbox.check_inbox(cfg))
     result.findings.append(check_state_dir(Path(cfg.state_dir)))
