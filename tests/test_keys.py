@@ -304,3 +304,18 @@ def test_the_emulator_counts_reads_and_writes_apart_when_asked(
     assert [session.get(url).status_code for _ in range(3)] == [200, 200, 429]
     assert session.post(f"{url}/values:batchUpdate", json={"valueInputOption": "RAW", "data": [
         {"range": "Milestones!H1", "values": [["y"]]}]}).status_code == 429
+
+
+def test_doctor_json_holds_each_keys_figures(three: SheetsEmulator,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_FROM", "pm@agency.example")
+    out = cli("doctor", "gsheet:s-a", "gsheet:s-c", "--json")
+    printed = json.loads(out.stdout)
+    assert out.exit_code == 0 and printed["ok"] is True, out.output
+    assert [k["email"] for k in printed["keys"]] == EMAILS
+    assert [k["projects"] for k in printed["keys"]] == [1, 0, 1]
+    assert [k["sources"] for k in printed["keys"]] == [["gsheet:s-a"], [], ["gsheet:s-c"]]
+    a, b = printed["keys"][0], printed["keys"][1]
+    assert a["busiest_run"]["reads"] == 3 and a["room"] == 299 and a["default_settings"] == 1
+    assert b["busiest_run"] is None and b["room"] == 300
+    assert any(f["text"].startswith(f"Key {a['key_file']} ") for f in printed["findings"])

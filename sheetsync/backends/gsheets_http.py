@@ -235,7 +235,7 @@ _HOW_TO_GET_A_KEY = ("download a JSON key for a service account (Google Cloud co
 
 
 _CACHE: dict[tuple[str, int, int], Credentials] = {}
-_CACHE_SIZE = 8
+_CACHE_SIZE = 32  # key files: one a service account (several keys: gsheets_keys)
 
 
 def load_credentials(path: Path) -> Credentials:

@@ -380,12 +380,16 @@ def init_cmd(ctx: click.Context, source: str, language: str) -> None:
 
 @main.command("doctor")
 @click.argument("sources", nargs=-1, metavar="[SOURCE...]")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def doctor_cmd(ctx: click.Context, sources: tuple[str, ...]) -> None:
+def doctor_cmd(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
     """Check the config, key file, sources, SMTP login and state folder; say how to fix each."""
     from sheetsync.shell import doctor
 
     diagnosis = doctor.diagnose(ctx.find_root().obj, sources)
+    if as_json:
+        click.echo(json.dumps(diagnosis.to_json(), ensure_ascii=False, indent=2))
+        sys.exit(diagnosis.exit_code)
     for line in diagnosis.lines(bool(ctx.find_root().meta.get("sheetsync.debug"))):
         click.echo(line)
     sys.exit(diagnosis.exit_code)

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sheetsync import backends
 from sheetsync.core.findings import Finding
@@ -48,6 +49,8 @@ class Diagnosis:
 
     findings: list[Finding] = field(default_factory=list)
     config_error: bool = False
+    keys: list[doctor_keys.KeyUse] = field(default_factory=list)  # each key's projects, load
+    unmatched: list[str] = field(default_factory=list)  # Google Sheets no key opened
 
     @property
     def exit_code(self) -> int:
@@ -57,6 +60,14 @@ class Diagnosis:
 
     def lines(self, debug: bool = False) -> list[str]:
         return [f.line(debug) for f in self.findings]
+
+    def to_json(self) -> dict[str, Any]:
+        """``doctor --json``: every finding, and each key's projects and headroom."""
+        return {"ok": self.exit_code == 0,
+                "findings": [{"ok": f.ok, "text": f.text, "detail": f.detail}
+                             for f in self.findings],
+                "keys": [doctor_keys.key_json(use) for use in self.keys],
+                "unmatched": list(self.unmatched)}
 
 
 # --------------------------------------------------------------------------- the whole run
@@ -90,7 +101,8 @@ def diagnose(config_path: str | None, sources: Sequence[str] = (),
             result.findings.append(found)
         else:
             result.findings.extend(found.diagnose(source, how, ready=ready[found.name]))
-    result.findings.extend(doctor_keys.check_keys(cfg, todo, now or datetime.now(UTC)))
+    result.keys, result.unmatched = doctor_keys.shown(cfg, todo, now or datetime.now(UTC))
+    result.findings.extend(doctor_keys.check_keys(result.keys, result.unmatched, cfg))
     result.findings.extend(check_mail(cfg))
     result.findings.extend(doctor_inbox.check_inbox(cfg))
     result.findings.append(check_state_dir(Path(cfg.state_dir)))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sheetsync.core import quota, sources
 from sheetsync.core.findings import Finding
@@ -78,16 +79,34 @@ def _google_id(source: str) -> str:
     return sources.google_id(source) or ""
 
 
-def check_keys(cfg: Config, todo: Sequence[str], now: datetime) -> list[Finding]:
-    """One line a key file; nothing when there is one key and no Google Sheet."""
+def shown(cfg: Config, todo: Sequence[str], now: datetime) -> tuple[list[KeyUse], list[str]]:
+    """The keys ``doctor`` speaks of: none when there is one key and no Google Sheet."""
     uses, unmatched = key_uses(cfg, todo, now)
     if len(uses) == 1 and not uses[0].sources:
-        return []
+        return [], []
+    return uses, unmatched
+
+
+def check_keys(uses: Sequence[KeyUse], unmatched: Sequence[str], cfg: Config) -> list[Finding]:
+    """One line a key file, and one for the Google Sheets no key is known for."""
     out = [_line(use, cfg) for use in uses]
     if unmatched:
         out.append(Finding(True, f"Keys: {count(len(unmatched), 'Google Sheet')} not matched to "
                                  "a key yet (none of the keys opened it); see the lines above."))
     return out
+
+
+def key_json(use: KeyUse) -> dict[str, Any]:
+    """One key of ``doctor --json``."""
+    load = use.load
+    busiest = None if load.busiest_at is None else {
+        "at": load.busiest_at.isoformat(), "reads": load.busiest_reads,
+        "writes": load.busiest_writes, "minutes": round(load.busiest_minutes, 1)}
+    return {"key_file": use.key_file, "email": use.email, "problem": use.problem,
+            "projects": load.projects, "sources": list(use.sources),
+            "reads_a_day": round(load.reads_a_day, 1),
+            "writes_a_day": round(load.writes_a_day, 1), "busiest_run": busiest,
+            "room": load.room, "default_settings": use.defaults}
 
 
 def _line(use: KeyUse, cfg: Config) -> Finding:
