@@ -319,3 +319,13 @@ def test_doctor_json_holds_each_keys_figures(three: SheetsEmulator,
     assert a["busiest_run"]["reads"] == 3 and a["room"] == 299 and a["default_settings"] == 1
     assert b["busiest_run"] is None and b["room"] == 300
     assert any(f["text"].startswith(f"Key {a['key_file']} ") for f in printed["findings"])
+
+
+def test_doctor_says_a_single_missing_key_once(three: SheetsEmulator, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_CREDENTIALS", str(tmp_path / "nowhere.json"))
+    from sheetsync.shell import doctor
+
+    found = doctor.diagnose(None, ["gsheet:s-a"])
+    about_keys = [f.text for f in found.findings if f.text.startswith("Key")]
+    assert len(about_keys) == 1 and about_keys[0].startswith("Key file: There is no"), about_keys

@@ -2,8 +2,10 @@
 
 Each check returns ``Finding`` objects: ``ok`` and one sentence that says what was found or,
 when something is wrong, what is wrong and how to fix it. ``diagnose`` runs them all in
-order: the config file, the Google key file, each SOURCE, the mail (the SMTP login, or the
-outbox folder), the state folder. Nothing is written anywhere and no email is sent: the
+order: the config file, the Google key file(s), each SOURCE, each key's projects and
+headroom (``doctor_keys``), the mail (the SMTP login, or the outbox folder), the state
+folder. Nothing is written to a sheet and no email is sent (with several key files, which
+key opened each sheet is remembered in the state dir, as a run does): the
 SMTP check is the mail transport's probe, which connects, says EHLO, secures the connection
 and logs in as a send would, then says QUIT.
 

@@ -80,9 +80,10 @@ def _google_id(source: str) -> str:
 
 
 def shown(cfg: Config, todo: Sequence[str], now: datetime) -> tuple[list[KeyUse], list[str]]:
-    """The keys ``doctor`` speaks of: none when there is one key and no Google Sheet."""
+    """The keys ``doctor`` speaks of: none when there is one key and no Google Sheet, or one
+    key that cannot be loaded (the key file's own line says why)."""
     uses, unmatched = key_uses(cfg, todo, now)
-    if len(uses) == 1 and not uses[0].sources:
+    if len(uses) == 1 and (not uses[0].sources or uses[0].problem):
         return [], []
     return uses, unmatched
 
