@@ -238,15 +238,15 @@ def test_doctor_lists_each_key_with_its_projects_and_headroom(
     lines = {f.text.split(" (")[0]: f for f in found.findings if f.text.startswith("Key ")}
     a = lines[f"Key {keys[0]}"]
     assert a.ok and a.text == (
-        f"Key {keys[0]} ({EMAILS[0]}): 2 projects; about 12 Sheets requests a day (9 reads, "
-        "2 writes); busiest run Wed 00:00 UTC with 6 reads and 2 writes, 0.1 min at 60 a "
-        "minute (runs every 15 min); room for about 298 more projects.")
+        f"Key {keys[0]} ({EMAILS[0]}): 2 projects; about 6 Sheets requests a day (4 reads, "
+        "3 writes); busiest run Fri 16:00 UTC with 2 reads and 4 writes, 0.1 min at 60 a "
+        "minute (runs every 15 min); room for about 448 more projects.")
     c = lines[f"Key {keys[2]}"]  # found by doctor's own opening; settings not read by run yet
     assert c.ok and c.text.startswith(f"Key {keys[2]} ({EMAILS[2]}): 1 project; ")
     assert "(1 not read by run yet, counted with the default settings)" in c.text
     d = lines[f"Key {spare}"]
     assert d.ok and d.text == (f"Key {spare} (bot-d@agency-d.iam.gserviceaccount.com): no "
-                               "project uses it yet; room for about 300 projects at the "
+                               "project uses it yet; room for about 450 projects at the "
                                "current schedule.")
     e = next(f for f in found.findings if f.text.startswith(f"Key {broken}:"))
     assert not e.ok and "is not a readable JSON key file" in e.text
@@ -268,22 +268,23 @@ def test_doctor_with_one_key_counts_every_google_sheet(
 def test_the_estimate_at_the_current_schedule() -> None:
     start = date(2026, 11, 25)  # a Wednesday
     one = quota.estimate([Settings("p")], start=start)  # UTC, Friday 16:00
-    # a week: 7 checks (3 reads + 1 write), 5 team reads (2), 1 report (2 reads + 1 write)
-    assert (one.reads_a_day * 7, one.writes_a_day * 7) == (33, 8)
-    assert (one.busiest_reads, one.busiest_writes) == (3, 1)
-    assert one.busiest_at == datetime(2026, 11, 25, tzinfo=UTC)
-    assert one.room == 900 // 3 - 1  # the midnight run fits 300 checks in 15 minutes
-    assert quota.estimate([], start=start).room == 300
+    # a week: 7 checks (1 read + 1 write), 5 team reads (1), 1 report (1 read + 2 writes:
+    # its sending row and its outcome row)
+    assert (one.reads_a_day * 7, one.writes_a_day * 7) == (13, 9)
+    assert (one.busiest_reads, one.busiest_writes) == (1, 2)
+    assert one.busiest_at == datetime(2026, 11, 27, 16, tzinfo=UTC)  # the report run
+    assert one.room == 900 // 2 - 1  # 450 reports' writes fit in one 15-minute run
+    assert quota.estimate([], start=start).room == 450
     mixed = quota.estimate([Settings("a", time_zone="Asia/Shanghai")] * 500
                            + [Settings("b")] * 500, start=start)
     # Saturday 00:00 in Shanghai is Friday 16:00 UTC, the UTC projects' report time
     assert mixed.busiest_at == datetime(2026, 11, 27, 16, tzinfo=UTC)
-    assert (mixed.busiest_reads, mixed.busiest_writes) == (500 * 3 + 500 * 2, 500 + 500)
-    assert mixed.room == 0 and mixed.busiest_minutes > 15
+    assert (mixed.busiest_reads, mixed.busiest_writes) == (500 + 500, 500 + 500 * 2)
+    assert mixed.room == 0 and mixed.busiest_minutes == 25  # more than the 15-minute run
     every = quota.estimate([Settings("p")], start=start, skip_unchanged=False)
-    assert every.reads_a_day == one.reads_a_day + 95 * 2  # every other run reads
+    assert every.reads_a_day == one.reads_a_day + 95  # every other run reads
     hourly = quota.estimate([Settings("p")], start=start, every_minutes=60)
-    assert hourly.room == 3600 // 3 - 1
+    assert hourly.room == 3600 // 2 - 1
 
 
 def test_the_emulator_counts_reads_and_writes_apart_when_asked(
@@ -316,8 +317,8 @@ def test_doctor_json_holds_each_keys_figures(three: SheetsEmulator,
     assert [k["projects"] for k in printed["keys"]] == [1, 0, 1]
     assert [k["sources"] for k in printed["keys"]] == [["gsheet:s-a"], [], ["gsheet:s-c"]]
     a, b = printed["keys"][0], printed["keys"][1]
-    assert a["busiest_run"]["reads"] == 3 and a["room"] == 299 and a["default_settings"] == 1
-    assert b["busiest_run"] is None and b["room"] == 300
+    assert a["busiest_run"]["writes"] == 2 and a["room"] == 449 and a["default_settings"] == 1
+    assert b["busiest_run"] is None and b["room"] == 450
     assert any(f["text"].startswith(f"Key {a['key_file']} ") for f in printed["findings"])
 
 

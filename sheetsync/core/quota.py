@@ -6,15 +6,17 @@ cost of each thing a run does is measured in docs/benchmarks.md (requests, not t
 
 - an idle run (nothing due, sheet unchanged, ``skip_unchanged``): **0** Sheets requests
   (its one Drive request counts against another, far larger quota);
-- a read of the sheet: **2** reads (metadata, one ``values:batchGet``);
-- the day's check writes its flags: **1** read (the flags tab again) + **1** write;
-- each email sent: **1** write (its Log row).
+- a read of the sheet: **1** read (one ``spreadsheets.get`` with grid data);
+- the day's check writes its flags and Problems: **1** write (one ``batchUpdate``; the
+  flags tab is read again first only when the read is more than a few seconds old);
+- each email sent: **1** write (its outcome row in Log), and **1** more for its
+  ``sending`` row where no other write of the run carries it (a report run).
 
-On a project's week that makes: every project day, the check at 00:00 (a read and its
-write: 3 reads + 1 write); every weekday, the team read from 09:00 (2 reads); on the
-report day, the report at its time (2 reads + 1 write for its email). Without
-``skip_unchanged`` every run reads (2 reads). Staff edits and reminder emails add a few
-more (a read, a write) that no setting foretells.
+On a project's week that makes: every project day, the check at 00:00 in its time zone (1
+read + 1 write); every weekday, the team read from 09:00 (1 read); on the report day, the
+report at its time (1 read + 2 writes). Without ``skip_unchanged`` every run reads (1
+read). Staff edits, stale-read re-reads and reminder emails add a few more (a read, a
+write) that no setting foretells.
 
 Google allows one service account 60 reads and 60 writes a minute. Two limits follow:
 
@@ -37,9 +39,9 @@ from zoneinfo import ZoneInfo
 
 from sheetsync.model import Settings
 
-READ = 2  # requests of one read: metadata + values:batchGet (reads)
-CHECK_WRITE = (1, 1)  # the check's flag write: the flags tab again (a read), one write
-EMAIL = 1  # an email's Log row (a write)
+READ = 1  # one read: spreadsheets.get with grid data
+CHECK_WRITE = (0, 1)  # the check's write: one batchUpdate (no re-read after a fresh read)
+EMAIL = 2  # a report email: its sending row and its outcome row in Log (writes)
 PER_MINUTE = 60  # Google's Sheets quota per service account: reads, and writes, a minute
 DAY_MINUTES = 1440
 TEAM_READ = time(9, 0)
