@@ -8,6 +8,7 @@ date, a word that is not in the list, or a part left out is ``Bad``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -119,7 +120,15 @@ def _plausible(result: Read[date]) -> Read[date]:
 def parse_date(value: CellValue, order: str | None = None) -> Read[date]:
     """A date from any form the contract lists; numeric day/month forms follow ``order``;
     a date before 1990 or after 2100 is ``implausible_date``."""
+    if type(value) is str:  # dates typed as text repeat: each text is read once
+        found = _text_date(value, order)
+        return Bad(found.code, dict(found.facts)) if isinstance(found, Bad) else found
     return _plausible(_read_date(value, order))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_date(text: str, order: str | None) -> Read[date]:
+    return _plausible(_read_date(text, order))
 
 
 def _read_date(value: CellValue, order: str | None) -> Read[date]:

@@ -81,9 +81,19 @@ class RowReader:
     row: int
     reader: Reader
     unreadable: set[str] = field(default_factory=set)
+    cells: tuple[CellValue, ...] = field(init=False, default=())  # the row's values
+
+    def __post_init__(self) -> None:
+        rows = self.sheet.tab.rows
+        self.cells = rows[self.row - 1] if 1 <= self.row <= len(rows) else ()
+
+    def value(self, key: str) -> CellValue:
+        """The row's value in the column of ``key`` (``Sheet.value``, the row looked up once)."""
+        col = self.sheet.columns.get(key)
+        return self.cells[col - 1] if col and col <= len(self.cells) else None
 
     def get(self, key: str, parse: Callable[[Any], Any], choices: Any = None) -> Any:
-        result = parse(self.sheet.value(self.row, key))
+        result = parse(self.value(key))
         if isinstance(result, Bad):
             self.reader.bad(self.sheet, self.row, key, result, choices)
             self.unreadable.add(key)
@@ -102,7 +112,7 @@ class RowReader:
         (as Google reads typed dates) and listed in Problems as a note, not a fault: the
         row is still judged. Without a locale (an .xlsx) it is a problem.
         """
-        value = self.sheet.value(self.row, key)
+        value = self.value(key)
         order = self.reader.locale_order
         if order and cells.parse_date(value, self.reader.date_order) == Bad("ambiguous_date"):
             day = cells.parse_date(value, order)
