@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m benchmarks.bench_keys [PROJECTS] [--speedup F] [--keys 1,3]
+    .venv/bin/python -m benchmarks.bench_keys [PROJECTS] [--keys 1,3] [--speedup 2,1]
 
 For each number of keys, a fresh loopback emulator holds PROJECTS sheets (20 milestones
 each, ``bench_gsheets.project_tabs``), sheet i shared with account i mod K only. A
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_keys")
     parser.add_argument("projects", nargs="?", type=int, default=200)
     parser.add_argument("--keys", default="1,3", help="numbers of keys, e.g. 1,3")
-    parser.add_argument("--speedup", default="6,2",
+    parser.add_argument("--speedup", default="2,1",
                         help="the clock factor for each number of keys (one for all, or one "
                              "each): fewer keys have a longer quota floor, so a larger factor "
                              "keeps CPU time x factor small beside it")
