@@ -1127,6 +1127,9 @@ class SheetsEmulator:
         self.drive_disabled = False
         self._modified: dict[str, tuple[str, str]] = {}  # id -> (content mark, ISO moment)
         self._modified_now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        # set_modified_by_writes: the content mark is worked out again only after a write
+        self._marks_by_writes = False
+        self._written: set[str] = set()  # ids written since their mark was last worked out
         self.token_requests: list[LoggedRequest] = []
         self._faults: list[_Fault] = []
         self._hooks: list[_Hook] = []
@@ -1262,6 +1265,7 @@ class SheetsEmulator:
             for i, row in enumerate(rows):
                 for j, value in enumerate(row):
                     sheet.put(rng.r1 + i, rng.c1 + j, seed_cell(value))
+            self._written.add(spreadsheet_id)
 
     def insert_rows(self, spreadsheet_id: str, tab: str, at: int, n: int = 1) -> None:
         """Insert ``n`` empty rows so that they become rows ``at``..``at+n-1``."""
@@ -1413,6 +1417,19 @@ class SheetsEmulator:
         with self._lock:
             self.drive_disabled = disabled
 
+    def set_modified_by_writes(self, on: bool = True) -> None:
+        """Work a spreadsheet's content mark (what moves Drive's ``modifiedTime``) out again
+        only after an API write to it or ``set_values``, not on every ``files.get``.
+
+        For benchmarks with many sheets and many idle ``files.get``: the answers are the same
+        as without it as long as the sheets change only through the API and ``set_values``
+        (a test that edits ``spreadsheets[...]`` directly or uses another helper must not
+        turn it on).
+        """
+        with self._lock:
+            self._marks_by_writes = on
+            self._written = set(self.spreadsheets)
+
     def set_modified_clock(self, now: Callable[[], datetime]) -> None:
         """Where ``modifiedTime`` reads the time of a change (default: the wall clock, UTC)."""
         with self._lock:
@@ -1460,6 +1477,10 @@ class SheetsEmulator:
         return token.email
 
     def _file_resource(self, book: Spreadsheet) -> dict[str, Any]:
+        seen = self._modified.get(book.id)
+        if (self._marks_by_writes and seen is not None and book.id not in self._written):
+            return _drive_file(book, seen[1])
+        self._written.discard(book.id)
         mark = repr([(s.title, s.index, s.row_count, s.col_count, s.grid, s.frozen_rows,
                       s.frozen_cols, s.hidden) for s in book.sheets]) + book.title
         seen = self._modified.get(book.id)
@@ -1469,11 +1490,7 @@ class SheetsEmulator:
                 stamp = datetime.fromisoformat(seen[1]) + timedelta(milliseconds=1)
             seen = (mark, stamp.isoformat())
             self._modified[book.id] = seen
-        moment = datetime.fromisoformat(seen[1])
-        return {"kind": "drive#file", "id": book.id, "name": book.title,
-                "mimeType": "application/vnd.google-apps.spreadsheet",
-                "modifiedTime": moment.strftime("%Y-%m-%dT%H:%M:%S.") +
-                f"{moment.microsecond // 1000:03d}Z"}
+        return _drive_file(book, seen[1])
 
     # ------------------------------------------------------------------ dispatch
     def handle(self, method: str, raw_path: str, headers: Mapping[str, str],
@@ -1581,6 +1598,8 @@ class SheetsEmulator:
             raise ApiError.not_found()
         if not book.allows(user) or (write and user in book.readers):
             raise ApiError.forbidden()
+        if write:
+            self._written.add(book.id)
         return book
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any,
@@ -1682,6 +1701,15 @@ class SheetsEmulator:
             raise TokenError(400, "invalid_scope",
                              "Invalid OAuth scope or ID token audience provided.")
         return account.email, scopes
+
+
+def _drive_file(book: Spreadsheet, modified: str) -> dict[str, Any]:
+    """Drive's file resource for a spreadsheet last modified at ``modified`` (ISO)."""
+    moment = datetime.fromisoformat(modified)
+    return {"kind": "drive#file", "id": book.id, "name": book.title,
+            "mimeType": "application/vnd.google-apps.spreadsheet",
+            "modifiedTime": moment.strftime("%Y-%m-%dT%H:%M:%S.") +
+            f"{moment.microsecond // 1000:03d}Z"}
 
 
 def _methods(methods: Iterable[str] | None) -> frozenset[str] | None:
@@ -2052,8 +2080,10 @@ def batch_update(book: Spreadsheet, body: Mapping[str, Any],
                  query: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
     """``spreadsheets:batchUpdate``: every request applies, or none (atomic); the answer
     carries the spreadsheet after it when asked (``updated_spreadsheet``)."""
-    snapshot = copy.deepcopy((book.sheets, book.formatting, book.title, book.locale,
-                              book.time_zone))
+    # the formatting log only ever grows by entries copied in and never changed, so a copy
+    # of the list restores it; the sheets change in place and are copied whole
+    snapshot = (copy.deepcopy(book.sheets), list(book.formatting), book.title, book.locale,
+                book.time_zone)
     replies = []
     try:
         for i, request in enumerate(body.get("requests") or []):
