@@ -10,10 +10,12 @@ apart (the host's bucket set to the same 60 + 60), both on an accelerated clock:
 time runs ``SPEEDUP`` times faster than real time, and the backend's backoff and retry
 budget run on that same clock. The day is Friday 2026-11-27 (the projects' report day,
 London time): 96 runs from 00:00 to 23:45 UTC, each ``reconcile_all`` over every project
-as ``run`` does, with ``skip_unchanged`` on. A warm-up run on Thursday 23:45 is not counted (the state dir
-learns each project's settings). EDITED_PERCENT of the sheets (default 5) get one staff
-edit at a random moment of the day. Printed: Sheets requests per project per day, Drive
-requests, emails, 429 answers, and the simulated wall time of the busiest run.
+as ``run`` does, with ``skip_unchanged`` on. A warm-up run on Thursday 23:45 is not counted
+(the state dir learns each project's settings). EDITED_PERCENT of the sheets (default 5)
+get one staff edit at a random moment of the day. Printed: Sheets requests per project per
+day (reads and writes), Drive requests, emails, 429 answers, and the four longest runs:
+simulated wall time, requests and their quota floor (reads and writes each at 60 a
+minute, side by side).
 
 The emulator works a sheet's Drive ``modifiedTime`` out again only after a write to it
 (``set_modified_by_writes``): the answers are the same, and the 96 idle ``files.get`` a
@@ -99,20 +101,22 @@ def main(argv: list[str] | None = None) -> None:
         warm_sheets, warm_drive = emulator.count(), len(emulator.drive_requests)
         warm_429 = emulator.quota_rejections
         emails_before = len(list((root / "outbox").glob("*.eml")))
-        busiest, busiest_at, busiest_real, busiest_req, failures, reads = 0.0, "", 0.0, 0, 0, 0
+        warm_gets = emulator.count("GET")
+        failures, reads = 0, 0
+        runs = []  # (simulated seconds, at, Sheets reads, Sheets writes, real seconds)
         for k in range(96):
             now = DAY + timedelta(minutes=15 * k)
             for sheet_id in edits[k]:
                 emulator.set_values(sheet_id, "Milestones", "H2", [[f"edited at {now:%H:%M}"]])
-            before, real_start = emulator.count(), time.perf_counter()
+            before, gets, real_start = emulator.count(), emulator.count("GET"), time.perf_counter()
             results, took = one_run(now)
             real_took = time.perf_counter() - real_start
             failures += sum(1 for r in results if r.failed)
             reads += sum(1 for r in results if not r.idle)
-            if took > busiest:
-                busiest, busiest_at = took, f"{now:%H:%M}"
-                busiest_real, busiest_req = real_took, emulator.count() - before
+            got = emulator.count("GET") - gets
+            runs.append((took, f"{now:%H:%M}", got, emulator.count() - before - got, real_took))
         sheets = emulator.count() - warm_sheets
+        day_gets = emulator.count("GET") - warm_gets
         drive = len(emulator.drive_requests) - warm_drive
         emails = len(list((root / "outbox").glob("*.eml"))) - emails_before
         print(f"{n} projects, {round(n * edited_percent / 100)} edited during the day, "
@@ -123,11 +127,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  Drive requests: {drive} = {drive / n:.2f} per project per day")
         print(f"  project runs that read: {reads} of {96 * n}; failed: {failures}")
         print(f"  429 answers: {emulator.quota_rejections - warm_429}")
-        print(f"  busiest run: {busiest_at} UTC, {busiest / 60:.1f} simulated minutes "
-              f"({busiest_req} Sheets requests, quota floor {busiest_req / QUOTA:.1f} min; "
-              f"{busiest_real:.1f} s real, of which CPU time counts x{SPEEDUP:.0f})")
-        floor = sheets / QUOTA
-        print(f"  quota floor for the day's Sheets requests: {floor:.0f} minutes of 1440; one "
+        print(f"  Sheets reads {day_gets}, writes {sheets - day_gets}")
+        # the quota floor of a run: its reads and its writes each at 60 a minute, side by side
+        for took, at, got, wrote, real_took in sorted(runs, reverse=True)[:4]:
+            print(f"  run {at} UTC: {took / 60:.1f} simulated minutes, {got} reads + {wrote} "
+                  f"writes (quota floor {max(got, wrote) / QUOTA:.1f} min); {real_took:.1f} s "
+                  f"real, of which CPU time counts x{SPEEDUP:.0f}")
+        floor = max(day_gets, sheets - day_gets) / QUOTA
+        print(f"  quota floor for the day's Sheets requests: {floor:.1f} minutes of 1440; one "
               f"key at this rate serves about {n * 1440 / max(floor, 1e-9):.0f} projects")
 
 

@@ -7,6 +7,7 @@ the loopback emulator, whose Drive ``files.get`` answers ``modifiedTime`` as Goo
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -170,7 +171,7 @@ def test_modified_time_worked_out_after_writes_answers_the_same(
                  lambda: None):
         step()
         seen.append(stamp())
-    moved = [b > a for a, b in zip(seen, seen[1:], strict=False)]
+    moved = [b > a for a, b in itertools.pairwise(seen)]
     assert moved == [False, True, False, True, False]
 
 
