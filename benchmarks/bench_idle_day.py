@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         warm_429 = emulator.quota_rejections
         emails_before = len(list((root / "outbox").glob("*.eml")))
         warm_gets = emulator.count("GET")
-        failures, reads = 0, 0
+        failures, reads, failed = 0, 0, []
         runs = []  # (simulated seconds, at, Sheets reads, Sheets writes, real seconds)
         for k in range(96):
             now = DAY + timedelta(minutes=15 * k)
@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> None:
             results, took = one_run(now)
             real_took = time.perf_counter() - real_start
             failures += sum(1 for r in results if r.failed)
+            failed.extend(f"{now:%H:%M} {r.source}: " + (r.error or "; ".join(
+                f"{a.job} {a.result} {a.detail} {a.log_pending}".strip() for a in r.actions))
+                for r in results if r.failed)
             reads += sum(1 for r in results if not r.idle)
             got = emulator.count("GET") - gets
             runs.append((took, f"{now:%H:%M}", got, emulator.count() - before - got, real_took))
@@ -126,6 +129,8 @@ def main(argv: list[str] | None = None) -> None:
               f"({emails} emails: {(sheets - emails) / n:.2f} per project besides 1 per email)")
         print(f"  Drive requests: {drive} = {drive / n:.2f} per project per day")
         print(f"  project runs that read: {reads} of {96 * n}; failed: {failures}")
+        for line in failed[:5]:
+            print(f"    failed at {line}")
         print(f"  429 answers: {emulator.quota_rejections - warm_429}")
         print(f"  Sheets reads {day_gets}, writes {sheets - day_gets}")
         # the quota floor of a run: its reads and its writes each at 60 a minute, side by side
