@@ -89,5 +89,8 @@ def test_google_report_reply_inbox_check_report_ack(
     assert len(acks) == 1 and acks[0]["To"] == CLIENT
 
     run("report", source, "--as-of", "2026-12-04")
-    nxt = [m for m in emails(outbox) if m["X-Sheetsync-Job"] == "report"][-1]
+    # the report just sent: the one that is not the first (outbox names sort by the second
+    # they were written in, then by a hash, so "the last name" is not "the last sent")
+    [nxt] = [m for m in emails(outbox) if m["X-Sheetsync-Job"] == "report"
+             and m["Message-ID"] != report["Message-ID"]]
     assert "Ann Lee" in text_of(nxt)
