@@ -196,3 +196,19 @@ def test_doctor_says_once_when_drive_cannot_be_used(idle_env: SheetsEmulator) ->
     said = [line for line in out.output.splitlines() if "Drive API" in line]
     assert len(said) == 1 and said[0].startswith("OK"), out.output
     assert "not enabled" in said[0] and "skip_unchanged = false" in said[0]
+
+
+def test_an_idle_run_counts_the_problems_its_last_read_found(idle_env: SheetsEmulator) -> None:
+    def summary(now: str) -> dict[str, Any]:
+        out = CliRunner().invoke(main, ["run", GSHEET, "--now", now, "--log-json"],
+                                 catch_exceptions=False)
+        assert out.exit_code == 0, out.output
+        event: dict[str, Any] = json.loads(out.stdout)
+        return event
+
+    read = summary("2026-11-25T07:00+00:00")
+    assert read["checks"] == 1 and read["problems"] > 0
+    before = sheets_requests(idle_env)
+    idle = summary("2026-11-25T07:15+00:00")
+    assert sheets_requests(idle_env) == before  # not read: the count comes from the facts
+    assert idle == {**read, "now": "2026-11-25T07:15:00+00:00", "checks": 0, "sent": 0}

@@ -3,9 +3,10 @@
 Per source, one small JSON file in ``<state dir>/facts/``: the Project tab's settings as last
 read (all that the jobs' ``due`` rules need: time zone, report day and time, reminder cadence,
 language, whether reports are paused, who the client is) and the workbook's change stamp then
-(a Google Sheet's Drive ``modifiedTime``; ``backends.Backend.modified_time``). ``run`` reads a
-project again when its stamp has moved, when a job is due and not done, or when nothing is
-remembered; a damaged or older file counts as nothing remembered.
+(a Google Sheet's Drive ``modifiedTime``; ``backends.Backend.modified_time``), and how many
+problems that read found. ``run`` reads a project again when its stamp has moved, when a job
+is due and not done, or when nothing is remembered; a damaged or older file counts as
+nothing remembered.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Remembered:
     settings: Settings
     stamp: str  # the change stamp just after sheetsync's own last read or write
     read_at: str  # ISO moment of that read, for people looking at the file
+    problems: int = 0  # the problems that read found: an idle run reports them again
 
 
 def settings_to_json(settings: Settings) -> dict[str, Any]:
@@ -84,19 +86,22 @@ class Facts:
             if data.get("version") != VERSION or not data.get("stamp"):
                 return None
             return Remembered(settings_from_json(data["settings"]), str(data["stamp"]),
-                              str(data.get("read_at", "")))
+                              str(data.get("read_at", "")), int(data.get("problems", 0)))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def put(self, source: str, settings: Settings, stamp: str | None, now: datetime) -> None:
-        """Remember a read; without a stamp, forget (the next run reads)."""
+    def put(self, source: str, settings: Settings, stamp: str | None, now: datetime,
+            problems: int = 0) -> None:
+        """Remember a read (its settings, stamp and number of problems); without a stamp,
+        forget (the next run reads)."""
         path = self.path(source)
         if not stamp:
             path.unlink(missing_ok=True)
             return
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         data = {"version": VERSION, "source": source, "stamp": stamp,
-                "read_at": now.isoformat(), "settings": settings_to_json(settings)}
+                "read_at": now.isoformat(), "problems": problems,
+                "settings": settings_to_json(settings)}
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".facts-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -14,8 +14,9 @@ by a Log row and an action marked ``unknown`` (which alerts the admin), and neve
 Idle runs (``Context.facts`` set, the ``skip_unchanged`` option): when every job that the
 remembered settings make due is settled in the ledger, the backend's change stamp is asked
 (a Google Sheet's Drive ``modifiedTime``: no Sheets request) and, if it has not moved since
-sheetsync's own last read or write, the project is not read at all. After a read the stamp is
-taken again, after sheetsync's own writes, so they do not count as edits.
+sheetsync's own last read or write, the project is not read at all (the run counts the
+problems that read found). After a read the stamp is taken again, after sheetsync's own
+writes, so they do not count as edits.
 
 One write per project (``batching``): the jobs' writes go through ``Batched``, which holds
 the check's flags and Problems until the next write (the ``sending`` row of a due email,
@@ -174,7 +175,8 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
             counted = {job.name for job in jobs if job.counted}
             checks = sum(1 for a in actions if a.job in counted and a.result == "done")
             if run.facts is not None:  # after our own writes: they are no staff edit
-                run.facts.put(source, loaded.project.settings, backend.modified_time(), run.now)
+                run.facts.put(source, loaded.project.settings, backend.modified_time(), run.now,
+                              problems=len(loaded.project.problems))
                 if run.agency_reads is not None:
                     run.agency_reads.read(source, loaded.project.settings)
             return ProjectRun(source, name, tuple(actions),
@@ -220,7 +222,8 @@ def _idle(source: str, backend: Backend, run: Context,
     stamp = backend.modified_time()
     if stamp is None or stamp != remembered.stamp:
         return None
-    return ProjectRun(source, remembered.settings.name, (), api_requests=backend.api_requests,
+    return ProjectRun(source, remembered.settings.name, (), problems=remembered.problems,
+                      api_requests=backend.api_requests,
                       drive_requests=_drive_requests(backend), idle=True,
                       waited_s=_waited(backend))
 
