@@ -27,6 +27,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from sheetsync.backends import xlsx_book as book
 from sheetsync.backends import xlsx_package as pkg
 from sheetsync.backends import xlsx_patch as patch
 from sheetsync.backends import xlsx_zip
@@ -183,7 +184,7 @@ class XlsxFile:
         return True
 
     @staticmethod
-    def _stage(package: pkg.Package, edit: TabEdit, styles: patch.Styles | None,
+    def _stage(package: pkg.Package, edit: TabEdit, styles: book.Styles | None,
                parts: dict[str, bytes], pieces: dict[str, list[bytes | memoryview]],
                new_parts: dict[str, xlsx_zip.Staged]) -> None:
         """One tab's edit as the content of its part, patched now (the formats it needs
@@ -195,17 +196,17 @@ class XlsxFile:
             for name in (package.workbook, pkg.rels_path(package.workbook),
                          "[Content_Types].xml"):
                 parts.setdefault(name, archive.read(name))
-            part = patch.register_sheet(parts, package.workbook, edit.title,
+            part = book.register_sheet(parts, package.workbook, edit.title,
                                         lambda n: n in archive.NameToInfo or n in new_parts)
             new_parts[part] = xlsx_zip.stage(part, patch.new_sheet_pieces(edit.cells, resolve))
         else:
             pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
 
-    def _styles(self, package: pkg.Package) -> tuple[str, patch.Styles] | None:
+    def _styles(self, package: pkg.Package) -> tuple[str, book.Styles] | None:
         name = package._related("styles")
         if name is None or name not in package.zip.NameToInfo:
             return None
-        return name, patch.Styles(package.zip.read(name))
+        return name, book.Styles(package.zip.read(name))
 
     # ------------------------------------------------------------------ files beside it
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
+from sheetsync.backends import xlsx_book as book
 from sheetsync.backends import xlsx_patch as patch
 from sheetsync.backends.xlsx_package import split_ref
 from sheetsync.core import palette, placement
@@ -35,7 +36,7 @@ class TabEdit:
     def set(self, row: int, col: int, text: str, style: str = "") -> None:
         self.cells.setdefault(row, {})[col] = (text, style)
 
-    def resolve(self, styles: patch.Styles | None) -> patch.Resolver:
+    def resolve(self, styles: book.Styles | None) -> patch.Resolver:
         """A function giving the format index of a cell from its style name and the
         format it (or, for a new header, the cell left of it) has now."""
 
@@ -45,7 +46,7 @@ class TabEdit:
             if name == PLAIN_STYLE:  # the workbook's default look (a job tab's blank cell)
                 return 0
             if name == JOB_STYLE:  # a new header looks like the one left of it, but grey
-                return styles.index(own or left or 0, patch.JOB_FILL, patch.JOB_FONT)
+                return styles.index(own or left or 0, book.JOB_FILL, book.JOB_FONT)
             if name.startswith("fill:"):
                 return styles.index(own or 0, "FF" + name[5:].upper(), None)
             raise ValueError(f"unknown cell style {name!r}")
