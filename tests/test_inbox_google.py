@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from tests.fixtures_env import GOOGLE, scrub
 from tests.fixtures_imap import ImapServer, client_reply
 from tests.sheets_emulator import SheetsEmulator
 from tests.test_backends_agree import seed_rows
+from tests.test_inbox_flow import emails, text_of
 
 SID = "1AcmeRepliesOnGoogle_0123456789"
 CLIENT = "maria.chen@acme.example"
@@ -28,21 +27,6 @@ def run(*args: str) -> dict[str, Any]:
     out = CliRunner().invoke(main, list(args), catch_exceptions=False)
     assert out.exit_code == 0, out.output
     return dict(json.loads(out.output)) if "--json" in args else {}
-
-
-def emails(folder: Path) -> list[EmailMessage]:
-    out = []
-    for path in sorted(folder.glob("*.eml")):
-        msg = message_from_bytes(path.read_bytes(), policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        out.append(msg)
-    return out
-
-
-def text_of(msg: EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
 
 
 @pytest.mark.parametrize(("language", "label"), [("en", "Confirm"), ("zh", "确认")])
