@@ -712,6 +712,9 @@ SPREADSHEET_THEME: dict[str, Any] = {
 }
 
 
+CELL_LIMIT = 10_000_000  # Google's limit of cells in a spreadsheet
+
+
 class Sheet:
     """One tab: a grid of ``rowCount`` x ``columnCount`` with sparse typed cells."""
 
@@ -830,6 +833,11 @@ class Spreadsheet:
         self.formatting: list[dict[str, Any]] = []  # every non-data batchUpdate request
         self._rng = rng
         self.protected: set[int] = set()  # sheetIds whose cells no API write may change
+        self.cell_limit = CELL_LIMIT  # Google's most cells (every tab's whole grid) a book has
+
+    def cells(self) -> int:
+        """The cells that count toward the limit: every tab's whole grid, blank or not."""
+        return sum(sheet.row_count * sheet.col_count for sheet in self.sheets)
 
     def allows(self, email: str) -> bool:
         return email not in self.revoked and (self.shared is None or email in self.shared)
@@ -1404,6 +1412,13 @@ class SheetsEmulator:
             self.requests.clear()
             self.token_requests.clear()
             self.drive_requests.clear()
+
+    def set_cell_limit(self, spreadsheet_id: str, cells: int) -> None:
+        """Google's limit of cells in a spreadsheet (10 million), lowered for one sheet so a
+        test reaches it: a ``batchUpdate`` request that grows the grids past it is refused
+        whole with Google's 400."""
+        with self._lock:
+            self.spreadsheets[spreadsheet_id].cell_limit = cells
 
     def set_latency(self, seconds: float, clock: RealClock | None = None) -> None:
         """Delay every Sheets and Drive answer by ``seconds`` of the emulator's clock."""
@@ -2096,7 +2111,12 @@ def batch_update(book: Spreadsheet, body: Mapping[str, Any],
                 raise ApiError.invalid(f"Invalid JSON payload received. Unknown name "
                                        f"\"{kind}\" at 'requests[{i}]': Cannot find field.")
             try:
+                before = book.cells()
                 replies.append(handler(book, spec or {}))
+                if book.cells() > max(before, book.cell_limit):
+                    raise ApiError.invalid(
+                        "This action would increase the number of cells in the workbook "
+                        f"above the limit of {book.cell_limit} cells.")
             except ApiError as err:
                 err.message = f"Invalid requests[{i}].{kind}: {err.message}"
                 raise

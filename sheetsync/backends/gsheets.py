@@ -28,6 +28,7 @@ three requests.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -243,6 +244,14 @@ class GoogleSheet:
 
     def find(self, title: str) -> _Tab | None:
         return self._find(title)
+
+    def tab_state(self) -> dict[str, _Tab]:
+        """A copy of what is known of the tabs, for ``restore_tabs`` when Google refuses a
+        write whole (a write's requests are built as if they were already done)."""
+        return {title: dataclasses.replace(tab) for title, tab in self.tabs.items()}
+
+    def restore_tabs(self, state: dict[str, _Tab]) -> None:
+        self._tabs = state
 
     def forget_tabs(self) -> None:
         """Ask Google for the tab list again (a tab was added or renamed meanwhile)."""

@@ -26,6 +26,7 @@ from sheetsync.errors import (
     QuotaExceeded,
     SheetsyncError,
     SourceError,
+    WriteRefused,
 )
 
 T = TypeVar("T")
@@ -49,6 +50,11 @@ def not_shared(response: requests.Response) -> bool:
     if response.status_code == 403:
         return "does not have permission" in message
     return "not found" in message and "method not found" not in message
+
+
+class CellLimit(WriteRefused):
+    """Google refused a write (whole: nothing of it applied) because the spreadsheet would
+    pass its limit of cells; what is written into existing cells may still fit."""
 
 
 _CLOCK_WORDS = ("reasonable timeframe", "iat", "exp values", "token must be a short-lived")
@@ -118,6 +124,11 @@ class Explainer:
                               or "no grid with id" in message.lower()):
             return TabMoved(f"A tab of {self.source} was renamed or deleted while sheetsync "
                             f"wrote to it ({_short(message)}): run again.")
+        if status == 400 and "above the limit of" in message.lower():
+            return CellLimit(f"Google refused {what} in {self.source}: the spreadsheet would "
+                             "pass Google's limit of 10,000,000 cells (every tab's empty rows "
+                             "and columns count too); delete unused tabs, or the empty rows "
+                             "and columns at the end of large tabs, and run again.")
         if status == 400 and "already exists" in message.lower():
             return TabMoved(f"Another run created a tab of {self.source} at the same time "
                             f"({_short(message)}): run again.")

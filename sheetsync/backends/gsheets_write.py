@@ -21,7 +21,11 @@ Requests of one apply (see docs/google-sheets.md), in this order:
 
 Cells are addressed by sheetId, so a tab renamed meanwhile is still the one written. A
 tab deleted or created by another run meanwhile (``TabMoved``) is answered by reading the
-tab list again and sending the write once more (it was applied not at all).
+tab list again and sending the write once more (it was applied not at all). A write
+Google refuses because the spreadsheet would pass its limit of cells (``CellLimit``) is sent
+once more without the History, Board and Timeline tabs, the Problems tab saying why
+(``placement.without_tabs``): the flags land in cells that are there, and the tabs wait for
+room (their changes stay unrecorded until then, so none is lost).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 
 from sheetsync.backends import gsheets_tabs
-from sheetsync.backends.gsheets_errors import TabMoved
+from sheetsync.backends.gsheets_errors import CellLimit, TabMoved
 from sheetsync.backends.gsheets_values import (
     NEW_TAB_COLS,
     NEW_TAB_ROWS,
@@ -47,7 +51,7 @@ from sheetsync.backends.gsheets_values import (
     text_rows,
 )
 from sheetsync.core import placement, schema
-from sheetsync.errors import SourceError
+from sheetsync.errors import SourceError, WriteRefused
 from sheetsync.model import CellWrite, RawTab, TabWrite, WritePlan
 
 if TYPE_CHECKING:
@@ -76,18 +80,26 @@ def apply_plan(sheet: GoogleSheet, plan: WritePlan) -> RawTab | None:
         if placed.refusal:
             plan = placement.with_note(plan, placed.refusal)
         cells = placed.cells
-    for attempt in (1, 2):
+    moved = False
+    while True:
         try:
             return _write(sheet, plan, cells)
         except TabMoved:
-            if attempt == 2:
+            if moved:
                 raise
+            moved = True
             sheet.forget_tabs()  # a tab deleted or added meanwhile: look again, send again
-    raise AssertionError("unreachable")
+        except CellLimit:
+            if not plan.tabs:
+                raise
+            # no room for History, Board and Timeline: the flags and Problems still fit in
+            # cells that are there, with a line saying why the tabs wait (nothing applied yet)
+            plan = placement.without_tabs(plan)
 
 
 def _write(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]) -> RawTab | None:
     """Every write of the plan in one ``spreadsheets:batchUpdate`` (or a few, by size)."""
+    before = sheet.tab_state()  # what the requests below assume is done, undone if refused
     out = _Structure()
     _structure(sheet, plan, cells, out)
     if cells:
@@ -112,10 +124,13 @@ def _write(sheet: GoogleSheet, plan: WritePlan, cells: tuple[CellWrite, ...]) ->
             answer = sheet.call(lambda body=body, params=params: sheet.http.request(  # type: ignore[misc]
                 "post", SPREADSHEET_BATCH_UPDATE_URL % sheet.id, json=body,
                 params=params).json(), _doing(sheet, plan))
-        except TabMoved as moved:
+        except (SourceError, WriteRefused) as refused:  # Google said no: nothing applied
             if number == 1:
+                sheet.restore_tabs(before)  # no tab added, no grid grown
                 raise  # nothing applied yet: the whole write may be sent again
-            raise SourceError(str(moved)) from None  # earlier parts are in: never twice
+            if isinstance(refused, (TabMoved, CellLimit)):
+                raise SourceError(str(refused)) from None  # earlier parts are in: never twice
+            raise
         for reply in answer.get("replies") or []:
             props = (reply.get("addSheet") or {}).get("properties")
             if props and props.get("title") in sheet.tabs:

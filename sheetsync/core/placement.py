@@ -87,3 +87,18 @@ def with_note(plan: WritePlan, column: str) -> WritePlan:
     where = a1(plan.header_row, plan.flag_col) if plan.header_row and plan.flag_col else ""
     note = (plan.flags_tab, where, column, problem, fix)
     return replace(plan, flag_cells=(), problems_rows=(*rows, note))
+
+
+def without_tabs(plan: WritePlan) -> WritePlan:
+    """The plan without its job tabs (History, Board, Timeline), its Problems tab saying
+    why: the spreadsheet has no room left for them (Google's limit of cells). The flags, the
+    Problems tab and the Log still go in; the next check writes the tabs once there is room
+    (History's changes are still unrecorded then, so none is lost)."""
+    words = catalog.get(plan.language)
+    problem, fix = words.problem("cell_limit", tabs=words.join(t.title for t in plan.tabs))
+    rows = plan.problems_rows
+    if rows is None:
+        rows = plan.problems_now or (schema.headers(schema.PROBLEMS, plan.language),)
+    note = (plan.tabs[0].title if plan.tabs else "", "", "", problem, fix)
+    return replace(plan, tabs=(), problems_rows=(*rows, note))
+
