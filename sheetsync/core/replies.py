@@ -20,6 +20,7 @@ from sheetsync.core.cells import Bad
 from sheetsync.core.schema import norm
 
 SEPARATOR = " · "  # between the item and the project in an action subject
+PROJECT_SHOWN = 80  # characters of a project name an action subject carries (``shown``)
 WORDS_KEPT = 500  # characters of the client's words kept in a Responses row
 # Re:, Fwd: and their translations, as mail programs put them in front of a subject.
 _PREFIX = re.compile(
@@ -118,6 +119,11 @@ def parse(reply: Reply, prompts: Iterable[str] = ()) -> Parsed:
         words=own_words(reply.text, prompts),
         subject_clean=not _CONTROL.search(reply.subject or ""),
     )
+
+
+def shown(name: str) -> str:
+    """A project's name as an action subject carries it: one line, cut to PROJECT_SHOWN."""
+    return " ".join(name.split())[:PROJECT_SHOWN]
 
 
 def names_project(project_text: str, name: str) -> bool:

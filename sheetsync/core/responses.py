@@ -91,12 +91,14 @@ def client_addresses(project: Project) -> frozenset[str]:
 
 
 def find_project(parsed: Parsed, projects: Sequence[Project]) -> Project | None:
-    """The project a reply's subject names: exactly, else the longest name it starts with
-    (a subject with junk after the name still reaches its project, to be refused there)."""
+    """The project a reply's subject names: exactly (or as the subject cut a long name,
+    ``replies.shown``), else the longest name it starts with (a subject with junk after the
+    name still reaches its project, to be refused there)."""
     text = norm(parsed.project_text)
     if not text:
         return None
-    exact = [p for p in projects if norm(p.settings.name) == text]
+    exact = [p for p in projects if text in (norm(p.settings.name),
+                                             norm(replies.shown(p.settings.name)))]
     if exact:
         return exact[0]
     starts = [p for p in projects if norm(p.settings.name) and text.startswith(

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from email.utils import parseaddr
 from urllib.parse import quote
 
 from sheetsync.core import replies, responses, tokens
 from sheetsync.lang import catalog
 
 MAX_LINK = 1800
-PROJECT_SHOWN = 80  # characters of a project name a subject carries
 # What each kind of waiting item offers (CONTRACT section 6).
 OFFERED = {
     "confirm": ("confirm", "changes"),
@@ -47,9 +47,7 @@ def _rfc6068(text: str) -> str:
 
 
 def subject(action: str, item: str, project: str, language: str, token: tokens.Token) -> str:
-    name = " ".join(project.split())
-    if len(name) > PROJECT_SHOWN:
-        name = name[:PROJECT_SHOWN]
+    name = replies.shown(project)
     label = catalog.get(language)(f"btn_{action}")
     return f"{label} {item}{replies.SEPARATOR}{name} {token.tag}"
 
@@ -62,7 +60,9 @@ def body(action: str, language: str) -> str:
 
 
 def mailto(address: str, subject_text: str, body_text: str) -> str:
-    local, _, domain = address.partition("@")
+    """The link; ``address`` may be written ``Name <name@domain>`` (a From line), the
+    link holds the bare address as RFC 6068 wants."""
+    local, _, domain = (parseaddr(address)[1] or address).partition("@")
     link = (f"mailto:{quote(local, safe='')}@{domain}?subject={_rfc6068(subject_text)}"
             f"&body={_rfc6068(body_text)}")
     return link

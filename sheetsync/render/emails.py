@@ -101,7 +101,7 @@ def _reply_parts(settings: Settings, words: Catalog, signer: actions.Signer | No
     """The reply buttons of a waiting item (none without a signer) and the one line that
     says what they do (CONTRACT section 6)."""
     def buttons(w: Any) -> tuple[actions.Button, ...]:
-        ref = w.milestone or w.change
+        ref = w.change or w.milestone  # a change request's buttons stand for the request
         return actions.buttons(REPLY_KINDS.get(w.ask, ""), ref.id if ref else "",
                                settings.name, settings.language, signer)
 

@@ -1,0 +1,120 @@
+"""Acceptance cases of CONTRACT section 6 (clients answer from the email) that the flow
+tests of ``test_inbox_flow`` do not already hold: each drives the installed command as a
+process, a real .xlsx file and the pymap IMAP server, and reads the outbox back.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.fixtures_env import child_environ
+from tests.fixtures_imap import ImapServer, client_reply, parse_mailto
+from tests.test_inbox_flow import CLIENT, EXAMPLE, INBOX, SECRET, emails, link, sheetsync, text_of
+
+NOW = "2026-11-28T10:00+00:00"
+
+
+@pytest.fixture
+def setup(tmp_path: Path, imap_server: ImapServer) -> tuple[Path, dict[str, str]]:
+    """The example project as an .xlsx file, the outbox, a state dir and the mailbox."""
+    book = tmp_path / "acme.xlsx"
+    shutil.copy(EXAMPLE, book)
+    env = child_environ(SHEETSYNC_STATE_DIR=str(tmp_path / "state"),
+                        SHEETSYNC_OUTBOX=str(tmp_path / "outbox"),
+                        SHEETSYNC_FROM="projects@studio.example",
+                        SHEETSYNC_INBOX_ADDRESS=INBOX, SHEETSYNC_SECRET=SECRET,
+                        **imap_server.env())
+    return book, env
+
+
+def set_field(book: Path, field: str, value: str) -> None:
+    wb = openpyxl.load_workbook(book)
+    for row in wb["Project"].iter_rows():
+        if row[0].value == field:
+            row[1].value = value
+    wb.save(book)
+
+
+def report_text(env: dict[str, str], book: Path, as_of: str = "2026-11-27") -> str:
+    code, _, err = sheetsync(env, "report", str(book), "--as-of", as_of)
+    assert code == 0, err
+    reports = [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
+               if m["X-Sheetsync-Job"] == "report"]
+    return text_of(reports[-1])
+
+
+def inbox(env: dict[str, str], book: Path, now: str = NOW) -> list[dict[str, str]]:
+    code, out, err = sheetsync(env, "inbox", str(book), "--now", now, "--json")
+    assert code == 0, err
+    [project] = json.loads(out)["projects"]
+    return list(project["responses"])
+
+
+def milestone(env: dict[str, str], book: Path, item: str, as_of: str) -> dict[str, object]:
+    code, out, err = sheetsync(env, "check", str(book), "--as-of", as_of, "--json",
+                               "--dry-run")
+    assert code == 0, err
+    found: dict[str, object] = next(m for m in json.loads(out)["projects"][0]["milestones"]
+                                    if m["id"] == item)
+    return found
+
+
+def test_the_reports_approve_and_decline_name_the_change_request(setup, imap_server):
+    """The example's CR-2 affects M13: the report's buttons must stand for CR-2 itself, so
+    that pressing Approve settles the change request (not "item M13 is gone")."""
+    book, env = setup
+    text = report_text(env, book)
+    approve = link(text, "Approve", "CR-2")
+    assert "CR-2" in parse_mailto(link(text, "Decline", "CR-2"))[1]
+    imap_server.append(client_reply(approve, CLIENT, "Fine by us."))
+    [row] = inbox(env, book)
+    assert (row["item"], row["action"], row["result"]) == ("CR-2", "approve", "applied")
+    nxt = report_text(env, book, "2026-12-04")
+    assert "CR-2" not in nxt.split("Waiting on you")[1].split("Timeline")[0]
+
+
+@pytest.mark.parametrize("how", ["env", "file"])
+def test_a_mailbox_with_a_display_name_gives_a_plain_mailto_address(setup, imap_server,
+                                                                    tmp_path, how):
+    """``from = "Studio Projects <projects@...>"`` is a usual From; the button's mailto
+    must still be the bare address (RFC 6068), and the reply to it is applied."""
+    book, env = setup
+    del env["SHEETSYNC_INBOX_ADDRESS"]
+    if how == "env":
+        env["SHEETSYNC_FROM"] = "Studio Projects <projects@studio.example>"
+        args: tuple[str, ...] = ()
+    else:
+        conf = tmp_path / "sheetsync.toml"
+        conf.write_text('[inbox]\naddress = "Studio Replies <replies@studio.example>"\n',
+                        encoding="utf-8")
+        args = ("--config", str(conf))
+    code, _, err = sheetsync(env, *args, "report", str(book), "--as-of", "2026-11-27")
+    assert code == 0, err
+    text = text_of(emails(Path(env["SHEETSYNC_OUTBOX"]))[0])
+    url = link(text, "Confirm", "M4")
+    address = parse_mailto(url)[0]
+    assert address == ("projects@studio.example" if how == "env" else "replies@studio.example")
+    assert url.startswith(f"mailto:{address}?subject=")
+    imap_server.append(client_reply(url, CLIENT, "ok"))
+    code, out, err = sheetsync(env, *args, "inbox", str(book), "--now", NOW, "--json")
+    assert code == 0, err
+    assert [r["result"] for r in json.loads(out)["projects"][0]["responses"]] == ["applied"]
+
+
+def test_a_long_project_name_cut_in_the_subject_still_reaches_its_project(setup, imap_server):
+    book, env = setup
+    name = ("Acme Corporation - global website rollout, phase two: e-commerce, CMS and "
+            "analytics migration")
+    set_field(book, "Project", name)
+    text = report_text(env, book)
+    url = link(text, "Confirm", "M4")
+    assert name not in parse_mailto(url)[1]  # cut to keep the subject short
+    imap_server.append(client_reply(url, CLIENT, "ok"))
+    [row] = inbox(env, book)
+    assert (row["item"], row["result"]) == ("M4", "applied")
+
