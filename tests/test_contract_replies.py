@@ -106,6 +106,26 @@ def test_a_mailbox_with_a_display_name_gives_a_plain_mailto_address(setup, imap_
     assert [r["result"] for r in json.loads(out)["projects"][0]["responses"]] == ["applied"]
 
 
+def test_a_promised_date_is_the_items_projected_due(setup, imap_server):
+    """``date`` makes the promised date the item's projected due: check --json says so, and
+    what waits on the item moves with it."""
+    book, env = setup
+    text = report_text(env, book)
+    before = milestone(env, book, "M10", "2026-11-28")
+    imap_server.append(client_reply(link(text, "New date", "M5"), CLIENT,
+                                    "We will send it by 15 Dec 2026."))
+    [row] = inbox(env, book)
+    assert (row["result"], row["value"]) == ("applied", "2026-12-15")
+    m5 = milestone(env, book, "M5", "2026-11-28")
+    assert m5["flags"] == [] and m5["projected_due"] == "2026-12-15"
+    m10 = milestone(env, book, "M10", "2026-11-28")  # due 9 Dec, waits on M5 (due 20 Nov)
+    assert before["projected_due"] == "2026-12-17"
+    assert m10["projected_due"] == "2027-01-03"  # M5 moves 25 days: so does M10
+    # once the promise has passed, the item is late again, from its Due
+    late = milestone(env, book, "M5", "2026-12-16")
+    assert late["flags"] == ["CLIENT_OVERDUE"] and late["projected_due"] == "2026-12-16"
+
+
 def test_a_long_project_name_cut_in_the_subject_still_reaches_its_project(setup, imap_server):
     book, env = setup
     name = ("Acme Corporation - global website rollout, phase two: e-commerce, CMS and "

@@ -4,7 +4,8 @@ Pure forward projection through the ``Depends on`` graph, from the lateness on t
 date D:
 
 - an open milestone that is past its Due is assumed done no earlier than D, so it slips by
-  ``D - Due`` days (its *own* slip);
+  ``D - Due`` days (its *own* slip); a client item whose client promised a later date by
+  reply is assumed done on that date while it is to come (``rules.expected_due``);
 - a milestone keeps its planned gap after each milestone it depends on, so it slips at
   least as far as the furthest-slipping of them: ``slip(m) = max(own slip, slip(deps))``;
 - Done and Cancelled milestones do not slip, and pass no slip on;
@@ -27,7 +28,7 @@ from datetime import date
 
 from sheetsync.core import graph
 from sheetsync.core.days import shift
-from sheetsync.core.rules import first_rows
+from sheetsync.core.rules import expected_due, first_rows
 from sheetsync.model import Milestone, Project
 
 
@@ -40,10 +41,12 @@ class Projection:
 
 
 def own_slip(m: Milestone, as_of: date) -> int:
-    """Days an open milestone is past its Due on ``as_of``; 0 when closed, undated or on time."""
+    """Days an open milestone is past its Due on ``as_of``, or past it by the date the
+    client promised by reply while that date is to come (the promise is the item's
+    projected due, CONTRACT section 6); 0 when closed, undated or on time."""
     if m.closed or m.due is None:
         return 0
-    return max(0, (as_of - m.due).days)
+    return max(0, (max(as_of, expected_due(m) or m.due) - m.due).days)
 
 
 def propagate(milestones: Mapping[str, Milestone], seeds: Mapping[str, int]) -> dict[str, int]:
