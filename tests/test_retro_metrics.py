@@ -154,3 +154,18 @@ def test_json_shape() -> None:
     whole = retro.to_json(retro.retro(project((ms()[0],)), history.read(None), AS_OF))
     assert whole["metrics"]["confirmation_days_median"] == 3
     assert isinstance(whole["metrics"]["confirmation_days_median"], int)
+
+
+def test_the_on_time_rate_rounds_half_up_on_the_exact_fraction() -> None:
+    """"2 decimals" as a person rounds: 1/8 = 0.125 is 0.13 and 29/200 = 0.145 is 0.15 (a
+    float's round() gives 0.12 and 0.14: binary halves go to even, 0.145 is stored low)."""
+    def rate(on_time: int, late: int) -> float | None:
+        rows = tuple(Milestone(f"T{i}", i + 2, "t", status=Status.DONE, due=d(11, 10),
+                               done_on=d(11, 9)) for i in range(on_time))
+        rows += tuple(Milestone(f"L{i}", i + 900, "t", status=Status.DONE, due=d(11, 10),
+                                done_on=d(11, 11)) for i in range(late))
+        return retro.retro(project(rows), history.read(None), AS_OF).metrics.on_time_rate
+
+    assert [rate(1, 7), rate(5, 3), rate(3, 5), rate(29, 171), rate(2, 1), rate(1, 2)] == [
+        0.13, 0.63, 0.38, 0.15, 0.67, 0.33]
+    assert rate(1, 0) == 1.0 and rate(0, 3) == 0.0

@@ -164,6 +164,14 @@ def emails_sent(log: OwnedTab | None, job: str, start: date | None, end: date | 
                if (start is None or day >= start) and (end is None or day <= end))
 
 
+def rate(part: int, whole: int) -> float | None:
+    """part / whole to 2 decimals, a half rounded up as a person rounds (on the exact
+    fraction: 1/8 is 0.13, 29/200 is 0.15); None when ``whole`` is 0."""
+    if whole <= 0:
+        return None
+    return (200 * part + whole) // (2 * whole) / 100
+
+
 def _median(values: list[int]) -> float | None:
     if not values:
         return None
@@ -192,7 +200,7 @@ def retro(project: Project, recorded: history.Recorded, as_of: date, *,
     dues = [m.due for m in milestones if m.due is not None]
     metrics = Metrics(
         milestones=len(rows), done=len(done), on_time=on_time,
-        on_time_rate=round(on_time / len(done), 2) if done else None,
+        on_time_rate=rate(on_time, len(done)),
         slip_days=sum(r.slip_days or 0 for r in rows),
         slip_days_by_reason=tuple(sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
         client_items=len(client), client_items_late=len(late),
