@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
-from sheetsync.core import graph
+from sheetsync.core import graph, ids
 from sheetsync.model import Assessment, Flag, Milestone, Owner, Project, Status
 
 LATE = frozenset({Flag.OVERDUE, Flag.CLIENT_OVERDUE})  # the flags that mean "late"
@@ -24,10 +24,15 @@ T = TypeVar("T")
 def first_by_id(rows: Iterable[T], id_of: Callable[[T], str]) -> dict[str, T]:
     """The first row of each ID, in sheet order: the one rule for a duplicated ID. Only the
     first row counts (for dependencies, the report, reminders, impact); ``assess`` flags
-    every later row of the same ID INVALID and parsing reports it as ``duplicate_id``."""
+    every later row of the same ID INVALID and parsing reports it as ``duplicate_id``.
+    ``M1`` and ``m1`` are one ID (``ids.key``): the dict is keyed by the first's spelling."""
     first: dict[str, T] = {}
+    seen: set[str] = set()
     for row in rows:
-        first.setdefault(id_of(row), row)
+        key = ids.key(id_of(row))
+        if key not in seen:
+            seen.add(key)
+            first[id_of(row)] = row
     return first
 
 
@@ -110,12 +115,12 @@ def assess(project: Project, as_of: date) -> tuple[Assessment, ...]:
     out: list[Assessment] = []
     for m in project.milestones:
         flags, overdue, unconfirmed = own[id(m)]
-        if (m.status is Status.CANCELLED and "status" not in m.unreadable) or (
-                m.status is Status.DONE and m.client_confirmed is True):
-            flags = set()
         is_first = first.get(m.id) is m
         if not is_first:
             flags.add(Flag.INVALID)
+        if (m.status is Status.CANCELLED and "status" not in m.unreadable) or (
+                m.status is Status.DONE and m.client_confirmed is True):
+            flags = set()  # a duplicate's too: its ID is still listed in Problems
         upstream_late = tuple(late_above.get(m.id, ())) if is_first else ()
         if upstream_late and not m.closed and "status" not in m.unreadable:
             flags.add(Flag.AT_RISK)
