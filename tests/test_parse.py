@@ -518,8 +518,9 @@ def test_without_date_order_a_google_sheet_reads_dates_in_its_locale_order_and_s
     assert "Date order" in note.how_to_fix
     gb = _google(None, "en_GB", "03/04/2026")
     assert gb.milestones[0].due == date(2026, 4, 3) and "(DMY)" in only_problem(gb).problem
-    zh = _google(None, "zh_CN", "03/04/2026")  # zh_CN is year-first: the day/month is unsure
-    assert zh.milestones[0].due is None and "two ways" in only_problem(zh).problem
+    zh = _google(None, "zh_CN", "03/04/2026")  # year first, and a year-last form month first
+    assert zh.milestones[0].due == date(2026, 3, 4) and "(MDY)" in only_problem(zh).problem
+    assert _google(None, "zh_CN", "26/11/27").milestones[0].due == date(2026, 11, 27)
 
 
 @pytest.mark.parametrize("locale", ["en_US", "zh_CN", "en_GB"])

@@ -335,13 +335,16 @@ def parse_dates(value: CellValue, order: str | None = None) -> Read[tuple[date, 
     return tuple(out)
 
 
-def locale_date_order(locale: str | None) -> str | None:
-    """The numeric date order a spreadsheet locale implies, when Date order is not set."""
+def locale_date_orders(locale: str | None) -> tuple[str, ...]:
+    """The numeric date orders a spreadsheet locale reads typed text in, when Date order is
+    not set, the first that gives a real date winning. A year-first locale (zh_CN, ja_JP)
+    reads ``26/11/27`` year first and a year-last ``03/04/2026`` month first, as Google does
+    (the locale decides every reading, CONTRACT section 1)."""
     if not locale:
-        return None
+        return ()
     lang, _, country = locale.replace("-", "_").partition("_")
     if lang in ("zh", "ja", "ko", "hu", "lt") or country in ("CN", "TW", "JP", "KR"):
-        return "YMD"
+        return ("YMD", "MDY")
     if country in ("US", "PH", "FM", "MH", "PW") or (lang == "en" and not country):
-        return "MDY"
-    return "DMY"
+        return ("MDY",)
+    return ("DMY",)

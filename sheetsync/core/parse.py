@@ -290,7 +290,7 @@ def parse_workbook(raw: RawWorkbook, source: str) -> Project:
     settings = read_settings(project_sheet, raw, reader)
     reader.date_order = settings.date_order
     if raw.locale and not settings.date_order:  # a Google Sheet: its locale settles the rest
-        reader.locale, reader.locale_order = raw.locale, cells.locale_date_order(raw.locale)
+        reader.locale, reader.locale_orders = raw.locale, cells.locale_date_orders(raw.locale)
     ms_sheet = sheet_of(tabs, schema.MILESTONES, reader, required=True)
     milestones = _dependency_problems(ms_sheet, ids.respell(_milestones(ms_sheet, reader)),
                                       reader)

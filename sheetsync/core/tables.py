@@ -52,7 +52,7 @@ class Reader:
     language: str = "en"
     date_order: str | None = None  # the Project tab's Date order
     locale: str = ""  # a Google Sheet's locale, when Date order is blank
-    locale_order: str | None = None  # the day/month order of that locale
+    locale_orders: tuple[str, ...] = ()  # the orders that locale reads dates in
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, tab: str, row: int, col: int, value: object, code: str, /,
@@ -113,15 +113,16 @@ class RowReader:
         row is still judged. Without a locale (an .xlsx) it is a problem.
         """
         value = self.value(key)
-        order = self.reader.locale_order
-        if order and cells.parse_date(value, self.reader.date_order) == Bad("ambiguous_date"):
-            day = cells.parse_date(value, order)
-            if isinstance(day, date):  # the ambiguity is a note: the date is read
-                self.reader.report(self.sheet.tab.name, self.row,
-                                   self.sheet.columns.get(key, 0), value,
-                                   "date_order_from_locale", date=day.isoformat(),
-                                   order=order, locale=self.reader.locale)
-                return day
+        orders = self.reader.locale_orders
+        if orders and cells.parse_date(value, self.reader.date_order) == Bad("ambiguous_date"):
+            for order in orders:
+                day = cells.parse_date(value, order)
+                if isinstance(day, date):  # the ambiguity is a note: the date is read
+                    self.reader.report(self.sheet.tab.name, self.row,
+                                       self.sheet.columns.get(key, 0), value,
+                                       "date_order_from_locale", date=day.isoformat(),
+                                       order=order, locale=self.reader.locale)
+                    return day
         return self.get(key, lambda v: cells.parse_date(v, self.reader.date_order))
 
 
