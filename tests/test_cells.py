@@ -279,6 +279,8 @@ def test_header_injection_is_a_problem_and_never_an_address(text: str) -> None:
     "ann", "ann@", "@acme.example", "ann@acme", "ann@@acme.example", "ann acme@x.example",
     "Ann <ann@acme.example> extra", "a@b.com x@y.com", "Ann ann@acme.example", "ann@acme..example",
     "a@b.com\x0bx@y.com", "a@b.com\u2028x@y.com",
+    ".ann@acme.example", "ann.@acme.example", "an..n@acme.example",  # dots only between
+    "ann@-acme.example", "ann@acme-.example",  # a domain label neither starts nor ends with -
 ])
 def test_anything_but_one_plain_address_is_a_problem(text: str) -> None:
     assert isinstance(cells.parse_address(text), Bad)

@@ -345,6 +345,17 @@ def test_a_bad_address_is_a_problem_and_gets_no_email() -> None:
                                                              ("B3", "pm@team")]
 
 
+@pytest.mark.parametrize("field", ["PM email", "Client sponsor email", "项目经理邮箱"])
+def test_two_addresses_in_a_one_address_field_are_a_problem_and_neither_gets_email(
+        field: str) -> None:
+    p = book([], project=[["Field", "Value"], EMAILS,
+                          [field, "pm@team.example; boss@team.example"]])
+    assert (p.settings.pm_email, p.settings.sponsor_email) == ("", "")
+    problem = only_problem(p)
+    assert (problem.cell, problem.value) == ("B3", "pm@team.example; boss@team.example")
+    assert "one address" in problem.problem and "only one" in problem.how_to_fix
+
+
 def test_an_injected_header_is_a_problem_and_never_a_recipient() -> None:
     p = book([], project=[["Field", "Value"],
                           ["Client emails", "ann@acme.example\nBcc: spy@evil.example"],

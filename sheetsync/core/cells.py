@@ -273,7 +273,11 @@ def parse_date_order(value: CellValue) -> Read[str]:
     return parse_word(value, schema.DATE_ORDERS)
 
 
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+# name@domain: dots only between the name's parts, a domain label neither starts nor ends with -
+_ADDRESS = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+$")
+_ADDRESS_SEP = re.compile(r"[,;，；\n]+")
 
 
 def parse_address(text: str) -> str | Bad:
@@ -295,7 +299,7 @@ def parse_addresses(value: CellValue) -> Read[tuple[tuple[str, ...], tuple[tuple
         return text
     good: list[str] = []
     bad: list[tuple[str, Bad]] = []
-    for part in re.split(r"[,;，；\n]+", text):
+    for part in _ADDRESS_SEP.split(text):
         if not part.strip():
             continue
         parsed = parse_address(part)
@@ -307,11 +311,18 @@ def parse_addresses(value: CellValue) -> Read[tuple[tuple[str, ...], tuple[tuple
 
 
 def parse_address_cell(value: CellValue) -> Read[str]:
-    """Exactly one plain address (an Owner email)."""
+    """Exactly one plain address (PM email, Client sponsor email, an Owner email): a list of
+    several is ``one_address_only``, none of them used."""
     text = parse_text(value)
     if text is None or isinstance(text, Bad):
         return text
-    return parse_address(text)
+    parsed = parse_address(text)
+    if not isinstance(parsed, Bad) or parsed.code != "not_an_address":
+        return parsed
+    parts = [p for p in _ADDRESS_SEP.split(text) if p.strip()]
+    if len(parts) > 1:
+        return Bad("one_address_only")
+    return parse_address(parts[0]) if parts else parsed  # "ann@acme.example," is one
 
 
 def parse_dates(value: CellValue, order: str | None = None) -> Read[tuple[date, ...]]:

@@ -51,8 +51,7 @@ def read_settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Sett
         return tuple(good)
 
     def one_address(key: str) -> str:
-        found_addresses = addresses(key)
-        return found_addresses[0] if found_addresses else ""
+        return read(key, cells.parse_address_cell) or ""
 
     raw_zone = raw.time_zone if raw.time_zone and not isinstance(
         cells.parse_time_zone(raw.time_zone), Bad) else None
