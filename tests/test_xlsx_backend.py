@@ -200,6 +200,36 @@ def test_check_writes_only_flag_columns_and_problems(tmp_path: Path) -> None:
     assert ("Milestones", "I1") in changed and ("Problems", "A1") in changed
 
 
+def test_new_job_tabs_get_their_column_widths_and_frozen_panes(tmp_path: Path) -> None:
+    from sheetsync.core import board, gantt
+
+    path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS))
+    check(path)
+
+    book = openpyxl.load_workbook(path)
+    board_tab, timeline, history = book["Board"], book["Timeline"], book["History"]
+    assert board_tab.freeze_panes == "A2" and timeline.freeze_panes == "C2"  # as on Google
+    assert history.freeze_panes == "A2"
+    assert board_tab.column_dimensions["A"].width == board.CARD_WIDTH
+    assert [timeline.column_dimensions[c].width for c in "AB"] == list(gantt.WIDTHS[:2])
+    assert history.column_dimensions["D"].width == 24
+    book["Board"].column_dimensions["A"].width = 50  # staff widen a column: it stays
+    book.save(path)
+    book.close()
+    cards = read_values(path, "Board")
+    book = openpyxl.load_workbook(path)
+    book["Milestones"].cell(2, 5).value = "In progress"  # M1 moves: the Board is rewritten
+    book.save(path)
+    book.close()
+
+    check(path)
+
+    assert read_values(path, "Board") != cards
+    book = openpyxl.load_workbook(path)
+    assert book["Board"].column_dimensions["A"].width == 50
+    book.close()
+
+
 def test_flags_and_details_are_written_beside_each_id(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "acme.xlsx", project_tabs(ROWS))
     check(path)

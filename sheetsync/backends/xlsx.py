@@ -198,7 +198,8 @@ class XlsxFile:
                 parts.setdefault(name, archive.read(name))
             part = book.register_sheet(parts, package.workbook, edit.title,
                                         lambda n: n in archive.NameToInfo or n in new_parts)
-            new_parts[part] = xlsx_zip.stage(part, patch.new_sheet_pieces(edit.cells, resolve))
+            new_parts[part] = xlsx_zip.stage(part, patch.new_sheet_pieces(
+                edit.cells, resolve, patch.new_sheet(edit.freeze, edit.widths)))
         else:
             pieces[part] = patch.patch_sheet_chunks(archive.read(part), edit.cells, resolve)
 

@@ -28,10 +28,13 @@ Cells = dict[int, dict[int, tuple[str, str]]]  # row -> col -> (text, style name
 
 @dataclass
 class TabEdit:
-    """The cells to set in one tab (text "" empties a cell, keeping its format)."""
+    """The cells to set in one tab (text "" empties a cell, keeping its format); a tab that
+    is new gets ``widths`` ((col, characters)) and its first rows and columns frozen."""
 
     title: str
     cells: Cells = field(default_factory=dict)
+    widths: tuple[tuple[int, float], ...] = ()
+    freeze: tuple[int, int] = (1, 0)  # rows, columns
 
     def set(self, row: int, col: int, text: str, style: str = "") -> None:
         self.cells.setdefault(row, {})[col] = (text, style)
@@ -79,11 +82,20 @@ def edit_makers(plan: WritePlan, tabs: Mapping[str, RawTab],
         makers.append(partial(append, plan.log_tab, plan.log_rows, tabs.get(plan.log_tab),
                               header=plan.log_header))
     for job_tab in plan.tabs:  # History appended; Board and Timeline rewritten, coloured
-        makers.append(partial(append, job_tab.title, job_tab.rows, tabs.get(job_tab.title),
-                              header=job_tab.header) if job_tab.append
-                      else partial(styled, job_tab, tabs.get(job_tab.title),
-                                   new=job_tab.title not in sheets))
+        new = job_tab.title not in sheets
+        make: Callable[[], TabEdit] = (
+            partial(append, job_tab.title, job_tab.rows, tabs.get(job_tab.title),
+                    header=job_tab.header) if job_tab.append
+            else partial(styled, job_tab, tabs.get(job_tab.title), new=new))
+        makers.append(partial(_laid_out, make, job_tab) if new else make)
     return makers
+
+
+def _laid_out(make: Callable[[], TabEdit], job_tab: TabWrite) -> TabEdit:
+    """A new job tab's edit with the tab's column widths and frozen panes."""
+    edit = make()
+    edit.widths, edit.freeze = job_tab.widths, (job_tab.freeze_rows, job_tab.freeze_cols)
+    return edit
 
 
 def _cells(title: str, writes: tuple[CellWrite, ...], tab: RawTab) -> TabEdit:

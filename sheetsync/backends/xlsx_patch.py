@@ -15,9 +15,10 @@ own stays as it was, byte for byte:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from sheetsync.backends.xlsx_package import DOC_REL, MAIN
+from sheetsync.model import a1
 
 Edits = Mapping[int, Mapping[int, tuple[str, str]]]  # row -> col -> (text, style name)
 # (style name, the cell's format now, the format of the cell just left of a new one) -> format
@@ -215,10 +216,12 @@ def patch_sheet_chunks(xml: bytes, edits: Edits,
     return list(iter_patched(xml, edits, resolve))
 
 
-def new_sheet_pieces(edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:
-    """A new tab's part with the cells of ``edits``, made row by row as it is compressed
-    (a first History holds some 300,000 rows: never all of them at once as XML)."""
-    return iter_patched(new_sheet(), edits, resolve)
+def new_sheet_pieces(edits: Edits, resolve: Resolver,
+                     empty: bytes | None = None) -> Iterator[bytes | memoryview]:
+    """A new tab's part (``empty``, else ``new_sheet()``) with the cells of ``edits``, made
+    row by row as it is compressed (a first History holds some 300,000 rows: never all of
+    them at once as XML)."""
+    return iter_patched(empty or new_sheet(), edits, resolve)
 
 
 def iter_patched(xml: bytes, edits: Edits, resolve: Resolver) -> Iterator[bytes | memoryview]:
@@ -285,13 +288,23 @@ def _grow_dimension(head: bytes, edits: Edits) -> bytes:
     return head[:found.start(1)] + ref + head[found.end(4 if found[3] else 2):]
 
 
-def new_sheet(frozen_header: bool = True) -> bytes:
-    """The part of a new, empty job-owned tab (its header row frozen)."""
-    pane = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            if frozen_header else "")
+def new_sheet(freeze: tuple[int, int] = (1, 0),
+              widths: Iterable[tuple[int, float]] = ()) -> bytes:
+    """The part of a new, empty job-owned tab: ``freeze`` (rows, columns) frozen, the
+    header row by default, and columns ``widths`` ((col, characters)) wide."""
+    rows, cols = freeze
+    pane = ""
+    if rows or cols:
+        active = ("bottomRight" if rows and cols else "bottomLeft" if rows else "topRight")
+        split = (f'xSplit="{cols}" ' if cols else "") + (f'ySplit="{rows}" ' if rows else "")
+        pane = (f'<pane {split}topLeftCell="{a1(rows + 1, cols + 1)}" '
+                f'activePane="{active}" state="frozen"/>')
+    sized = "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>'
+                    for c, w in sorted(widths))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<worksheet xmlns="{MAIN}" xmlns:r="{DOC_REL}"><dimension ref="A1"/>{pane}'
-            '<sheetFormatPr defaultRowHeight="15"/><sheetData/><pageMargins left="0.7" '
-            'right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
-            ).encode()
+            f'<worksheet xmlns="{MAIN}" xmlns:r="{DOC_REL}"><dimension ref="A1"/>'
+            f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
+            + (f"<cols>{sized}</cols>" if sized else "")
+            + '<sheetData/><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+            'header="0.3" footer="0.3"/></worksheet>').encode()
