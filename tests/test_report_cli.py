@@ -416,6 +416,24 @@ def test_dry_run_sends_and_writes_nothing(smtp_server: LoopbackSmtpServer, book:
     assert Path(res.one["preview"]).parent == state / "previews"  # --json names the page
 
 
+def test_dry_run_previews_of_two_copies_of_one_template_are_both_kept(
+        smtp_server: LoopbackSmtpServer, tmp_path: Path, state: Path) -> None:
+    books = [small_project(tmp_path / f"{client}.xlsx", "Website rollout",
+                           clients=f"it@{client}.example", pm=None,
+                           milestone=f"{client.title()} search index",
+                           update=f"{client.title()} crawler is slow")
+             for client in ("orchid", "basalt")]
+
+    res = cli(smtp_server, state, *books, "--dry-run")
+
+    assert res.code == 0, res.stderr
+    pages = [Path(p["preview"]) for p in res.projects]
+    assert len(set(pages)) == 2 and all(p.parent == state / "previews" for p in pages)
+    for page, client in zip(pages, ("Orchid", "Basalt"), strict=True):
+        assert f"{client} search index" in page.read_text(encoding="utf-8")
+    assert len(list((state / "previews").iterdir())) == 4  # an .eml and an .html each
+
+
 def test_crash_between_send_and_record_is_never_resent_by_itself(
         smtp_server: LoopbackSmtpServer, book: Path, state: Path) -> None:
     lost = "<sheetsync.report.crashed.0001@studio.example>"

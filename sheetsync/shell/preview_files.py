@@ -7,6 +7,7 @@ period. Nothing is sent and nothing is written to the sheet.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +23,12 @@ def _slug(text: str) -> str:
 
 
 def write_preview(message: Message, folder: Path, job: str, period: str,
-                  now: datetime) -> tuple[Path, Path]:
-    """Write ``<project>-<job>-<period>.eml`` and ``.html``; returns (eml, html)."""
-    stem = f"{_slug(message.project)}-{job}-{period}"
+                  now: datetime, *, source: str = "") -> tuple[Path, Path]:
+    """Write ``<project>-<job>-<period>.eml`` and ``.html``; returns (eml, html). With
+    ``source``, the project's name is followed by a mark of the source (two copies of one
+    template share a name, and a preview must not overwrite another project's)."""
+    mark = f"-{hashlib.sha256(source.encode()).hexdigest()[:8]}" if source else ""
+    stem = f"{_slug(message.project)}{mark}-{job}-{period}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         eml, html = folder / f"{stem}.eml", folder / f"{stem}.html"
@@ -42,9 +46,12 @@ class Pages:
     def __init__(self, folder: Path, job: str, now: datetime) -> None:
         self.folder, self.job, self.now = folder, job, now
         self.by_source: dict[str, str] = {}
+        self._names: dict[str, str] = {}  # project name -> the source first given it
 
     def keep(self, sent: Sent) -> Sent:
         if sent.result == "dry-run" and sent.message is not None:
-            page = write_preview(sent.message, self.folder, self.job, sent.period, self.now)[1]
+            first = self._names.setdefault(sent.message.project, sent.source)
+            page = write_preview(sent.message, self.folder, self.job, sent.period, self.now,
+                                 source="" if first == sent.source else sent.source)[1]
             self.by_source[sent.source] = str(page)
         return sent
