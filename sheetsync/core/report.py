@@ -61,6 +61,8 @@ from sheetsync.model import (
     UpdateType,
 )
 
+AWAITING = frozenset({Flag.AWAITING_CONFIRMATION, Flag.UNCONFIRMED})  # asks for confirmation
+
 
 def _in_week(day: date | None, as_of: date, days: int = WEEK_DAYS) -> bool:
     """In the report's span: the ``days`` days (7, or 14 for a fortnightly report) to as_of."""
@@ -83,9 +85,11 @@ def _update_entries(facts: Facts, updates: Iterable[Update]) -> tuple[Entry, ...
 def _entry(a: Assessment, kind: EntryKind, ref: Ref, on: date | None, days: int = 0) -> Entry:
     """A milestone line: owner, blocked and confirmed come from the row and its flags."""
     m = a.milestone
+    done = kind is EntryKind.DONE
     return Entry(kind, ref, on=on, days=days, client=m.owner is Owner.CLIENT,
                  blocked=Flag.BLOCKED in a.flags,
-                 confirmed=m.client_confirmed if kind is EntryKind.DONE else None)
+                 confirmed=m.client_confirmed if done else None,
+                 awaiting=done and bool(AWAITING & set(a.flags)))
 
 
 # --------------------------------------------------------------------------- sections

@@ -78,6 +78,7 @@ class Entry:
     client: bool = False  # the milestone is the client's to do
     blocked: bool = False
     confirmed: bool | None = None  # DONE: the Client confirmed cell
+    awaiting: bool = False  # DONE: flagged AWAITING_CONFIRMATION or UNCONFIRMED (section 2)
     waits_on: tuple[Ref, ...] = ()  # AT_RISK: the late milestones upstream
     group: tuple[Ref, ...] = ()  # AT_RISK: every milestone at risk through the same late ones
     acceptance: str = ""  # DUE: the milestone's Acceptance criteria, what the client will check
