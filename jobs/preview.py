@@ -21,7 +21,7 @@ def run(loaded: Loaded, ctx: Context, period: date) -> Action:
     as_of = due.project_day(ctx.now, loaded.project.settings)
     sent = preview_flow.preview_loaded(loaded, ctx, as_of=as_of, report_day=period).sent
     if sent.result == "skipped" and not sent.message_id and not sent.unknown:
-        return Action("preview", "done", sent.detail)  # nobody to send it to: settled
+        return Action("preview", "skipped", sent.detail, settled=True)  # nobody to send to
     return Action("preview", sent.result, sent.detail, unknown=sent.unknown)
 
 

@@ -20,7 +20,7 @@ def when(settings: Settings, now: datetime, anchor: date | None = None) -> Due |
 def run(loaded: Loaded, ctx: Context, period: date) -> Action:
     sent = remind_flow.remind_loaded(loaded, ctx, as_of=period)
     if sent.result == "skipped" and not sent.message_id and not sent.unknown:
-        return Action("remind", "done", sent.detail)  # nothing to send today: settled
+        return Action("remind", "skipped", sent.detail, settled=True)  # nothing to send today
     return Action("remind", sent.result, sent.detail, unknown=sent.unknown,
                   log_pending=sent.log_pending)
 

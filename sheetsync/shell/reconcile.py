@@ -64,6 +64,7 @@ class Action:
     job: str
     result: str  # "done" (a check), "sent", "skipped", "failed", "unknown" (may have gone)
     detail: str = ""
+    settled: bool = False  # "skipped" with nothing to send (nobody, nothing due): done for it
     unknown: bool = False  # an earlier send's outcome is unknown: the admin must look
     log_pending: str = ""  # its Log row is kept for the next run: why the sheet refused it
 
@@ -164,7 +165,7 @@ def reconcile(source: str, run: Context, jobs: Sequence[Job]) -> ProjectRun:
                     action = Action(job.name, "failed", str(exc))
                 except Exception as exc:  # a bug in one job must not stop the others
                     action = Action(job.name, "failed", unexpected(exc))
-                if job.records_done and action.result == "done":
+                if job.records_done and (action.result == "done" or action.settled):
                     done.append((job.name, period, action.detail))
                 actions.append(action)
             batched.flush()
