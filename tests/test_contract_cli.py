@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
 from tests.fixtures_env import SHEETSYNC, child_environ
 from tests.xlsx_factory import make_workbook
 
@@ -63,3 +65,43 @@ def test_run_json_says_skipped_with_why_when_a_job_had_nothing_to_send(tmp_path:
     again = run_json(tmp_path, book, "2026-11-26T17:30+00:00")
     assert again["projects"][0]["actions"] == []
 
+
+def one_sentence(stderr: str) -> str:
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "names"), [
+    (("check", "BOOK", "--as-of", "27/11/2026"), ("--as-of", "YYYY-MM-DD")),
+    (("report", "BOOK", "--as-of", "2026-02-30"), ("--as-of", "YYYY-MM-DD")),
+    (("remind", "BOOK", "--as-of", "tomorrow"), ("--as-of", "YYYY-MM-DD")),
+    (("run", "BOOK", "--now", "2026-11-27T16:05"), ("--now", "offset")),
+    (("run", "BOOK", "--shard", "3/2"), ("--shard", "I/N")),
+    (("schedule", "BOOK", "--every", "0"), ("--every",)),
+    (("report", "BOOK", "--bogus"), ("--bogus", "sheetsync report --help")),
+    (("frobnicate",), ("frobnicate", "sheetsync --help")),
+    (("--bogus", "check"), ("--bogus", "sheetsync --help")),
+])
+def test_a_usage_error_exits_2_with_one_sentence_on_stderr(
+        tmp_path: Path, args: tuple[str, ...], names: tuple[str, ...]) -> None:
+    """Exit status 2 for a usage error, said on stderr as one plain sentence that says what
+    to do (section 4), not as a usage block."""
+    book = quiet_project(tmp_path)
+    out = sheetsync(tmp_path, *(str(book) if a == "BOOK" else a for a in args))
+    assert out.returncode == 2, out.stderr
+    line = one_sentence(out.stderr)
+    assert line.startswith("sheetsync: ") and line.endswith("."), line
+    for name in names:
+        assert name in line, (name, line)
+    assert out.stdout == ""
+    assert not (tmp_path / "out").exists()
+
+
+def test_help_and_a_bare_command_still_show_the_usage(tmp_path: Path) -> None:
+    for args in (("--help",), ("report", "--help")):
+        out = sheetsync(tmp_path, *args)
+        assert out.returncode == 0 and "Usage:" in out.stdout, out
+    bare = sheetsync(tmp_path)
+    assert "Usage:" in bare.stdout + bare.stderr and "Traceback" not in bare.stderr

@@ -32,11 +32,20 @@ from sheetsync.shell.reconcile import ProjectRun
 
 
 class _Group(click.Group):
-    """Turns a SheetsyncError into one sentence and its exit code."""
+    """Turns a SheetsyncError, or a usage error, into one sentence and its exit code."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            _usage_error(exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage_error(exc)
         except SheetsyncError as exc:
             if ctx.meta.get("sheetsync.debug"):
                 traceback.print_exc()
@@ -44,6 +53,21 @@ class _Group(click.Group):
                     click.echo(f"details: {exc.detail}", err=True)
             click.echo(f"sheetsync: {exc}", err=True)
             sys.exit(exc.exit_code)
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """A usage error as one sentence on stderr, naming the help to read, exit 2 (CONTRACT
+    section 4); a bare ``sheetsync`` still shows its help."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    names = []
+    ctx = exc.ctx
+    while ctx is not None and ctx.parent is not None:  # the root's own name may be a path
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    where = " ".join(["sheetsync", *reversed(names), "--help"])
+    click.echo(f"sheetsync: {exc.format_message().rstrip('. ')}; see '{where}'.", err=True)
+    sys.exit(exc.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
