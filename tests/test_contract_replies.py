@@ -14,7 +14,17 @@ import pytest
 
 from tests.fixtures_env import child_environ
 from tests.fixtures_imap import ImapServer, client_reply, parse_mailto
-from tests.test_inbox_flow import CLIENT, EXAMPLE, INBOX, SECRET, emails, link, sheetsync, text_of
+from tests.test_inbox_flow import (
+    CLIENT,
+    EXAMPLE,
+    INBOX,
+    SECRET,
+    emails,
+    html_of,
+    link,
+    sheetsync,
+    text_of,
+)
 
 NOW = "2026-11-28T10:00+00:00"
 
@@ -138,3 +148,26 @@ def test_a_long_project_name_cut_in_the_subject_still_reaches_its_project(setup,
     [row] = inbox(env, book)
     assert (row["item"], row["result"]) == ("M4", "applied")
 
+
+
+def test_a_done_or_changes_reply_is_not_asked_for_confirmation_again(setup, imap_server):
+    """After ``done`` on the client's own item and ``changes`` on a delivery, the report's
+    Completed section says neither is "awaiting your confirmation": the client's item never
+    needed it, and a delivery with changes requested is never asked again (CONTRACT §6)."""
+    book, env = setup
+    text = report_text(env, book)
+    imap_server.append(client_reply(link(text, "Done", "M5"), CLIENT, "Sent today."),
+                       client_reply(link(text, "Changes needed", "M8"), CLIENT,
+                                    "The banner text is wrong."))
+    assert [r["result"] for r in inbox(env, book)] == ["applied", "applied"]
+    code, _, err = sheetsync(env, "report", str(book), "--as-of", "2026-11-28", "--force")
+    assert code == 0, err
+    report = [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
+              if m["X-Sheetsync-Job"] == "report"][-1]
+    completed = text_of(report).split("Completed this week")[1].split("Problems and risks")[0]
+    assert "M5 Homepage and product copy: delivered Sat 28 Nov" in completed
+    assert "M8 Analytics and cookie consent: delivered Wed 25 Nov" in completed
+    assert "awaiting your" not in completed
+    html = html_of(report)
+    assert "awaiting your confirmation" not in html
+    assert "changes requested" in text_of(report)
