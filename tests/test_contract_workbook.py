@@ -12,9 +12,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from sheetsync.cli.main import main
+from sheetsync.core import schema
 from tests.fixtures_env import SHEETSYNC, child_environ
 from tests.sheets_emulator import SheetsEmulator
 from tests.xlsx_factory import make_workbook, project_tabs
@@ -89,3 +91,88 @@ def test_a_google_sheet_with_a_year_first_locale_decides_an_ambiguous_date_and_s
     assert set(notes) == {"C2", "C3"}
     assert "2026-03-04" in notes["C2"]["problem"] and "zh_CN" in notes["C2"]["problem"]
     assert "日期顺序" in notes["C2"]["how_to_fix"]
+
+
+# --------------------------------------------------------------------------- every name
+
+
+CONTRACT_NAMES = [  # (tab, English, 中文, key) as CONTRACT section 1 lists them
+    *[("tab", en, zh, en) for en, zh in [
+        ("Project", "项目"), ("Milestones", "里程碑"), ("Updates", "进展"), ("Changes", "变更"),
+        ("Problems", "问题"), ("Log", "日志")]],
+    *[("field", en, zh, key) for en, zh, key in [
+        ("Project", "项目名称", "name"), ("Client", "客户", "client"),
+        ("Client emails", "客户邮箱", "client_emails"),
+        ("Client sponsor email", "客户负责人邮箱", "sponsor_email"),
+        ("Project manager", "项目经理", "pm_name"), ("PM email", "项目经理邮箱", "pm_email"),
+        ("CC", "抄送", "cc"), ("Time zone", "时区", "time_zone"), ("Language", "语言", "language"),
+        ("Report day", "报告日", "report_day"), ("Report time", "报告时间", "report_time"),
+        ("Due soon days", "临期天数", "due_soon_days"),
+        ("Confirm within days", "确认期限天数", "confirm_within_days"),
+        ("Reminder every days", "提醒间隔天数", "reminder_every_days"),
+        ("Date order", "日期顺序", "date_order"),
+        ("Reports paused", "暂停报告", "reports_paused")]],
+    *[("Project", en, zh, key) for en, zh, key in [("Field", "字段", "field"),
+                                                   ("Value", "值", "value")]],
+    *[("Milestones", en, zh, key) for en, zh, key in [
+        ("ID", "编号", "id"), ("Milestone", "里程碑", "title"), ("Owner", "负责方", "owner"),
+        ("Start", "开始日期", "start"), ("Due", "截止日期", "due"), ("Status", "状态", "status"),
+        ("Acceptance criteria", "验收标准", "acceptance"), ("Done on", "完成日期", "done_on"),
+        ("Client confirmed", "客户确认", "client_confirmed"),
+        ("Confirmed on", "确认日期", "confirmed_on"), ("Depends on", "依赖", "depends_on"),
+        ("Notes", "备注", "notes"), ("Flag", "标记", "flag"),
+        ("Flag detail", "标记说明", "flag_detail")]],
+    *[("Updates", en, zh, key) for en, zh, key in [
+        ("Date", "日期", "date"), ("Type", "类型", "type"), ("Update", "内容", "text"),
+        ("Milestone", "里程碑", "milestone"), ("By", "填写人", "by"),
+        ("Internal", "内部", "internal")]],
+    *[("Changes", en, zh, key) for en, zh, key in [
+        ("ID", "编号", "id"), ("Date", "日期", "date"), ("Requested by", "提出人", "requested_by"),
+        ("Change", "变更内容", "change"), ("Impact", "影响", "impact"),
+        ("Milestone", "里程碑", "milestone"), ("Old due", "原截止日期", "old_due"),
+        ("New due", "新截止日期", "new_due"), ("Status", "状态", "status"),
+        ("Client approved", "客户批准", "client_approved")]],
+]
+
+
+@pytest.mark.parametrize("kind, english, chinese, key", CONTRACT_NAMES,
+                         ids=[f"{k}:{e}" for k, e, _, _ in CONTRACT_NAMES])
+def test_every_name_of_the_contract_in_both_languages_any_case_and_spacing(
+        kind: str, english: str, chinese: str, key: str) -> None:
+    def found(name: str) -> str | None:
+        if kind == "tab":
+            return schema.canonical_tab(name)
+        if kind == "field":
+            return schema.field_key(name)
+        return schema.column_key(kind, name)
+
+    for name in (english, chinese):
+        for spelling in (name, name.upper(), name.lower(), f"  {name}\t", f"\u3000{name} "):
+            assert found(spelling) == key, repr(spelling)
+
+
+# --------------------------------------------------------------------------- every tab's problems
+
+
+PROBLEM_TABS = {
+    "Project": [["Field", "Value"], ["Client emails", "ann@acme.example"],
+                ["Time zone", "Mars/Olympus"]],
+    "Milestones": [["ID", "Milestone", "Due"], ["M1", "Kick-off", "someday"]],
+    "Updates": [["Date", "Type", "Update"], ["2026-11-20", "gossip", "Met Ann"]],
+    "Changes": [["ID", "Date", "Change", "Status"], ["C1", "2026-11-20", "A form", "perhaps"]],
+    "Budget": [["Item", "Cost"], ["Servers", "lots"]],
+}
+
+
+def test_check_json_lists_the_problems_of_every_tab_alike_from_xlsx_and_google(
+        tmp_path: Path, gsheets_env: SheetsEmulator, clean_google_env: Path) -> None:
+    make_workbook(tmp_path / "acme.xlsx", PROBLEM_TABS)
+    gsheets_env.create_spreadsheet("acme", "acme", PROBLEM_TABS)
+    expected = [("Project", "B3", "Mars/Olympus"), ("Milestones", "C2", "someday"),
+                ("Updates", "B2", "gossip"), ("Changes", "D2", "perhaps")]
+    for project in (check_xlsx(tmp_path / "acme.xlsx"), check_google("gsheet:acme")):
+        assert sorted((p["tab"], p["cell"], p["value"]) for p in project["problems"]) == sorted(
+            expected)
+        assert all(p["problem"] and p["how_to_fix"] for p in project["problems"])
+        assert [(m["id"], m["row"], m["due"], m["flags"]) for m in project["milestones"]] == [
+            ("M1", 2, None, ["INVALID"])]
