@@ -49,6 +49,14 @@ def test_two_problems_of_one_cell_share_its_row() -> None:
     assert row[4].endswith("Fix that too.")
 
 
+def test_one_fault_twice_in_one_cell_names_both_parts_in_its_row() -> None:
+    project = parse_workbook(RawWorkbook("x", (RawTab("Project", (
+        ("Field", "Value"), ("Client emails", "bob(at)acme; ann@acme.example; cy(at)acme"))),)),
+        "x.xlsx")
+    (row,) = [r for r in writeplan.problem_rows(project) if r[1] == "B2"]
+    assert row[2:4] == ("bob(at)acme; cy(at)acme", "not an email address")
+
+
 def test_rows_and_cells_have_a_ceiling() -> None:
     project = parse_workbook(workbook("M2"), "x.xlsx")
     many = tuple(Problem("Updates", f"A{i}", "x", "p" * 60_000, "f") for i in range(2, 5000))

@@ -122,6 +122,8 @@ def problem_rows(project: Project) -> tuple[tuple[str, ...], ...]:
             if p.problem not in row[3].split("; "):
                 row[3] = f"{row[3]}; {p.problem}"
                 row[4] = f"{row[4]} {p.how_to_fix}" if p.how_to_fix not in row[4] else row[4]
+            elif p.value and p.value not in row[2].split("; "):  # one fault in two parts
+                row[2] = f"{row[2]}; {p.value}"  # of a cell (two bad addresses): both named
             continue
         rows[key] = [p.tab, p.cell, p.value, p.problem, p.how_to_fix]
         order.append(key)
