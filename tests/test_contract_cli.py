@@ -105,3 +105,26 @@ def test_help_and_a_bare_command_still_show_the_usage(tmp_path: Path) -> None:
         assert out.returncode == 0 and "Usage:" in out.stdout, out
     bare = sheetsync(tmp_path)
     assert "Usage:" in bare.stdout + bare.stderr and "Traceback" not in bare.stderr
+
+
+@pytest.mark.parametrize("sender", ["pm@", "Studio Projects pm@studio.example",
+                                    "pm@studio.example, ops@studio.example"])
+def test_a_from_address_that_is_not_one_mailbox_is_a_configuration_error(
+        tmp_path: Path, sender: str) -> None:
+    """SHEETSYNC_FROM is configuration (section 5): a bad one is exit 2 with one sentence
+    naming the variable, before any project is touched, not a failed project whose
+    sentence says to correct the sheet."""
+    book = quiet_project(tmp_path)
+    before = book.read_bytes()
+    for args in (("report", str(book), "--as-of", "2026-11-27"),
+                 ("run", str(book), "--now", "2026-11-27T16:05+00:00")):
+        out = subprocess.run(
+            [*SHEETSYNC, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+            env=child_environ(SHEETSYNC_OUTBOX=str(tmp_path / "out"),
+                              SHEETSYNC_STATE_DIR=str(tmp_path / "state"),
+                              SHEETSYNC_FROM=sender))
+        assert out.returncode == 2, (args, out.stderr)
+        line = one_sentence(out.stderr)
+        assert "SHEETSYNC_FROM" in line and "sheet" not in line.replace("sheetsync", ""), line
+        assert not (tmp_path / "out").exists()
+        assert book.read_bytes() == before

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sheetsync.errors import ConfigError
+from sheetsync.errors import ConfigError, PermanentDeliveryError
 from sheetsync.host.config import Config
 from sheetsync.host.facts import Facts
 from sheetsync.host.inbox_config import inbox_settings, signing_key
 from sheetsync.host.ledger import Ledger
 from sheetsync.mail import transport as mail
+from sheetsync.mail.mime import sender_mailbox
 from sheetsync.mail.transport import Transport
 from sheetsync.shell.context import Context
 from sheetsync.shell.pipeline import opener
@@ -25,8 +26,15 @@ def transport_for(cfg: Config) -> Transport:
 
 
 def sender_for(cfg: Config) -> str:
-    """The From address: SHEETSYNC_FROM, else the SMTP login, else a local one for the outbox."""
+    """The From address: SHEETSYNC_FROM, else the SMTP login, else a local one for the outbox.
+    A From that is not one mailbox (``mime.sender_mailbox``) is a configuration error."""
     if cfg.sender:
+        try:
+            sender_mailbox(cfg.sender)
+        except PermanentDeliveryError:
+            raise ConfigError(f"the From address {cfg.sender!r} is not one mailbox; set "
+                              "SHEETSYNC_FROM (or from = \"...\" in sheetsync.toml) to an address "
+                              "like pm@example.com or Name <pm@example.com>.") from None
         return cfg.sender
     if "@" in cfg.smtp.user:
         return cfg.smtp.user
