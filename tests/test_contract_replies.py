@@ -171,3 +171,17 @@ def test_a_done_or_changes_reply_is_not_asked_for_confirmation_again(setup, imap
     html = html_of(report)
     assert "awaiting your confirmation" not in html
     assert "changes requested" in text_of(report)
+
+
+def test_a_paused_project_records_replies_and_sends_no_acknowledgement(setup, imap_server):
+    """``Reports paused`` = Yes stops every client email of the project (CONTRACT §1): a
+    reply to an earlier email is still recorded and applied, and nothing goes back."""
+    book, env = setup
+    text = report_text(env, book)
+    set_field(book, "Reports paused", "Yes")
+    imap_server.append(client_reply(link(text, "Confirm", "M4"), CLIENT, "ok"))
+    assert [r["result"] for r in inbox(env, book)] == ["applied"]
+    assert imap_server.unseen() == []
+    assert milestone(env, book, "M4", "2026-11-28")["flags"] == []
+    assert [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
+            if m["X-Sheetsync-Job"] == "ack"] == []

@@ -39,7 +39,7 @@ class ProjectReplies:
     source: str
     project: str
     responses: tuple[responses.Response, ...] = ()
-    acks: tuple[str, ...] = ()  # "sent", "failed", "unknown" per applied row
+    acks: tuple[str, ...] = ()  # "sent", "failed", "unknown", "paused" per applied row
     error: str = ""
     api_requests: int = 0
 
@@ -91,8 +91,11 @@ def _plan(loaded: Loaded, rows: Sequence[responses.Response]) -> WritePlan:
 
 def _ack(loaded: Loaded, row: responses.Response, ctx: Context,
          render: Callable[[Loaded, responses.Response], tuple[str, str, str]]) -> str:
-    """Send one acknowledgement for an applied row, at most once (ledger job ``ack``)."""
+    """Send one acknowledgement for an applied row, at most once (ledger job ``ack``);
+    none while ``Reports paused`` is Yes, which stops every client email (CONTRACT §1)."""
     source, s = loaded.backend.source, loaded.project.settings
+    if s.reports_paused:
+        return "paused"
     period = row.message_id
     with ctx.ledger.lock(source):
         status = ctx.ledger.status(source, "ack", period)
