@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from sheetsync import api
 from sheetsync.cli.main import main
 from sheetsync.core import schema
+from sheetsync.model import Flag
 from tests.fixtures_env import SHEETSYNC, child_environ
 from tests.sheets_emulator import SheetsEmulator
 from tests.xlsx_factory import make_workbook, project_tabs
@@ -176,3 +179,21 @@ def test_check_json_lists_the_problems_of_every_tab_alike_from_xlsx_and_google(
         assert all(p["problem"] and p["how_to_fix"] for p in project["problems"])
         assert [(m["id"], m["row"], m["due"], m["flags"]) for m in project["milestones"]] == [
             ("M1", 2, None, ["INVALID"])]
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def test_a_blank_time_zone_is_utc_on_a_google_sheet_too(
+        gsheets_env: SheetsEmulator, clean_google_env: Path) -> None:
+    # Project tab, Time zone: "default UTC". The sheet's own time zone (File → Settings) is
+    # Shanghai here: at 17:00 UTC on 27 Nov it is already the 28th there, not in UTC.
+    gsheets_env.create_spreadsheet("tz", "Acme", {
+        "Project": [["Field", "Value"], ["Client emails", "ann@acme.example"]],
+        "Milestones": [["ID", "Milestone", "Due"], ["M1", "Launch", "2026-11-27"]],
+    }, time_zone="Asia/Shanghai")
+    checked = api.check("gsheet:tz", now=datetime(2026, 11, 27, 17, 0, tzinfo=UTC),
+                        dry_run=True)
+    assert checked.project is not None and checked.project.settings.time_zone == "UTC"
+    assert checked.as_of == date(2026, 11, 27)
+    assert [a.flags for a in checked.assessments] == [(Flag.DUE_SOON,)]

@@ -53,8 +53,6 @@ def read_settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Sett
     def one_address(key: str) -> str:
         return read(key, cells.parse_address_cell) or ""
 
-    raw_zone = raw.time_zone if raw.time_zone and not isinstance(
-        cells.parse_time_zone(raw.time_zone), Bad) else None
     date_order = read("date_order", cells.parse_date_order, schema.DATE_ORDERS)
     settings = Settings(
         name=read("name", cells.parse_text) or raw.title,
@@ -64,7 +62,8 @@ def read_settings(sheet: Sheet | None, raw: RawWorkbook, reader: Reader) -> Sett
         pm_name=read("pm_name", cells.parse_text) or "",
         pm_email=one_address("pm_email"),
         cc=addresses("cc"),
-        time_zone=read("time_zone", cells.parse_time_zone) or raw_zone or "UTC",
+        # blank: UTC (CONTRACT section 1), a Google Sheet's own time zone notwithstanding
+        time_zone=read("time_zone", cells.parse_time_zone) or "UTC",
         language=language,
         report_day=_or(read("report_day", lambda v: cells.parse_word(v, schema.WEEKDAYS),
                             schema.WEEKDAYS), 4),
