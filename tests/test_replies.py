@@ -50,3 +50,26 @@ def test_prompt_lines_are_left_out_and_words_are_cut():
 ])
 def test_first_date(words, order, day):
     assert replies.first_date(words, order) == day
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("Your new date (for example 2026-12-15), then press Send: 2027-01-10", date(2027, 1, 10)),
+    ("your new date (for example 2026-12-15), then  press Send:10 Jan 2027", date(2027, 1, 10)),
+    ("请写下新的日期（例如 2026-12-15），然后点击“发送”：2027年1月10日", date(2027, 1, 10)),
+    ("Your new date (for example 2026-12-15), then press Send: soon", None),
+])
+def test_a_date_typed_after_the_prompt_is_the_clients_not_the_example(typed, day):
+    """The client types on the prompt's own line, after its colon: the prompt's example
+    date is sheetsync's words, never the date the client promises (CONTRACT §6)."""
+    from sheetsync.shell.inbox_flow import prompts
+
+    words = replies.own_words(typed + "\n\n-- \nAnn", prompts())
+    assert replies.first_date(words, None) == day
+    assert "for example" not in words and "例如" not in words
+
+
+def test_words_typed_after_the_changes_prompt_are_kept_without_it():
+    from sheetsync.shell.inbox_flow import prompts
+
+    text = "What is missing or needs changing? Write it here, then press Send: The footer.\n"
+    assert replies.own_words(text, prompts()) == "The footer."

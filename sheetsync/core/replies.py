@@ -86,15 +86,22 @@ def subject_parts(subject: str) -> tuple[str, str]:
 
 def own_words(text: str, prompts: Iterable[str] = ()) -> str:
     """The client's own words: above the quoted history and the signature, without the
-    prompt lines of the prefilled body, blank lines squeezed, cut to ``WORDS_KEPT``."""
-    skip = {norm(p) for p in prompts if p.strip()}
+    prompt lines of the prefilled body (also where the client typed on the prompt's own
+    line, after its colon: the prompt's example date is never theirs), blank lines
+    squeezed, cut to ``WORDS_KEPT``."""
+    wanted = [p.split() for p in prompts if p.strip()]
+    found = [re.compile(r"\s*".join(re.escape(w) for w in words), re.IGNORECASE)
+             for words in sorted(wanted, key=len, reverse=True)]
     kept: list[str] = []
     for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if _QUOTE_START.match(line) or _SIGNATURE.match(line.rstrip()):
             break
-        if norm(line) in skip:
+        own = line
+        for prompt in found:
+            own = prompt.sub(" ", own)
+        if not own.strip():
             continue
-        kept.append(line.strip())
+        kept.append(own.strip())
         if sum(len(k) for k in kept) > WORDS_KEPT * 2:
             break
     words = " ".join(" ".join(kept).split())
