@@ -128,3 +128,37 @@ def test_a_from_address_that_is_not_one_mailbox_is_a_configuration_error(
         assert "SHEETSYNC_FROM" in line and "sheet" not in line.replace("sheetsync", ""), line
         assert not (tmp_path / "out").exists()
         assert book.read_bytes() == before
+
+
+def remind(tmp_path: Path, book: Path, day: str) -> dict[str, Any]:
+    out = sheetsync(tmp_path, "remind", str(book), "--as-of", day, "--json")
+    assert out.returncode == 0, out.stderr
+    return cast(dict[str, Any], json.loads(out.stdout)["projects"][0])
+
+
+@pytest.mark.parametrize("report_day", ["星期四", "周四", " THURSDAY "])
+def test_remind_chases_a_change_proposed_more_than_the_gap_ago_never_on_report_day(
+        tmp_path: Path, report_day: str) -> None:
+    """Section 4: change requests `Proposed` for more than `Reminder every days` days are
+    chased (exactly that many days is not more); no reminder on the report day, however
+    it is spelled, nor at the weekend. A Chinese workbook."""
+    book = make_workbook(tmp_path / "zh.xlsx", {
+        "项目": [["字段", "值"], ["项目名称", "官网"], ["客户邮箱", "ann@client.example"],
+                 ["报告日", report_day], ["提醒间隔天数", "3"], ["语言", "中文"]],
+        "里程碑": [["编号", "里程碑", "负责方", "截止日期", "状态"],
+                   ["M1", "上线", "我方", datetime(2027, 1, 29), "进行中"]],
+        "变更": [["编号", "日期", "提出人", "变更内容", "影响", "里程碑", "状态", "客户批准"],
+                 ["CR1", datetime(2026, 11, 20), "李", "加法语版", "+3周", "M1", "提议", None],
+                 ["CR2", datetime(2026, 11, 21), "李", "加德语版", "+3周", "M1", "待定", None]]})
+    monday = remind(tmp_path, book, "2026-11-23")  # CR1 3 days old: not more than 3
+    assert (monday["result"], monday["items"]) == ("skipped", [])
+    tuesday = remind(tmp_path, book, "2026-11-24")  # CR1 4 days, CR2 3 days
+    assert (tuesday["result"], tuesday["items"]) == ("sent", ["CR1"])
+    wednesday = remind(tmp_path, book, "2026-11-25")  # CR2 4 days
+    assert (wednesday["result"], wednesday["items"]) == ("sent", ["CR2"])
+    thursday = remind(tmp_path, book, "2026-11-26")  # the report day
+    assert (thursday["result"], thursday["items"]) == ("skipped", [])
+    for weekend in ("2026-11-28", "2026-11-29"):
+        assert remind(tmp_path, book, weekend)["result"] == "skipped"
+    friday = remind(tmp_path, book, "2026-11-27")  # CR1 again after its 3-day gap
+    assert (friday["result"], friday["items"]) == ("sent", ["CR1"])

@@ -98,3 +98,35 @@ def test_completed_asks_for_confirmation_only_of_deliveries_that_await_it(
     assert AWAITING[language] in html_item(html, "M3")
     assert AWAITING[language] not in html_item(html, "M1")
     assert AWAITING[language] not in html_item(html, "M2")
+
+
+INTERNAL_YES = ["Yes", " yes ", "Y", "true", True, "是"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_internal_updates_of_every_type_and_spelling_never_appear(tmp_path: Path,
+                                                                  language: str) -> None:
+    """Section 3: internal updates never appear; section 1: `Internal` = `Yes` keeps the row
+    out of every client email, the value matched case-insensitively, spaces ignored, with
+    its aliases; `No` and blank show the row. Chinese headers and types alike."""
+    head = (["Date", "Type", "Update", "Milestone", "By", "Internal"] if language == "en"
+            else ["日期", "类型", "内容", "里程碑", "填写人", "内部"])
+    types = (["Done", "Problem", "Next", "Note"] if language == "en"
+             else ["已完成", "风险", "计划", "备注"])
+    rows: list[list[Any]] = [head]
+    for kind in types:
+        rows += [[datetime(2026, 11, 26), kind, f"SECRET-{kind}-{n}", "M1", "Ann", value]
+                 for n, value in enumerate(INTERNAL_YES)]
+        rows += [[datetime(2026, 11, 26), kind, f"SHOWN-{kind}-{value}", "M1", "Ann", value]
+                 for value in ("No", None, "否" if language == "zh" else "no")]
+    book = make_workbook(tmp_path / "p.xlsx", {
+        "Project": [["Field", "Value"], ["Project", "Secrets"], ["Language", language],
+                    ["Client emails", "ann@client.example"]],
+        "Milestones": [["ID", "Milestone", "Owner", "Due", "Status"],
+                       ["M1", "Build", "Team", datetime(2026, 12, 18), "In progress"]],
+        "Updates" if language == "en" else "进展": rows})
+    _, msg = report(tmp_path, book)
+    raw = msg.as_string() + part(msg, "plain") + part(msg, "html")
+    assert "SECRET" not in raw
+    for kind in types:
+        assert raw.count(f"SHOWN-{kind}-") >= 3 * 2, kind  # in both parts
