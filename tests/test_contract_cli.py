@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
+from sheetsync.host.ledger import Ledger
 from tests.fixtures_env import SHEETSYNC, child_environ
 from tests.xlsx_factory import make_workbook
 
@@ -162,3 +163,31 @@ def test_remind_chases_a_change_proposed_more_than_the_gap_ago_never_on_report_d
         assert remind(tmp_path, book, weekend)["result"] == "skipped"
     friday = remind(tmp_path, book, "2026-11-27")  # CR1 again after its 3-day gap
     assert (friday["result"], friday["items"]) == ("sent", ["CR1"])
+
+
+@pytest.mark.parametrize(("job", "day"), [("report", "2026-11-27"), ("remind", "2026-11-26")])
+def test_a_send_of_unknown_outcome_is_said_on_stderr_and_exits_1(
+        tmp_path: Path, job: str, day: str) -> None:
+    """Section 4: a send whose outcome is unknown is a failed project (exit 1), and errors
+    go to stderr as one sentence that says what to do, as `run` says it; the JSON, with
+    --json, still says `unknown` on stdout."""
+    book = make_workbook(tmp_path / "late.xlsx", {
+        "Project": [["Field", "Value"], ["Project", "Late"],
+                    ["Client emails", "ann@client.example"]],
+        "Milestones": [["ID", "Milestone", "Owner", "Due", "Status"],
+                       ["M1", "Copy", "Client", datetime(2026, 11, 20), "In progress"]]})
+    # the process died between the intent and the outcome of the send (a crash)
+    Ledger(str(tmp_path / "state")).intend(
+        str(book), job, day, at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        message_id="<lost@studio.example>", recipients=("ann@client.example",), subject="Late")
+    out = sheetsync(tmp_path, job, str(book), "--as-of", day)
+    assert out.returncode == 1, out
+    line = one_sentence(out.stderr)
+    assert line.startswith("sheetsync: ") and "sheetsync resolve" in line, line
+    assert "unknown" in line and "unknown: unknown" not in line, line
+    assert out.stdout == ""
+    again = sheetsync(tmp_path, job, str(book), "--as-of", day, "--json")
+    assert again.returncode == 1
+    assert json.loads(again.stdout)["projects"][0]["result"] == "unknown"
+    assert "sheetsync resolve" in one_sentence(again.stderr)
+    assert not (tmp_path / "out").exists()

@@ -69,9 +69,10 @@ def each(todo: list[str], work: Callable[[str], T], names: dict[str, str], *,
 
 def print_sent(done: Iterable[Sent], as_json: bool, job: str,
                names: dict[str, str], pages: dict[str, str] | None = None) -> list[Sent]:
-    """Each project's line as its email is done (a failure, or a Log row the sheet would
-    not take, on stderr), or at the end one JSON object; returns the outcomes. ``pages``:
-    a dry run's .html page by source (its path is printed, or the JSON's ``preview``)."""
+    """Each project's line as its email is done (a failure, a send of unknown outcome, or a
+    Log row the sheet would not take, on stderr), or at the end one JSON object; returns the
+    outcomes. ``pages``: a dry run's .html page by source (its path is printed, or the
+    JSON's ``preview``)."""
     pages = {} if pages is None else pages
     results = []
     for r in done:
@@ -80,6 +81,9 @@ def print_sent(done: Iterable[Sent], as_json: bool, job: str,
         head = views.lead(name or r.source, r.project)
         if r.result == "failed":
             click.echo(f"sheetsync: {head}: {r.detail}", err=True)
+        elif r.result == "unknown":  # a failed project too (exit 1): said where errors go
+            click.echo(f"sheetsync: {head}: {job} unknown: {r.detail.removeprefix('unknown: ')}",
+                       err=True)
         elif not as_json:
             page = f"; open {pages[r.source]}" if r.source in pages else ""
             click.echo(views.sent_line(r, job, name) + page)
