@@ -19,9 +19,17 @@ from sheetsync.owned import (  # the job-owned places, re-exported for every cal
 __all__ = ["CellStyle", "FlagCells", "Layout", "OwnedTab", "TabWrite"]
 
 
+# Why a backend cannot know a cell's value (``Unreadable.reason``), each a problem code of
+# the catalogs: a formula with no saved result (an .xlsx saved by a program that does not
+# calculate), and a formula that shows an error (#REF!) or "Loading..." instead of a value.
+FORMULA_NO_RESULT, FORMULA_ERROR = "formula_no_result", "formula_error"
+
+
 @dataclass(frozen=True, slots=True)
 class Unreadable:
-    """A cell whose value cannot be known, e.g. a formula with no cached result."""
+    """A cell whose value cannot be known, e.g. a formula with no cached result: ``reason``
+    (``FORMULA_NO_RESULT``, ``FORMULA_ERROR``, or a sentence) and the formula or error
+    shown."""
 
     reason: str
     text: str = ""

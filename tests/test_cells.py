@@ -10,7 +10,15 @@ import pytest
 from sheetsync.core import cells, schema
 from sheetsync.core.cells import Bad
 from sheetsync.lang import catalog
-from sheetsync.model import ChangeStatus, Owner, Status, Unreadable, UpdateType
+from sheetsync.model import (
+    FORMULA_ERROR,
+    FORMULA_NO_RESULT,
+    ChangeStatus,
+    Owner,
+    Status,
+    Unreadable,
+    UpdateType,
+)
 
 NOV_27 = date(2026, 11, 27)
 
@@ -130,9 +138,11 @@ def test_a_blank_date_cell_is_blank_not_a_problem(value: object) -> None:
 
 
 def test_a_formula_without_result_is_unreadable_and_says_why() -> None:
-    result = cells.parse_date(Unreadable("the formula =X1 has no saved result", "=X1"))
-    assert code(result) == "unreadable"
-    assert isinstance(result, Bad) and "=X1" in result.facts["reason"]
+    result = cells.parse_date(Unreadable(FORMULA_NO_RESULT, "=X1"))
+    assert code(result) == FORMULA_NO_RESULT
+    assert isinstance(result, Bad) and result.facts["shown"] == "=X1"
+    other = cells.parse_date(Unreadable("a reason no catalog knows", "?"))
+    assert other == Bad("unreadable", {"reason": "a reason no catalog knows"})
 
 
 # --------------------------------------------------------------------------- yes / no
@@ -379,6 +389,7 @@ READERS = [
 @pytest.mark.parametrize("reader", READERS)
 def test_every_reader_says_a_formula_without_result_is_unreadable(reader) -> None:
     assert code(reader(Unreadable("no saved result", "=A1"))) == "unreadable"
+    assert code(reader(Unreadable(FORMULA_ERROR, "#REF!"))) == FORMULA_ERROR
 
 
 @pytest.mark.parametrize(("text", "order", "expected"), [

@@ -8,6 +8,7 @@ rules are held cell by cell in test_cells.py, test_parse.py and test_rules.py).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from sheetsync.cli.main import main
 from sheetsync.core import schema
 from sheetsync.model import Flag
 from tests.fixtures_env import SHEETSYNC, child_environ
-from tests.sheets_emulator import SheetsEmulator
+from tests.sheets_emulator import Formula, SheetsEmulator
 from tests.xlsx_factory import make_workbook, project_tabs
 
 AS_OF = "2026-11-27"
@@ -197,3 +198,25 @@ def test_a_blank_time_zone_is_utc_on_a_google_sheet_too(
     assert checked.project is not None and checked.project.settings.time_zone == "UTC"
     assert checked.as_of == date(2026, 11, 27)
     assert [a.flags for a in checked.assessments] == [(Flag.DUE_SOON,)]
+
+
+# --------------------------------------------------------------------------- problem texts
+
+
+def test_a_formula_without_a_value_is_said_in_the_projects_language_with_what_to_do(
+        tmp_path: Path, gsheets_env: SheetsEmulator, clean_google_env: Path) -> None:
+    project_tab = [["字段", "值"], ["客户邮箱", "ann@acme.example"], ["语言", "中文"]]
+    gsheets_env.create_spreadsheet("zhf", "宏图", {
+        "项目": project_tab,
+        "里程碑": [["编号", "里程碑", "截止日期"], ["M1", "设计", Formula("=1/0", "#DIV/0!")]]})
+    (error,) = check_google("gsheet:zhf")["problems"]
+    assert (error["cell"], error["value"]) == ("C2", "#DIV/0!")
+    assert "#DIV/0!" in error["problem"] and "公式" in error["how_to_fix"]
+    assert "保存" not in error["how_to_fix"]  # saving again does not mend a broken formula
+    make_workbook(tmp_path / "宏图.xlsx", {
+        "项目": project_tab,
+        "里程碑": [["编号", "里程碑", "截止日期"], ["M1", "设计", "=TODAY()+3"]]})
+    (unsaved,) = check_xlsx(tmp_path / "宏图.xlsx")["problems"]
+    assert (unsaved["cell"], unsaved["value"]) == ("C2", "=TODAY()+3")
+    for said in (error, unsaved):
+        assert not re.search(r"formula|value|saved", said["problem"] + said["how_to_fix"]), said

@@ -32,7 +32,7 @@ from sheetsync.errors import (
     SourceError,
 )
 from sheetsync.host import config
-from sheetsync.model import CellWrite, Unreadable, WritePlan
+from sheetsync.model import FORMULA_ERROR, CellWrite, Unreadable, WritePlan
 from sheetsync.shell.pipeline import opener
 from tests.sheets_emulator import Fmt, Formula, SheetsEmulator, format_datetime, to_serial
 
@@ -85,7 +85,7 @@ def test_read_returns_known_tabs_as_values(sheets_emulator: SheetsEmulator,
     assert milestones[2] == ("M2", "Build", "Team", 46346, "In progress", 3)
     assert milestones[3] == ()
     assert milestones[4][:5] == ("M3", "Sign-off", "Client", 46360, None)
-    assert milestones[4][5] == Unreadable("the formula has no value", "#DIV/0!")
+    assert milestones[4][5] == Unreadable(FORMULA_ERROR, "#DIV/0!")
     assert sheet.api_requests == 1  # one spreadsheets.get with grid data
     (grid,) = sheets_emulator.requests
     assert (grid.method, grid.path) == ("GET", f"/v4/spreadsheets/{SID}")

@@ -20,7 +20,7 @@ import pytest
 from sheetsync.backends.gsheets import GoogleSheet
 from sheetsync.backends.gsheets_values import ERROR_TEXT, effective_value, grid_rows
 from sheetsync.core.parse import parse_workbook
-from sheetsync.model import Unreadable
+from sheetsync.model import FORMULA_ERROR, Unreadable
 from tests.sheets_emulator import ERROR_TYPES, Cell, Fmt, Formula, SheetError, SheetsEmulator
 from tests.test_backends_agree import GSHEET, SID, google_copy
 
@@ -78,9 +78,8 @@ def test_dates_formulas_errors_and_chinese_text(sheets_emulator: SheetsEmulator,
     rows = grid.tabs[1].rows
     assert rows[1][2] == 46328 and rows[1][3] == 46328 + 9.5 / 24
     assert rows[2][2] == 46346 and rows[2][4] is True and rows[2][5] == "M2!"
-    assert rows[3][2] == "2026/12/4" and rows[3][5] == Unreadable("the formula has no value",
-                                                                  "#DIV/0!")
-    assert rows[5][:2] == ("M5", Unreadable("the formula has no value", "#N/A"))
+    assert rows[3][2] == "2026/12/4" and rows[3][5] == Unreadable(FORMULA_ERROR, "#DIV/0!")
+    assert rows[5][:2] == ("M5", Unreadable(FORMULA_ERROR, "#N/A"))
     assert len(rows[5]) == 4  # the text "" and a formula's "" at the end are blanks
     assert [str(c) for c in rows[6] + rows[7]] == list(ERROR_TYPES)
 
@@ -142,9 +141,9 @@ def test_grid_values_map_to_raw_cells() -> None:
     assert effective_value({"effectiveValue": {"boolValue": False}}) is False
     for kind, shown in ERROR_TEXT.items():
         cell = {"effectiveValue": {"errorValue": {"type": kind, "message": "why"}}}
-        assert effective_value(cell) == Unreadable("the formula has no value", shown)
+        assert effective_value(cell) == Unreadable(FORMULA_ERROR, shown)
     unknown = {"effectiveValue": {"errorValue": {"type": "SOMETHING_NEW"}}}
-    assert effective_value(unknown) == Unreadable("the formula has no value", "#ERROR!")
+    assert effective_value(unknown) == Unreadable(FORMULA_ERROR, "#ERROR!")
     assert set(ERROR_TEXT.values()) == set(ERROR_TYPES)  # the emulator's table, inverted
     assert all(isinstance(SheetError(s), str) for s in ERROR_TYPES)
     data = [{"startRow": 1, "startColumn": 2, "rowData": [

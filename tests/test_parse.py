@@ -12,6 +12,7 @@ import pytest
 
 from sheetsync.core.parse import parse_workbook
 from sheetsync.model import (
+    FORMULA_NO_RESULT,
     ChangeStatus,
     Owner,
     Problem,
@@ -271,7 +272,7 @@ def test_unreadable_cells_are_problems_and_mark_their_field() -> None:
 
 
 def test_a_formula_without_result_is_a_problem_showing_the_formula() -> None:
-    p = book([["M1", "One", None, Unreadable("the formula =X9+1 has no saved result", "=X9+1")]])
+    p = book([["M1", "One", None, Unreadable(FORMULA_NO_RESULT, "=X9+1")]])
     problem = only_problem(p)
     assert (problem.cell, problem.value) == ("D2", "=X9+1")
     assert "=X9+1" in problem.problem

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sheetsync.model import CellValue, CellWrite, Unreadable
+from sheetsync.model import FORMULA_ERROR, CellValue, CellWrite, Unreadable
 
 # How values are read, everywhere (the re-read before a write included): numbers as
 # numbers, and a date cell as its serial number (days since 1899-12-30), never as the text
@@ -41,7 +41,7 @@ def raw_value(value: Any) -> CellValue:
     if value == "" or value is None:
         return None
     if isinstance(value, str) and value in FORMULA_ERRORS:
-        return Unreadable("the formula has no value", value)
+        return Unreadable(FORMULA_ERROR, value)
     if isinstance(value, bool | int | float | str):
         return value
     return str(value)

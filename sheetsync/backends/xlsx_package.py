@@ -37,7 +37,7 @@ from sheetsync.backends.xlsx_cells import (
     scan_sheet,
 )
 from sheetsync.errors import SourceError
-from sheetsync.model import CellValue, Unreadable
+from sheetsync.model import FORMULA_NO_RESULT, CellValue, Unreadable
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -251,7 +251,7 @@ def read_sheet(package: Package, title: str, path: Path) -> SheetRead:
 
 
 def _unreadable(formula: str) -> Unreadable:
-    return Unreadable(f"the formula {formula} has no saved result", formula)
+    return Unreadable(FORMULA_NO_RESULT, formula)
 
 
 def _values(fh: Any, package: Package) -> SheetRead:

@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateparser
 
 from sheetsync.core import schema
-from sheetsync.model import CellValue, Unreadable, blank, cell_text
+from sheetsync.model import (
+    FORMULA_ERROR,
+    FORMULA_NO_RESULT,
+    CellValue,
+    Unreadable,
+    blank,
+    cell_text,
+)
 
 T = TypeVar("T")
 
@@ -51,6 +58,14 @@ _MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
 _WEEKDAY_WORD = re.compile(
     r"^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE
 )
+
+
+def unreadable(value: Unreadable) -> Bad:
+    """The problem of a cell whose value cannot be known, said in the project's language
+    when the backend names its reason by code; any other reason is quoted as it is."""
+    if value.reason in (FORMULA_NO_RESULT, FORMULA_ERROR):
+        return Bad(value.reason, {"shown": value.text})
+    return Bad("unreadable", {"reason": value.reason})
 
 
 def _make_date(y: int, m: int, d: int) -> date | Bad:
@@ -135,7 +150,7 @@ def _read_date(value: CellValue, order: str | None) -> Read[date]:
     if blank(value):
         return None
     if isinstance(value, Unreadable):
-        return Bad("unreadable", {"reason": value.reason})
+        return unreadable(value)
     if isinstance(value, bool):
         return Bad("not_a_date")
     if isinstance(value, datetime):
@@ -167,7 +182,7 @@ def parse_word(value: CellValue, table: dict[T, tuple[str, ...]]) -> Read[T]:
     if blank(value):
         return None
     if isinstance(value, Unreadable):
-        return Bad("unreadable", {"reason": value.reason})
+        return unreadable(value)
     index = _WORD_INDEXES.get(id(table))
     if index is None:
         index = _WORD_INDEXES[id(table)] = schema.word_index(table)
@@ -196,7 +211,7 @@ def parse_text(value: CellValue) -> Read[str]:
     if blank(value):
         return None
     if isinstance(value, Unreadable):
-        return Bad("unreadable", {"reason": value.reason})
+        return unreadable(value)
     return cell_text(value).strip()
 
 
@@ -218,7 +233,7 @@ def parse_int(value: CellValue, lowest: int = 0, highest: int = 365) -> Read[int
     if blank(value):
         return None
     if isinstance(value, Unreadable):
-        return Bad("unreadable", {"reason": value.reason})
+        return unreadable(value)
     if isinstance(value, bool):
         return Bad("not_a_number")
     number: float
@@ -241,7 +256,7 @@ def parse_time(value: CellValue) -> Read[time]:
     if blank(value):
         return None
     if isinstance(value, Unreadable):
-        return Bad("unreadable", {"reason": value.reason})
+        return unreadable(value)
     if isinstance(value, datetime):
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, time):
