@@ -74,7 +74,8 @@ EDITS: dict[date, list[Edit]] = {
     date(2026, 1, 20): [("M6", "Status", "Cancelled")],
     date(2026, 2, 2): [("M4", "Due", date(2026, 2, 20))],  # as CR-1 (below) approved
     date(2026, 2, 3): [("M2", "Status", "Done"), ("M2", "Done on", date(2026, 2, 3)),
-                       ("M2", "Delay reason", "Team capacity")],
+                       ("M2", "Delay reason", "Team capacity"),
+                       ("M4", "Delay reason", "Scope change")],  # as Problems suggested
     date(2026, 2, 6): [("M3", "Status", "Done"), ("M3", "Done on", date(2026, 2, 6)),
                        ("M3", "Delay reason", "Client late"),
                        ("M2", "Client confirmed", "Yes"), ("M2", "Confirmed on",
@@ -187,6 +188,12 @@ def simulate(sheet: Sheet) -> None:
             problems = [text(v) for row in sheet.values("Problems") for v in row]
             assert ("M2 slipped 7 days; pick a Delay reason so the retrospective can count "
                     "it.") in problems
+        if day == date(2026, 2, 2):  # CR-1 moved M4: Problems suggests Scope change
+            problems = [text(v) for row in sheet.values("Problems") for v in row]
+            assert ("M4 slipped 7 days after the approved change CR-1 moved its date; pick a "
+                    "Delay reason so the retrospective can count it.") in problems
+            assert any("Choose Scope change in the Delay reason column of M4" in p
+                       for p in problems)
         if day.weekday() == 4:
             run(sheet.source, f"{day.isoformat()}T16:05+00:00")  # the weekly report
         day += timedelta(days=1)

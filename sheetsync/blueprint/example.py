@@ -202,7 +202,7 @@ ACME = Content(
         _m("M6", "CMS build and page templates", _TEAM, Status.IN_PROGRESS, date(2026, 11, 24),
            start=date(2026, 11, 9), depends="M4",
            acceptance="All templates on staging, editable by Acme editors",
-           notes="New due agreed in CR-1 (store locator)"),
+           notes="New due agreed in CR-1 (store locator)", reason="Scope change"),
         _m("M7", "Hosting, domain and SSL", _TEAM, Status.IN_PROGRESS, date(2026, 12, 1),
            start=date(2026, 11, 16), acceptance="www.acme.example served over HTTPS"),
         _m("M8", "Analytics and cookie consent", _TEAM, Status.DONE, date(2026, 11, 27),

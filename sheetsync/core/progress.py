@@ -37,7 +37,8 @@ def planned_slip(a: Assessment, baseline: date | None, as_of: date) -> int:
 def slip_problems(project: Project, assessments: tuple[Assessment, ...],
                   recorded: history.Recorded, as_of: date) -> tuple[Problem, ...]:
     """"M4 slipped 9 days; pick a Delay reason…" for each slip nobody gave a reason for
-    (an approved change that moved the date counts as Scope change). Only where the
+    (where an approved change moved the date, the line suggests Scope change and names
+    the change: only what staff choose counts in the retrospective). Only where the
     Milestones tab has a Delay reason column: an older sheet is not nagged."""
     layout = project.layout
     if layout is None or layout.flags is None or not layout.delay_col:
@@ -52,11 +53,15 @@ def slip_problems(project: Project, assessments: tuple[Assessment, ...],
             continue
         seen.add(m.id)
         days = planned_slip(a, history.baseline_of(recorded, m), as_of)
-        if days <= 0 or retro.reason_of(m, project.changes) or "delay_reason" in m.unreadable:
+        if days <= 0 or m.delay_reason or "delay_reason" in m.unreadable:
             continue
+        change = retro.moved_by(m, project.changes)
         problem, fix = words.problem(
-            "slipped", id=m.id, days=words.sheet_n("slip_days", days, n=days),
-            choices=schema.choices(schema.DELAY_REASONS, lang))
+            "slipped_change" if change else "slipped", id=m.id,
+            days=words.sheet_n("slip_days", days, n=days),
+            choices=schema.choices(schema.DELAY_REASONS, lang),
+            change=change.id if change else "",
+            scope=schema.shown(schema.DELAY_REASONS, "Scope change", lang))
         out.append(Problem(layout.flags.tab, a1(m.row, layout.delay_col), "", problem, fix))
     return tuple(out)
 

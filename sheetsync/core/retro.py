@@ -20,7 +20,6 @@ from sheetsync.core import history, logtab
 from sheetsync.model import Change, ChangeStatus, Milestone, OwnedTab, Owner, Project, Status
 
 UNKNOWN = "unknown"  # the reason of a slip nobody gave one for
-SCOPE_CHANGE = "Scope change"
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Row:
     due: date | None
     done_on: date | None
     slip_days: int | None  # None: Done without a Done on, or no date at all
-    reason: str  # the Delay reason, "Scope change" from an approved change, else ""
+    reason: str  # the Delay reason staff chose, else "" (counted as unknown)
     days_late: int = 0  # past its current Due (Done on, else the as-of date if open)
     confirmation_days: int | None = None  # Done on to the client's confirmation
 
@@ -89,15 +88,15 @@ class Retro:
     changes: tuple[Change, ...]  # the change requests counted
 
 
-def reason_of(m: Milestone, changes: Iterable[Change]) -> str:
-    """Staff's Delay reason; else Scope change when an approved change moved its date."""
-    if m.delay_reason:
-        return m.delay_reason
+def moved_by(m: Milestone, changes: Iterable[Change]) -> Change | None:
+    """An approved change request that moved the milestone's date, if any: its slip is
+    likely a Scope change, which the Problems line suggests. The retrospective counts only
+    what staff chose in Delay reason (CONTRACT section 8: ``unknown`` where blank)."""
     for c in changes:
         if (c.milestone == m.id and c.status is ChangeStatus.APPROVED and c.old_due
                 and c.new_due and c.new_due != c.old_due):
-            return SCOPE_CHANGE
-    return ""
+            return c
+    return None
 
 
 def slip(m: Milestone, baseline: date | None, as_of: date) -> int | None:
@@ -133,14 +132,13 @@ def _counted(project: Project, start: date | None, end: date | None) -> list[Mil
     return out
 
 
-def _row(m: Milestone, recorded: history.Recorded, as_of: date, changes: tuple[Change, ...],
-         ) -> Row:
+def _row(m: Milestone, recorded: history.Recorded, as_of: date) -> Row:
     baseline = history.baseline_of(recorded, m)
     confirmed = m.confirmed_on  # staff's, or the day of a confirm applied from a reply
     confirm_days = (max(0, (confirmed - m.done_on).days)
                     if m.status is Status.DONE and m.done_on and confirmed else None)
     return Row(m.id, m.title, m.owner, m.status, m.start, baseline, m.due, m.done_on,
-               slip(m, baseline, as_of), reason_of(m, changes), days_late(m, as_of),
+               slip(m, baseline, as_of), m.delay_reason, days_late(m, as_of),
                confirm_days)
 
 
@@ -186,7 +184,7 @@ def retro(project: Project, recorded: history.Recorded, as_of: date, *,
     milestones = _counted(project, start, end)
     ids = {m.id for m in milestones}
     changes = tuple(c for c in project.changes if c.milestone in ids)
-    rows = tuple(_row(m, recorded, as_of, changes) for m in milestones)
+    rows = tuple(_row(m, recorded, as_of) for m in milestones)
     done = [r for r in rows if r.done]
     on_time = sum(r.on_time for r in rows)
     by_reason: dict[str, int] = {}
