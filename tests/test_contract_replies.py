@@ -5,8 +5,10 @@ process, a real .xlsx file and the pymap IMAP server, and reads the outbox back.
 
 from __future__ import annotations
 
+import email
 import json
 import shutil
+from email import policy
 from pathlib import Path
 
 import openpyxl
@@ -185,3 +187,24 @@ def test_a_paused_project_records_replies_and_sends_no_acknowledgement(setup, im
     assert milestone(env, book, "M4", "2026-11-28")["flags"] == []
     assert [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
             if m["X-Sheetsync-Job"] == "ack"] == []
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s: s.replace("·", "?"),  # a mail program that cannot write the middle dot
+    lambda s: s.replace(" · Acme website rollout", ""),  # the client shortened the subject
+])
+def test_a_subject_that_lost_its_item_or_project_still_gets_its_row(setup, imap_server, edit):
+    """Every message carrying a token gets one row in Responses (CONTRACT §6): where the
+    subject no longer says the item and project in clear, the token says them."""
+    book, env = setup
+    text = report_text(env, book)
+    url = link(text, "Confirm", "M4")
+    msg = email.message_from_bytes(client_reply(url, CLIENT, "ok"), policy=policy.SMTP)
+    subject = str(msg["Subject"])
+    del msg["Subject"]
+    msg["Subject"] = edit(subject)
+    assert str(msg["Subject"]) != subject and "[ss:" in str(msg["Subject"])
+    imap_server.append(msg.as_bytes())
+    [row] = inbox(env, book)
+    assert (row["item"], row["action"], row["result"]) == ("M4", "confirm", "applied")
+    assert imap_server.unseen() == []

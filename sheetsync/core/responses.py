@@ -106,6 +106,22 @@ def find_project(parsed: Parsed, projects: Sequence[Project]) -> Project | None:
     return max(starts, key=lambda p: len(p.settings.name), default=None)
 
 
+def find_by_token(parsed: Parsed, projects: Sequence[Project], secret: bytes, today: date
+                  ) -> tuple[Project, str] | None:
+    """The project and item a subject's token was signed for, when the subject no longer
+    names them in clear (a mail program that could not write the ``·``, a client who cut
+    the subject): every message carrying a token still gets its row. An expired token is
+    found too, to be refused there."""
+    if parsed.token is None:
+        return None
+    for p in projects:
+        for item in dict.fromkeys((*(m.id for m in p.milestones), *(c.id for c in p.changes))):
+            verdict = tokens.verify(secret, parsed.token, p.settings.name, item, today)
+            if verdict.reason in ("", "expired", "future"):  # the MAC matched
+                return p, item
+    return None
+
+
 def _first(rows: Iterable[Milestone], key: str) -> Milestone | None:
     return next((m for m in rows if m.id == key), None)
 

@@ -151,6 +151,12 @@ def handle(sources: Sequence[str], ctx: Context, settings: ImapSettings, state_d
             reply = _reply_of(f, dns)
             parsed = replies.parse(reply, lines)
             project = responses.find_project(parsed, projects)
+            if project is None:  # the subject lost the item or project: ask the token
+                signed = responses.find_by_token(parsed, projects, secret.key,
+                                                 ctx.now.date())
+                if signed is not None:
+                    project, item = signed
+                    parsed = replace(parsed, item=item, project_text=project.settings.name)
             if project is None:
                 unrouted.append(" ".join(reply.subject.split())[:200])
                 continue
