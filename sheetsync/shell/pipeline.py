@@ -8,6 +8,7 @@ projects goes on with the others. Emails go through ``delivery``.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -103,13 +104,23 @@ def attempt(source: str, open_source: Opener, now: datetime, as_of: date | None,
             body: Callable[[Loaded, date], T],
             failed: Callable[[SheetsyncError, Loaded | None], T]) -> T:
     """One job on one SOURCE: load it, pick the day (``as_of``, else today in the project's
-    time zone), run ``body``; an error becomes ``failed``'s outcome, so the others go on."""
+    time zone), run ``body``; an error becomes ``failed``'s outcome, so the others go on; an
+    error sheetsync did not foresee too, as one sentence (its traceback in ``detail``)."""
     loaded: Loaded | None = None
     try:
         loaded = load(source, open_source)
         return body(loaded, as_of or calendar.project_day(now, loaded.project.settings))
     except SheetsyncError as exc:
         return failed(exc, loaded)
+    except Exception as exc:  # a bug in one project must not stop the others
+        return failed(SheetsyncError(unexpected(exc)).with_detail(traceback.format_exc()),
+                      loaded)
+
+
+def unexpected(exc: Exception) -> str:
+    """One sentence for an error sheetsync did not foresee (a bug, not the admin's doing)."""
+    return (f"unexpected error ({type(exc).__name__}: {exc}); this is a bug in sheetsync: "
+            "report it with this line. The other jobs and projects went on.")
 
 
 def check(source: str, open_source: Opener, *, now: datetime, as_of: date | None = None,

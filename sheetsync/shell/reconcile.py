@@ -41,7 +41,7 @@ from sheetsync.shell import catchup
 from sheetsync.shell.batching import Batched
 from sheetsync.shell.context import Context
 from sheetsync.shell.delivery import append_log, settle_unknown, told, write_pending_logs
-from sheetsync.shell.pipeline import Loaded, load
+from sheetsync.shell.pipeline import Loaded, load, unexpected
 
 if TYPE_CHECKING:
     from sheetsync.mail.transport import Transport
@@ -235,12 +235,6 @@ def _drive_requests(backend: Backend) -> int:
 
 def _waited(backend: Backend) -> float:
     return float(getattr(backend, "waited_s", 0.0))
-
-
-def unexpected(exc: Exception) -> str:
-    """One sentence for an error sheetsync did not foresee (a bug, not the admin's doing)."""
-    return (f"unexpected error ({type(exc).__name__}: {exc}); this is a bug in sheetsync: "
-            "report it with this line. The other jobs and projects went on.")
 
 
 @dataclass(frozen=True)
