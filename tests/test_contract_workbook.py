@@ -23,7 +23,7 @@ from sheetsync.core import schema
 from sheetsync.model import Flag
 from tests.fixtures_env import SHEETSYNC, child_environ
 from tests.sheets_emulator import Formula, SheetsEmulator
-from tests.xlsx_factory import make_workbook, project_tabs
+from tests.xlsx_factory import build, make_workbook, project_tabs, read_values
 
 AS_OF = "2026-11-27"
 
@@ -220,3 +220,21 @@ def test_a_formula_without_a_value_is_said_in_the_projects_language_with_what_to
     assert (unsaved["cell"], unsaved["value"]) == ("C2", "=TODAY()+3")
     for said in (error, unsaved):
         assert not re.search(r"formula|value|saved", said["problem"] + said["how_to_fix"]), said
+
+
+# --------------------------------------------------------------------------- Flag columns
+
+
+def test_a_title_merged_across_above_the_table_leaves_room_for_the_flag_columns(
+        tmp_path: Path) -> None:
+    # "Flag, Flag detail ... created at the right of the table if missing": a title row
+    # merged over the sheet's width, above the header, is not where they go.
+    book = build(project_tabs(Milestones=[
+        ["Acme rollout plan"], [], ["ID", "Milestone", "Due"], ["M1", "Kick-off", "2026-11-01"]]))
+    book["Milestones"].merge_cells("A1:L1")
+    book.save(tmp_path / "acme.xlsx")
+    project = check_xlsx(tmp_path / "acme.xlsx")
+    assert project["problems"] == []
+    rows = read_values(tmp_path / "acme.xlsx", "Milestones")
+    assert rows[2][3:5] == ["Flag", "Flag detail"]
+    assert rows[3][3:5] == ["OVERDUE", "Overdue by 26 days"]

@@ -238,7 +238,8 @@ def _flag_cells(sheet: Sheet | None, language: str, reader: Reader) -> FlagCells
         if "flag_detail" not in sheet.columns:
             detail_header = schema.header(schema.MILESTONES, "flag_detail", language)
         merged = _merged_over(sheet.tab, {c for c, h in ((flag_col, flag_header),
-                                                        (detail_col, detail_header)) if h})
+                                                        (detail_col, detail_header)) if h},
+                              sheet.header_row)
         if merged:
             reader.report(sheet.tab.name, merged[0], merged[1], None, "merged_in_the_way",
                           range=merged[2])
@@ -259,15 +260,17 @@ def _flag_cells(sheet: Sheet | None, language: str, reader: Reader) -> FlagCells
                      flag_header, detail_header, tuple(current))
 
 
-def _merged_over(tab: RawTab, cols: set[int]) -> tuple[int, int, str] | None:
-    """The first merged range covering one of ``cols``: (row, col, "K1:L1")."""
+def _merged_over(tab: RawTab, cols: set[int], from_row: int) -> tuple[int, int, str] | None:
+    """The first merged range covering one of ``cols`` from ``from_row`` (the header) down,
+    where the flags go: (row, col, "K1:L1"). A title merged across above the table is not
+    in their way."""
     for ref in tab.merged:
         first, _, last = ref.replace("$", "").partition(":")
         try:
-            (r1, c1), (_, c2) = a1_split(first), a1_split(last or first)
+            (r1, c1), (r2, c2) = a1_split(first), a1_split(last or first)
         except ValueError:
             continue
-        if any(c1 <= c <= c2 for c in cols):
+        if r2 >= from_row and any(c1 <= c <= c2 for c in cols):
             return r1, c1, ref
     return None
 
