@@ -52,3 +52,18 @@ def test_a_wrong_password_or_short_secret_is_a_fix(cfg, imap_server: ImapServer,
     monkeypatch.setenv("SHEETSYNC_SECRET", "short")
     [finding] = check_inbox(cfg)
     assert not finding.ok and "16 characters" in finding.text
+
+
+def test_the_state_dir_the_key_file_makes_is_private_whatever_the_umask(cfg):
+    """The key file is the first thing an inbox-only host writes to its state dir: the
+    folder it makes is 0700 like every state folder (docs/admin.md), the file 0600."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        made = signing_key(cfg.state_dir)
+    finally:
+        os.umask(old)
+    assert made is not None and made.created
+    assert stat.S_IMODE(Path(cfg.state_dir).stat().st_mode) == 0o700
+    assert stat.S_IMODE(Path(made.where).stat().st_mode) == 0o600

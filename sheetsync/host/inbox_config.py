@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.errors import ConfigError
+from sheetsync.host.places import private_dir
 from sheetsync.mailboxes import ImapSettings
 
 KEY_FILE = "reply-key"
@@ -76,7 +77,7 @@ def signing_key(state_dir: str | os.PathLike[str], env: Mapping[str, str] | None
         raise ConfigError(f"the reply key file {path} cannot be read ({exc}); restore it from "
                           "a backup, or set SHEETSYNC_SECRET.") from exc
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # a state folder is 0700, whoever makes it first
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs
         return signing_key(state_dir, env, create=False)
