@@ -208,3 +208,14 @@ def test_a_subject_that_lost_its_item_or_project_still_gets_its_row(setup, imap_
     [row] = inbox(env, book)
     assert (row["item"], row["action"], row["result"]) == ("M4", "confirm", "applied")
     assert imap_server.unseen() == []
+
+
+def test_any_secret_signs_the_buttons(setup, imap_server):
+    """SHEETSYNC_SECRET is the key that signs action tokens (CONTRACT §5): a short one still
+    signs them (doctor asks for a longer one), rather than stopping every report."""
+    book, env = setup
+    env["SHEETSYNC_SECRET"] = "s3cret"
+    text = report_text(env, book)
+    imap_server.append(client_reply(link(text, "Confirm", "M4"), CLIENT, "ok"))
+    assert [r["result"] for r in inbox(env, book)] == ["applied"]
+    assert not (Path(env["SHEETSYNC_STATE_DIR"]) / "reply-key").exists()

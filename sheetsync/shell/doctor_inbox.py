@@ -7,7 +7,7 @@ from dataclasses import replace
 from sheetsync.core.findings import Finding
 from sheetsync.errors import SheetsyncError
 from sheetsync.host import config
-from sheetsync.host.inbox_config import inbox_settings, signing_key
+from sheetsync.host.inbox_config import SHORT_SECRET, inbox_settings, signing_key
 
 
 def check_inbox(cfg: config.Config) -> list[Finding]:
@@ -28,6 +28,10 @@ def check_inbox(cfg: config.Config) -> list[Finding]:
         out.append(Finding(True, f"Replies: the buttons will be signed with a key file that "
                                  f"the first run creates in {cfg.state_dir} (mode 600); back it "
                                  "up: losing it makes every button already sent stop working."))
+    elif key.where == "SHEETSYNC_SECRET" and len(key.key) < SHORT_SECRET:
+        return [Finding(False, f"Replies: SHEETSYNC_SECRET is shorter than {SHORT_SECRET} "
+                               "characters, so the buttons' signatures are easier to guess; "
+                               "use a long random value (e.g. from `openssl rand -hex 32`).")]
     elif key.where == "SHEETSYNC_SECRET":
         out.append(Finding(True, "Replies: the buttons are signed with SHEETSYNC_SECRET; "
                                  "changing it makes every button already sent stop working."))
