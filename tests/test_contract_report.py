@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, cast
 
+import openpyxl
 import pytest
 
 from tests.fixtures_env import SHEETSYNC, child_environ
@@ -30,7 +31,7 @@ def report(tmp_path: Path, book: Path, *args: str) -> tuple[dict[str, Any], Emai
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
         env=child_environ(SHEETSYNC_OUTBOX=str(tmp_path / "out"),
                           SHEETSYNC_STATE_DIR=str(tmp_path / "state"),
-                          SHEETSYNC_FROM="reports@studio.example"))
+                          SHEETSYNC_FROM="weekly-reports@projects.studio.example"))
     assert out.returncode == 0, out.stderr
     (eml,) = (tmp_path / "out").glob("*.eml")
     msg = cast(EmailMessage, message_from_bytes(eml.read_bytes(), policy=policy.default))
@@ -130,3 +131,24 @@ def test_internal_updates_of_every_type_and_spelling_never_appear(tmp_path: Path
     assert "SECRET" not in raw
     for kind in types:
         assert raw.count(f"SHOWN-{kind}-") >= 3 * 2, kind  # in both parts
+
+
+def test_the_message_id_header_reads_back_as_report_json_and_the_log_say(
+        tmp_path: Path) -> None:
+    """Section 4: report --json gives the email's `message_id`, and the Log tab its
+    Message-ID; the header, read back by a mail library, is that same text (not folded onto
+    a continuation line, which leaves a space in front of it), whatever the length."""
+    book = make_workbook(tmp_path / "p.xlsx", {
+        "Project": [["Field", "Value"], ["Project", "A project with a long enough name"],
+                    ["Client emails", "ann@client.example"]],
+        "Milestones": [["ID", "Milestone", "Owner", "Due", "Status"],
+                       ["M1", "Build", "Team", datetime(2026, 12, 18), "In progress"]]})
+    data, msg = report(tmp_path, book)
+    sent = data["projects"][0]
+    assert len(f"Message-ID: {sent['message_id']}") > 78  # long enough to have been folded
+    assert msg["Message-ID"] == sent["message_id"]
+    raw = next((tmp_path / "out").glob("*.eml")).read_bytes()
+    assert f"\r\nMessage-ID: {sent['message_id']}\r\n".encode() in raw
+    log = openpyxl.load_workbook(book)["Log"]
+    rows = list(log.iter_rows(values_only=True))
+    assert rows[-1][rows[0].index("Message-ID")] == msg["Message-ID"]

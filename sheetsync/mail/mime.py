@@ -18,17 +18,35 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime
-from email import policy
 from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from typing import Any
 
 from sheetsync.errors import PermanentDeliveryError
 from sheetsync.model import Message
 
+
+class _Policy(EmailPolicy):
+    """The SMTP policy, never folding the Message-ID: a folded one is legal, but a mail
+    library reads it back with the fold's space in front, so it no longer equals the
+    ``message_id`` that ``report --json`` and the Log tab give (a msg-id has no space to
+    fold at, and stays far under the 998-octet line limit)."""
+
+    def fold(self, name: str, value: Any) -> str:
+        if name.lower() == "message-id":
+            return f"{name}: {str(value).strip()}{self.linesep}"
+        return str(super().fold(name, value))
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if name.lower() == "message-id":
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
 # SMTP policy, but bodies are always 7-bit safe (base64 or quoted-printable) so that a server
 # without 8BITMIME still takes Chinese text unchanged.
-MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
+MIME_POLICY = _Policy(linesep="\r\n", cte_type="7bit")
 
 _BREAKS = frozenset("\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII, no "<", ">" inside
