@@ -236,3 +236,15 @@ def test_a_bug_in_one_project_is_one_sentence_and_the_others_are_done(
         assert projects[0]["milestones"] == [] and projects[1]["milestones"]
     else:
         assert [p["result"] for p in projects] == ["failed", "sent"]
+
+
+@pytest.mark.parametrize("command", ["check", "report", "remind"])
+def test_an_unreadable_sheet_is_named_once_in_its_sentence(tmp_path: Path, command: str) -> None:
+    """Section 4: one plain sentence on stderr, exit 1, and the other project still done."""
+    fine = quiet_project(tmp_path)
+    out = sheetsync(tmp_path, command, "gone.xlsx", str(fine), "--as-of", "2026-11-26")
+    assert out.returncode == 1, out
+    line = one_sentence(out.stderr)
+    assert line.startswith("sheetsync: gone.xlsx does not exist;"), line
+    assert line.count("gone.xlsx") == 2, line  # the path, and 'sheetsync init gone.xlsx'
+    assert "Quiet" in out.stdout

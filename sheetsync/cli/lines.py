@@ -79,8 +79,10 @@ def print_sent(done: Iterable[Sent], as_json: bool, job: str,
         results.append(r)
         name = name_for(names, r.source)
         head = views.lead(name or r.source, r.project)
-        if r.result == "failed":
-            click.echo(f"sheetsync: {head}: {r.detail}", err=True)
+        if r.result == "failed":  # an unreadable sheet's sentence names it already, as check's
+            named = not name and r.project == r.source and r.source in r.detail
+            where = "" if named else f"{head}: "
+            click.echo(f"sheetsync: {where}{r.detail}", err=True)
         elif r.result == "unknown":  # a failed project too (exit 1): said where errors go
             click.echo(f"sheetsync: {head}: {job} unknown: {r.detail.removeprefix('unknown: ')}",
                        err=True)
