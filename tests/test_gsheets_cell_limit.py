@@ -119,3 +119,17 @@ def test_no_room_even_for_the_flags_is_one_sentence_and_exit_1(
     assert "10,000,000 cells" in project["error"] and "delete unused tabs" in project["error"]
     assert "Traceback" not in err
     assert not any(flags(full).values())  # refused whole: nothing half-written
+
+
+def test_doctor_says_when_a_sheet_nears_the_limit(full: SheetsEmulator) -> None:
+    def doctor() -> list[str]:
+        out = CliRunner().invoke(main, ["doctor", GSHEET], catch_exceptions=False)
+        return [line for line in out.output.splitlines() if "Google's limit" in line]
+
+    assert doctor() == []  # the example is far from it
+    full.spreadsheets[SID].add_sheet("Raw export", rows=90_000, cols=100)  # 9 million cells
+
+    (line,) = doctor()
+
+    assert line.startswith("FIX") and "uses 9,1" in line and "of Google's limit of 10,000,000" \
+        in line and "delete unused tabs" in line

@@ -52,6 +52,9 @@ def not_shared(response: requests.Response) -> bool:
     return "not found" in message and "method not found" not in message
 
 
+CELL_LIMIT = 10_000_000  # Google's most cells in one spreadsheet: every tab's whole grid
+
+
 class CellLimit(WriteRefused):
     """Google refused a write (whole: nothing of it applied) because the spreadsheet would
     pass its limit of cells; what is written into existing cells may still fit."""
@@ -126,9 +129,9 @@ class Explainer:
                             f"wrote to it ({_short(message)}): run again.")
         if status == 400 and "above the limit of" in message.lower():
             return CellLimit(f"Google refused {what} in {self.source}: the spreadsheet would "
-                             "pass Google's limit of 10,000,000 cells (every tab's empty rows "
-                             "and columns count too); delete unused tabs, or the empty rows "
-                             "and columns at the end of large tabs, and run again.")
+                             f"pass Google's limit of {CELL_LIMIT:,} cells (every tab's empty "
+                             "rows and columns count too); delete unused tabs, or the empty "
+                             "rows and columns at the end of large tabs, and run again.")
         if status == 400 and "already exists" in message.lower():
             return TabMoved(f"Another run created a tab of {self.source} at the same time "
                             f"({_short(message)}): run again.")

@@ -70,7 +70,8 @@ class GoogleSheetKind:
         except SheetsyncError as err:
             return [Finding(False, f"{source}: {err}", err.detail)]
         opened = Finding(True, f'{source}: opens as "{sheet.title}" for {sheet.email}.')
-        return [opened, *tab_findings(source, titles), *_drive_finding(sheet)]
+        return [opened, *tab_findings(source, titles), *_room(source, sheet),
+                *_drive_finding(sheet)]
 
     def lay_out(self, source: str, blueprint: Blueprint, access: Access) -> list[str]:
         from sheetsync.backends.gsheets import GoogleSheet
@@ -83,6 +84,20 @@ class GoogleSheetKind:
 
     def canonical(self, source: str) -> str:
         return sources.canonical(source)
+
+
+def _room(source: str, sheet: GoogleSheet) -> list[Finding]:
+    """A sheet near Google's limit of cells: said before a check's History or Timeline
+    passes it (that write would then leave them out and say so in Problems)."""
+    from sheetsync.backends.gsheets_errors import CELL_LIMIT
+
+    cells = sum(t.rows * t.cols for t in sheet.tabs.values())
+    if cells < CELL_LIMIT * 0.8:
+        return []
+    return [Finding(False, f"{source}: uses {cells:,} of Google's limit of {CELL_LIMIT:,} "
+                           "cells (every tab's empty rows and columns count); delete unused "
+                           "tabs, or the empty rows and columns at the end of large tabs, so "
+                           "History, Board and Timeline keep room to grow.")]
 
 
 def _several_keys(keys: tuple[Path, ...], needed: bool) -> Finding:
