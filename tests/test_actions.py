@@ -84,3 +84,16 @@ def test_buttons_are_real_buttons_at_375_px_with_images_blocked(language):
     assert len(numbers["buttons"]) == 2 * len(report.waiting)
     for b in numbers["buttons"]:
         assert b["h"] >= 44 and b["right"] <= 375 and b["text"].strip(), b
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("action", ["confirm", "changes", "date"])
+def test_an_acknowledgement_reads_as_paragraphs_with_one_blank_line_between(language, action):
+    from sheetsync.core import responses
+
+    row = responses.Response("2026-11-28 10:00", "Ann <ann@client.example>", "M4", action,
+                             "The logo." if action == "changes" else "2026-12-15"
+                             if action == "date" else "", "<1@client.example>", "applied")
+    subject, text, _ = actions.acknowledgement(row, "Acme rollout", "Design", language)
+    assert "M4" in subject and "\n\n\n" not in text and text.endswith("\n")
+    assert text.count("\n\n") == (3 if action != "confirm" else 2)

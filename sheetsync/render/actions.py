@@ -97,7 +97,8 @@ def acknowledgement(row: responses.Response, project: str, title: str, language:
     if row.value and row.action in ("changes", "date"):
         lines.append(t("ack_value", value=row.value))
     lines += [t("ack_next"), "", t("regards"), t("team")]
-    text = "\n\n".join(lines[:-2]) + "\n\n" + "\n".join(lines[-2:]) + "\n"
+    text = "\n\n".join(line for line in lines[:-2] if line) + "\n\n" + "\n".join(
+        lines[-2:]) + "\n"
     html = ("<!DOCTYPE html><html><body>"
             + "".join(f"<p>{escape(line)}</p>" for line in lines if line)
             + "</body></html>")
