@@ -9,6 +9,7 @@ import email
 import json
 import shutil
 from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
@@ -55,9 +56,15 @@ def set_field(book: Path, field: str, value: str) -> None:
 def report_text(env: dict[str, str], book: Path, as_of: str = "2026-11-27") -> str:
     code, _, err = sheetsync(env, "report", str(book), "--as-of", as_of)
     assert code == 0, err
-    reports = [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
-               if m["X-Sheetsync-Job"] == "report"]
-    return text_of(reports[-1])
+    return text_of(report_of(env, as_of))
+
+
+def report_of(env: dict[str, str], as_of: str) -> EmailMessage:
+    """The report for ``as_of``, by its Message-ID (two emails written in one second sort
+    by a hash in the outbox, not by time)."""
+    [found] = [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
+               if m["X-Sheetsync-Job"] == "report" and f".report.{as_of}." in m["Message-ID"]]
+    return found
 
 
 def inbox(env: dict[str, str], book: Path, now: str = NOW) -> list[dict[str, str]]:
@@ -164,8 +171,7 @@ def test_a_done_or_changes_reply_is_not_asked_for_confirmation_again(setup, imap
     assert [r["result"] for r in inbox(env, book)] == ["applied", "applied"]
     code, _, err = sheetsync(env, "report", str(book), "--as-of", "2026-11-28", "--force")
     assert code == 0, err
-    report = [m for m in emails(Path(env["SHEETSYNC_OUTBOX"]))
-              if m["X-Sheetsync-Job"] == "report"][-1]
+    report = report_of(env, "2026-11-28")
     completed = text_of(report).split("Completed this week")[1].split("Problems and risks")[0]
     assert "M5 Homepage and product copy: delivered Sat 28 Nov" in completed
     assert "M8 Analytics and cookie consent: delivered Wed 25 Nov" in completed
