@@ -21,6 +21,7 @@ import click
 from sheetsync import __version__
 from sheetsync.cli import followthrough, inbox_cmd, lines
 from sheetsync.cli import loop as service
+from sheetsync.cli.options import config_everywhere
 from sheetsync.core import days
 from sheetsync.core import sources as sources_mod
 from sheetsync.errors import ConfigError, SheetsyncError
@@ -389,3 +390,6 @@ from sheetsync.cli.retro import retro as _retro  # noqa: E402 - registered on th
 
 list(map(main.add_command, (followthrough.preview_cmd, followthrough.digest_cmd, _retro, _resolve,
                             _config_cmd)))
+
+
+config_everywhere(main)  # --config PATH also after the command (CONTRACT section 5)
