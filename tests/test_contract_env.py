@@ -50,3 +50,34 @@ def test_config_path_may_follow_the_command(tmp_path: Path, where: str) -> None:
     code, out, err = sheetsync(work, env, *line("report", "--as-of", "2026-11-27", "--force"))
     assert code == 0, err
     assert len(list((tmp_path / "from-env").glob("*.eml"))) == 1
+
+
+def test_relative_paths_in_the_config_file_are_read_beside_it(tmp_path: Path) -> None:
+    """A relative ``outbox``, ``credentials`` or ``state_dir`` in the file is read from the
+    file's folder, as a project's source is: a run started elsewhere (cron's working folder)
+    finds the same files. The variables stay relative to the working folder."""
+    etc, work = tmp_path / "etc", tmp_path / "work"
+    etc.mkdir()
+    work.mkdir()
+    shutil.copy(EXAMPLE, etc / "acme.xlsx")
+    conf = etc / "sheetsync.toml"
+    conf.write_text('outbox = "mail"\nstate_dir = "state"\ncredentials = "keys/bot.json"\n'
+                    '[[projects]]\nsource = "acme.xlsx"\n', encoding="utf-8")
+    env = child_environ()
+    env.pop("SHEETSYNC_STATE_DIR", None)
+
+    code, out, err = sheetsync(work, env, "--config", str(conf), "report", "--as-of",
+                               "2026-11-27", "--json")
+
+    assert code == 0, err
+    assert len(list((etc / "mail").glob("*.eml"))) == 1
+    assert not (work / "mail").exists() and (etc / "state").is_dir()
+    code, out, err = sheetsync(work, env, "--config", str(conf), "config")
+    assert code == 0, err
+    assert str(etc / "keys" / "bot.json") in out
+
+    env["SHEETSYNC_OUTBOX"] = "here"
+    code, out, err = sheetsync(work, env, "--config", str(conf), "report", "--as-of",
+                               "2026-11-27", "--force")
+    assert code == 0, err
+    assert len(list((work / "here").glob("*.eml"))) == 1

@@ -184,15 +184,15 @@ def _from_file(path: Path) -> Config:
                        f"port in [smtp] of {where}"),
         security=_get(smtp_table, "security", str, where) or "starttls",
         user=_get(smtp_table, "user", str, where) or "",
-        oauth2_file=_get(smtp_table, "oauth2_file", str, where) or "",
+        oauth2_file=_beside(path, _get(smtp_table, "oauth2_file", str, where)),
         timeout=_get(smtp_table, "timeout", float, where) or 30.0,
     )
     return Config(
         projects=tuple(projects),
         smtp=smtp,
         sender=_get(data, "from", str, where) or "",
-        outbox=_get(data, "outbox", str, where) or "",
-        **_credentials(data.get("credentials"), where),
+        outbox=_beside(path, _get(data, "outbox", str, where)),
+        **_credentials(data.get("credentials"), where, path),
         sheets_endpoint=_get(data, "sheets_endpoint", str, where) or "",
         state_dir=_beside(path, _get(data, "state_dir", str, where)) or default_state_dir(),
         admin_email=_get(data, "admin_email", str, where) or "",
@@ -215,15 +215,17 @@ def _from_file(path: Path) -> Config:
     )
 
 
-def _credentials(value: Any, where: str) -> dict[str, Any]:
-    """``credentials``: one key file, or a list of them tried in order (several accounts)."""
+def _credentials(value: Any, where: str, config_file: Path) -> dict[str, Any]:
+    """``credentials``: one key file, or a list of them tried in order (several accounts);
+    a relative path is read from the config file's folder."""
     listed = value if isinstance(value, list) else [] if value in (None, "") else [value]
     if (value not in (None, "") and not listed) or not all(
             isinstance(v, str) and v.strip() for v in listed):
         raise ConfigError(f"credentials in {where} must be the path of a service-account key "
                           "file in quotes, or a list of them, e.g. credentials = "
                           "[\"/etc/sheetsync/key-a.json\", \"/etc/sheetsync/key-b.json\"].")
-    return _key_list([_plain(v, f"credentials in {where}") for v in listed]) if listed else {}
+    return _key_list([_beside(config_file, _plain(v, f"credentials in {where}").strip())
+                      for v in listed]) if listed else {}
 
 
 def _key_list(paths: Sequence[str]) -> dict[str, Any]:
@@ -243,8 +245,9 @@ def _inbox(table: Any, where: str) -> str:
 
 
 def _beside(config_file: Path, folder: str | None) -> str:
-    """A folder the config file names, absolute: a relative one is read from the file's
-    folder, as a project's source is, never from where a run was started."""
+    """A folder or file the config file names (state_dir, outbox, credentials, oauth2_file),
+    absolute: a relative one is read from the file's folder, as a project's source is,
+    never from where a run was started (cron starts elsewhere)."""
     if not folder:
         return ""
     return str((config_file.parent / Path(folder).expanduser()).absolute())
