@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sheetsync.errors import ConfigError
+from sheetsync.mailboxes import DEFAULT_PORTS, SmtpSettings  # re-exported for every caller
 from sheetsync.owned import (  # the job-owned places, re-exported for every caller
     CellStyle,
     FlagCells,
@@ -16,7 +16,8 @@ from sheetsync.owned import (  # the job-owned places, re-exported for every cal
     TabWrite,
 )
 
-__all__ = ["CellStyle", "FlagCells", "Layout", "OwnedTab", "TabWrite"]
+__all__ = ["DEFAULT_PORTS", "CellStyle", "FlagCells", "Layout", "OwnedTab", "SmtpSettings",
+           "TabWrite"]
 
 
 # Why a backend cannot know a cell's value (``Unreadable.reason``), each a problem code of
@@ -318,44 +319,6 @@ class WritePlan:
 
 
 # --------------------------------------------------------------------------- mail side
-
-
-DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """The SMTP server (CONTRACT §5), from the config to the mail edge. ``port`` None: the
-    usual one; ``user`` "": no login; ``oauth2_file``: Gmail OAuth2 instead of a password."""
-
-    host: str = ""
-    port: int | None = None
-    security: str = "starttls"
-    user: str = ""
-    password: str = ""
-    oauth2_file: str = ""
-    timeout: float = 30.0
-
-    def checked(self) -> SmtpSettings:
-        """Ready to use (port filled in), or a ConfigError that says what to set."""
-        security = self.security.strip().lower()
-        if security not in DEFAULT_PORTS:
-            raise ConfigError(f"Set SHEETSYNC_SMTP_SECURITY to ssl, starttls or none "
-                              f"(it is {self.security!r}).")
-        if self.port is not None and not 0 < self.port < 65536:
-            raise ConfigError(f"Set SHEETSYNC_SMTP_PORT to a port number from 1 to 65535 "
-                              f"(it is {self.port}).")
-        if self.timeout <= 0:
-            raise ConfigError(f"Set the SMTP timeout to a positive number (it is {self.timeout}).")
-        if self.oauth2_file and not self.user:
-            raise ConfigError("Set SHEETSYNC_SMTP_USER to the Gmail address the OAuth2 file "
-                              "belongs to.")
-        return replace(self, security=security, port=self.port or DEFAULT_PORTS[security])
-
-    @property
-    def where(self) -> str:
-        """``host:port``, as shown in messages."""
-        return f"{self.host}:{self.port or DEFAULT_PORTS.get(self.security, '')}"
 
 
 @dataclass(frozen=True)
