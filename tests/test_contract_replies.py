@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import email
 import json
-import shutil
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,14 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.fixtures_env import child_environ
 from tests.fixtures_imap import ImapServer, client_reply, parse_mailto
 from tests.test_inbox_flow import (
     CLIENT,
-    EXAMPLE,
-    INBOX,
-    SECRET,
     emails,
+    example_with_mailbox,
     html_of,
     link,
     sheetsync,
@@ -34,15 +30,7 @@ NOW = "2026-11-28T10:00+00:00"
 
 @pytest.fixture
 def setup(tmp_path: Path, imap_server: ImapServer) -> tuple[Path, dict[str, str]]:
-    """The example project as an .xlsx file, the outbox, a state dir and the mailbox."""
-    book = tmp_path / "acme.xlsx"
-    shutil.copy(EXAMPLE, book)
-    env = child_environ(SHEETSYNC_STATE_DIR=str(tmp_path / "state"),
-                        SHEETSYNC_OUTBOX=str(tmp_path / "outbox"),
-                        SHEETSYNC_FROM="projects@studio.example",
-                        SHEETSYNC_INBOX_ADDRESS=INBOX, SHEETSYNC_SECRET=SECRET,
-                        **imap_server.env())
-    return book, env
+    return example_with_mailbox(tmp_path, imap_server)
 
 
 def set_field(book: Path, field: str, value: str) -> None:

@@ -41,6 +41,11 @@ def sheetsync(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def setup(tmp_path: Path, imap_server: ImapServer) -> tuple[Path, dict[str, str]]:
+    return example_with_mailbox(tmp_path, imap_server)
+
+
+def example_with_mailbox(tmp_path: Path, imap_server: ImapServer) -> tuple[Path, dict[str, str]]:
+    """The example project as an .xlsx file, the outbox, a state dir and the mailbox."""
     book = tmp_path / "acme.xlsx"
     shutil.copy(EXAMPLE, book)
     env = child_environ(SHEETSYNC_STATE_DIR=str(tmp_path / "state"),
