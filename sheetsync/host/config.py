@@ -59,8 +59,7 @@ class Config:
     path: str = ""  # the file it came from, "" when none
     digest: DigestSchedule = field(default_factory=DigestSchedule)  # [digest]
     inbox_address: str = ""  # [inbox] address: where reply buttons send (default: from)
-    # every service-account key file, in the order a new sheet tries them (``credentials``
-    # is the first); empty: just ``credentials`` (docs/google-sheets.md, "Several keys")
+    # every key file, in the order a sheet tries them; empty: just ``credentials`` (see keys)
     key_files: tuple[str, ...] = ()
 
     @property
@@ -216,16 +215,15 @@ def _from_file(path: Path) -> Config:
 
 
 def _credentials(value: Any, where: str, config_file: Path) -> dict[str, Any]:
-    """``credentials``: one key file, or a list of them tried in order (several accounts);
-    a relative path is read from the config file's folder."""
+    """``credentials``: one key file, or a list of them tried in order (several accounts)."""
     listed = value if isinstance(value, list) else [] if value in (None, "") else [value]
     if (value not in (None, "") and not listed) or not all(
             isinstance(v, str) and v.strip() for v in listed):
         raise ConfigError(f"credentials in {where} must be the path of a service-account key "
                           "file in quotes, or a list of them, e.g. credentials = "
                           "[\"/etc/sheetsync/key-a.json\", \"/etc/sheetsync/key-b.json\"].")
-    return _key_list([_beside(config_file, _plain(v, f"credentials in {where}").strip())
-                      for v in listed]) if listed else {}
+    found = [_beside(config_file, _plain(v, f"credentials in {where}").strip()) for v in listed]
+    return _key_list(found) if found else {}
 
 
 def _key_list(paths: Sequence[str]) -> dict[str, Any]:
@@ -245,9 +243,9 @@ def _inbox(table: Any, where: str) -> str:
 
 
 def _beside(config_file: Path, folder: str | None) -> str:
-    """A folder or file the config file names (state_dir, outbox, credentials, oauth2_file),
-    absolute: a relative one is read from the file's folder, as a project's source is,
-    never from where a run was started (cron starts elsewhere)."""
+    """A path the config file names (state_dir, outbox, credentials, oauth2_file), absolute:
+    a relative one is read from the file's folder, as a source is, never from where a run
+    was started (cron starts elsewhere)."""
     if not folder:
         return ""
     return str((config_file.parent / Path(folder).expanduser()).absolute())
